@@ -1,0 +1,27 @@
+// Lexical scopes during analysis. Each binding gets a unique JS name so
+// the emitter never has to worry about shadowing.
+import type { Binding } from './ir.js';
+
+let jsCounter = 0;
+
+export function jsIdent(name: string): string {
+  const clean = name.replace(/[^A-Za-z0-9_$]/g, (c) => '_' + c.charCodeAt(0).toString(36));
+  return `${clean}_${++jsCounter}`;
+}
+
+export class Scope {
+  private readonly names = new Map<string, Binding>();
+  constructor(readonly parent: Scope | null) {}
+  bind(name: string, extra?: Partial<Binding>): Binding {
+    const b: Binding = { name, js: jsIdent(name), ...extra };
+    this.names.set(name, b);
+    return b;
+  }
+  lookup(name: string): Binding | null {
+    for (let s: Scope | null = this; s; s = s.parent) {
+      const b = s.names.get(name);
+      if (b) return b;
+    }
+    return null;
+  }
+}

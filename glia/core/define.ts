@@ -1,0 +1,88 @@
+// How builtins are declared. A plain builtin is a JS function with its
+// name and arities. A higher-order builtin is written once, as a
+// generator that calls its function arguments with `yield` only when they
+// are resumable; the plain JS form runs that generator and finishes in
+// one step whenever its function arguments are pure.
+import { GEN, FN_INFO, type GliaFn } from '../values/fn.js';
+import { HOF } from '../compile/analyzer.js';
+import { drive } from '../eval/driver.js';
+import { fallbackHostRef } from './fallback.js';
+import { fail } from '../values/errors.js';
+
+export interface Builtin { name: string; fn: GliaFn }
+
+export class Library {
+  readonly entries = new Map<string, GliaFn>();
+  /** Natives of std modules, by namespace (ww.string, ww.json, ...). */
+  readonly modules = new Map<string, Map<string, GliaFn>>();
+  private target: Map<string, GliaFn> = this.entries;
+
+  /** Defines the following natives in namespace `ns` (not in glia.core). */
+  inNamespace(ns: string, body: () => void): void {
+    const saved = this.target;
+    let m = this.modules.get(ns);
+    if (!m) { m = new Map(); this.modules.set(ns, m); }
+    this.target = m;
+    try { body(); } finally { this.target = saved; }
+  }
+
+  fn(name: string, f: (...a: any[]) => any, arities: number[], variadic: number | null = null, doc?: string): GliaFn {
+    const g = f as GliaFn;
+    g[FN_INFO] = { name, arities, variadic, doc };
+    this.target.set(name, g);
+    return g;
+  }
+
+  /** A builtin that may perform (like eval): always called through the driver from resumable code. */
+  effectful(name: string, gen: (...a: any[]) => Generator<any, any, any>, arities: number[], variadic: number | null = null, doc?: string): GliaFn {
+    const f: any = function (...args: any[]) {
+      const v = drive(gen(...args), fallbackHostRef.host);
+      if (v instanceof Promise) fail('internal', `${name} performed an asynchronous effect in a pure context`);
+      return v;
+    };
+    f[GEN] = gen;
+    f[FN_INFO] = { name, arities, variadic, doc };
+    this.target.set(name, f);
+    return f;
+  }
+
+  /** A higher-order builtin; `fnArgs` lists which arguments are functions ('all' for every one). */
+  hof(name: string, gen: (...a: any[]) => Generator<any, any, any>, fnArgs: number[] | 'all', arities: number[], variadic: number | null = null, doc?: string): GliaFn {
+    const f: any = function (...args: any[]) {
+      const it = gen(...args);
+      const r = it.next();
+      if (r.done) return r.value;
+      // A function argument is resumable and was called from plain JS: finish on a fallback driver.
+      const v = drive(resumeFrom(it, r.value), fallbackHostRef.host);
+      if (v instanceof Promise) fail('internal', `${name} was given a function that performed an asynchronous effect in a pure context`);
+      return v;
+    };
+    f[GEN] = gen;
+    f[HOF] = fnArgs;
+    f[FN_INFO] = { name, arities, variadic, doc };
+    this.target.set(name, f);
+    return f;
+  }
+}
+
+/** Continues a generator that already yielded `first` (re-yields it to the driver). */
+function* resumeFrom(it: Generator, first: any): Generator<any, any, any> {
+  let input = yield first;
+  for (;;) {
+    const r = it.next(input);
+    if (r.done) return r.value;
+    input = yield r.value;
+  }
+}
+
+/** Calls f from inside a higher-order builtin's generator (use with yield*). */
+export function* call(f: any, ...args: any[]): Generator<any, any, any> {
+  if (typeof f === 'function') {
+    const g = f[GEN];
+    return g ? yield g(...args) : f(...args);
+  }
+  return callableOf(f)(...args);
+}
+
+let callableOf: (f: any) => (...a: any[]) => any = () => { throw new Error('core not initialised'); };
+export function setCallableOf(fn: (f: any) => (...a: any[]) => any): void { callableOf = fn; }

@@ -1,0 +1,105 @@
+// Numbers: doubles by default, bigints where a literal asked for one.
+import type { Library } from './define.js';
+import { rt, arith, compareNums } from '../eval/rt.js';
+import { fail } from '../values/errors.js';
+import { prStr } from '../values/printer.js';
+import { typeName } from './type.js';
+import { compare } from './compare.js';
+
+function num(op: string, x: any): number | bigint {
+  if (typeof x !== 'number' && typeof x !== 'bigint') fail('type-mismatch', `${op} expects numbers, got ${typeName(x)} ${prStr(x)}`, { value: x });
+  return x;
+}
+
+function divide(a: any, b: any): any {
+  num('/', a); num('/', b);
+  // eslint-disable-next-line eqeqeq
+  if (b == 0) fail('arithmetic', 'divide by zero', null, 'check the divisor before dividing');
+  if (typeof a === 'bigint' && typeof b === 'bigint') {
+    return a % b === 0n ? a / b : Number(a) / Number(b);
+  }
+  return Number(a) / Number(b);
+}
+
+function intOp(op: string, a: any, b: any, f: (x: number, y: number) => number, g: (x: bigint, y: bigint) => bigint): any {
+  num(op, a); num(op, b);
+  // eslint-disable-next-line eqeqeq
+  if (b == 0) fail('arithmetic', `${op}: divide by zero`);
+  if (typeof a === 'bigint' && typeof b === 'bigint') return g(a, b);
+  return f(Number(a), Number(b));
+}
+
+function chain(op: string, test: (a: any, b: any) => boolean) {
+  return (...xs: any[]) => {
+    for (const x of xs) num(op, x);
+    for (let i = 0; i + 1 < xs.length; i++) if (!test(xs[i], xs[i + 1])) return false;
+    return true;
+  };
+}
+
+export function defineNumbers(lib: Library): void {
+  lib.fn('+', (...xs: any[]) => { let acc: any = 0; for (const x of xs) acc = rt.add(acc, x); return acc; }, [], 0);
+  lib.fn('*', (...xs: any[]) => { let acc: any = 1; for (const x of xs) acc = rt.mul(acc, x); return acc; }, [], 0);
+  lib.fn('-', (a: any, ...xs: any[]) => {
+    if (xs.length === 0) return rt.sub(a);
+    let acc = a; for (const x of xs) acc = rt.sub(acc, x); return acc;
+  }, [], 1);
+  lib.fn('/', (a: any, ...xs: any[]) => {
+    if (xs.length === 0) return divide(1, a);
+    let acc = a; for (const x of xs) acc = divide(acc, x); return acc;
+  }, [], 1);
+  lib.fn('quot', (a: any, b: any) => intOp('quot', a, b, (x, y) => Math.trunc(x / y), (x, y) => x / y), [2]);
+  lib.fn('rem', (a: any, b: any) => intOp('rem', a, b, (x, y) => x % y, (x, y) => x % y), [2]);
+  lib.fn('mod', (a: any, b: any) => intOp('mod', a, b, (x, y) => { const m = x % y; return m !== 0 && (m < 0) !== (y < 0) ? m + y : m; },
+    (x, y) => { const m = x % y; return m !== 0n && (m < 0n) !== (y < 0n) ? m + y : m; }), [2]);
+  lib.fn('inc', rt.inc, [1]);
+  lib.fn('dec', rt.dec, [1]);
+  lib.fn('<', chain('<', (a, b) => a < b), [], 1);
+  lib.fn('>', chain('>', (a, b) => a > b), [], 1);
+  lib.fn('<=', chain('<=', (a, b) => a <= b), [], 1);
+  lib.fn('>=', chain('>=', (a, b) => a >= b), [], 1);
+  // eslint-disable-next-line eqeqeq
+  lib.fn('==', chain('==', (a, b) => a == b), [], 1);
+  lib.fn('max', (...xs: any[]) => { xs.forEach((x) => num('max', x)); return xs.reduce((a, b) => (compareNums('>', b, a) ? b : a)); }, [], 1);
+  lib.fn('min', (...xs: any[]) => { xs.forEach((x) => num('min', x)); return xs.reduce((a, b) => (compareNums('<', b, a) ? b : a)); }, [], 1);
+  lib.fn('abs', (x: any) => { num('abs', x); return typeof x === 'bigint' ? (x < 0n ? -x : x) : Math.abs(x); }, [1]);
+  lib.fn('zero?', rt.isZero, [1]);
+  lib.fn('pos?', rt.isPos, [1]);
+  lib.fn('neg?', rt.isNeg, [1]);
+  lib.fn('even?', (x: any) => { num('even?', x); return typeof x === 'bigint' ? x % 2n === 0n : x % 2 === 0; }, [1]);
+  lib.fn('odd?', (x: any) => { num('odd?', x); return typeof x === 'bigint' ? x % 2n !== 0n : Math.abs(x % 2) === 1; }, [1]);
+  lib.fn('number?', (x: any) => typeof x === 'number' || typeof x === 'bigint', [1]);
+  lib.fn('integer?', (x: any) => (typeof x === 'number' && Number.isInteger(x)) || typeof x === 'bigint', [1]);
+  lib.fn('int?', (x: any) => (typeof x === 'number' && Number.isInteger(x)) || typeof x === 'bigint', [1]);
+  lib.fn('float?', (x: any) => typeof x === 'number' && !Number.isInteger(x), [1]);
+  lib.fn('double?', (x: any) => typeof x === 'number', [1]);
+  lib.fn('bigint?', (x: any) => typeof x === 'bigint', [1]);
+  lib.fn('nan?', (x: any) => Number.isNaN(x), [1]);
+  lib.fn('infinite?', (x: any) => x === Infinity || x === -Infinity, [1]);
+  lib.fn('bigint', (x: any) => {
+    num('bigint', x);
+    if (typeof x === 'number' && !Number.isInteger(x)) fail('illegal-argument', `cannot make a bigint from ${prStr(x)}`);
+    return BigInt(x);
+  }, [1]);
+  lib.fn('double', (x: any) => Number(num('double', x)), [1]);
+  lib.fn('int', (x: any) => { num('int', x); return typeof x === 'bigint' ? Number(x) : Math.trunc(x); }, [1]);
+  lib.fn('long', (x: any) => { num('long', x); return typeof x === 'bigint' ? Number(x) : Math.trunc(x); }, [1]);
+  lib.fn('floor', (x: any) => Math.floor(Number(num('floor', x))), [1]);
+  lib.fn('ceil', (x: any) => Math.ceil(Number(num('ceil', x))), [1]);
+  lib.fn('round', (x: any) => Math.round(Number(num('round', x))), [1]);
+  lib.fn('sqrt', (x: any) => Math.sqrt(Number(num('sqrt', x))), [1]);
+  lib.fn('pow', (x: any, y: any) => {
+    num('pow', x); num('pow', y);
+    if (typeof x === 'bigint' && typeof y === 'bigint') return x ** y;
+    return Math.pow(Number(x), Number(y));
+  }, [2]);
+  lib.fn('rand', (n?: any) => Math.random() * (n === undefined ? 1 : Number(num('rand', n))), [0, 1]);
+  lib.fn('rand-int', (n: any) => Math.floor(Math.random() * Number(num('rand-int', n))), [1]);
+  lib.fn('compare', compare, [2]);
+  lib.fn('bit-and', (a: any, b: any) => Number(num('bit-and', a)) & Number(num('bit-and', b)), [2]);
+  lib.fn('bit-or', (a: any, b: any) => Number(num('bit-or', a)) | Number(num('bit-or', b)), [2]);
+  lib.fn('bit-xor', (a: any, b: any) => Number(num('bit-xor', a)) ^ Number(num('bit-xor', b)), [2]);
+  lib.fn('bit-shift-left', (a: any, n: any) => Number(num('bit-shift-left', a)) << Number(n), [2]);
+  lib.fn('bit-shift-right', (a: any, n: any) => Number(num('bit-shift-right', a)) >> Number(n), [2]);
+  void arith;
+}

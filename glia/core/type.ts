@@ -1,0 +1,32 @@
+// (type x) and the short names used in error messages.
+import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
+import { Keyword } from '../values/keyword.js';
+import { Sym } from '../values/symbol.js';
+import { Atom } from '../values/atom.js';
+import { isSeqObject } from '../values/seq.js';
+import { isCapability } from '../eval/driver.js';
+
+export function typeName(x: any): string {
+  if (x === null || x === undefined) return 'nil';
+  switch (typeof x) {
+    case 'boolean': return 'boolean';
+    case 'number': return 'number';
+    case 'bigint': return 'bigint';
+    case 'string': return 'string';
+    case 'function': return 'fn';
+  }
+  if (x instanceof Keyword) return 'keyword';
+  if (x instanceof Sym) return 'symbol';
+  if (List.isList(x)) return 'vector';
+  if (Stack.isStack(x)) return 'list';
+  if (IMap.isMap(x)) return 'map';
+  if (ISet.isSet(x)) return 'set';
+  if (isSeqObject(x)) return 'seq';
+  if (x instanceof Uint8Array) return 'bytes';
+  if (x instanceof Atom) return 'atom';
+  if (isCapability(x)) return 'capability';
+  if (x && x.__gliaCell) return 'cell';
+  if (x && x.constructor?.name === 'Var') return 'var';
+  if (x && x.constructor?.name === 'Namespace') return 'namespace';
+  return 'object';
+}

@@ -1,0 +1,218 @@
+// The effect driver: runs resumable Glia code on an explicit stack of
+// generator frames. Handler frames sit on that stack, so `perform` finds
+// its handler by walking down, captures the frames above it as a one-shot
+// continuation, and runs the handler below them (its own frame is not in
+// force while it runs). `resume` pushes the frames back. Because the stack
+// lives on the heap, deep non-tail recursion on this tier costs no JS
+// stack; MAX_FRAMES bounds it with a catchable :glia.error/stack-overflow.
+// Host handlers may return promises: the driver then awaits them and goes
+// on, never blocking the event loop.
+import { List, Stack } from 'immutable';
+import { PerformOp, HandleOp, ResumeOp, AwaitOp, Continuation, AbortSignal, isControlSignal } from './ops.js';
+import { GEN, FN_INFO, type GliaFn } from '../values/fn.js';
+import { Keyword } from '../values/keyword.js';
+import { gliaError, GliaError } from '../values/errors.js';
+import { prStr } from '../values/printer.js';
+import { toGliaError } from './convert-error.js';
+
+export const MAX_FRAMES = 200_000;
+
+/** The embedding's answer to effects no Glia handler takes. */
+export interface Host {
+  /** Returns a value, a promise, or NOT_HANDLED. May throw a GliaError. */
+  perform(target: any, data: any, method: any, args: any[] | null): any;
+}
+
+export const NOT_HANDLED = Symbol('not-handled');
+
+export interface Capability {
+  /** Handles `(perform cap :method args...)` when no Glia handler does. */
+  invoke(method: Keyword, args: any[]): any;
+}
+
+export function isCapability(x: any): x is Capability {
+  return x !== null && typeof x === 'object' && typeof x.invoke === 'function' && x[CAP] === true;
+}
+export const CAP = Symbol.for('glia.cap');
+
+class HandlerFrame {
+  constructor(readonly target: any, readonly handler: GliaFn) {}
+}
+/** Below a running handler: when it returns, abort the continuation if it was never resumed. */
+class AbortGuard {
+  constructor(readonly k: Continuation) {}
+}
+/** Marks where an abort's unwinding ends and the handler's value is delivered. */
+class UnwindEnd {
+  constructor(readonly value: any) {}
+}
+
+type Frame = Generator<any, any, any> | HandlerFrame | AbortGuard | UnwindEnd;
+
+function isGenerator(x: any): x is Generator {
+  return x !== null && typeof x === 'object' && typeof x.next === 'function' && typeof x.throw === 'function';
+}
+
+function targetMatches(frameTarget: any, target: any): boolean {
+  return frameTarget === target;
+}
+
+/** Makes the continuation callable as a Glia function of one (optional) argument. */
+function continuationFn(k: Continuation): GliaFn {
+  const f: any = function resume() {
+    throw gliaError('internal', 'a continuation can only be resumed from resumable code');
+  };
+  f[GEN] = function* (v: any = null): Generator<any, any, any> { return yield new ResumeOp(k, v); };
+  f[FN_INFO] = { name: 'resume', arities: [0, 1], variadic: null };
+  return f;
+}
+
+function handlerArity(h: any): number {
+  const info = h?.[FN_INFO];
+  if (info) {
+    if (info.arities.includes(2)) return 2;
+    if (info.arities.includes(1)) return 1;
+    if (info.variadic !== null) return info.variadic <= 2 ? 2 : 1;
+    return 1;
+  }
+  return typeof h === 'function' && h.length >= 2 ? 2 : 1;
+}
+
+export function effectName(target: any, method: any): string {
+  if (target instanceof Keyword) return prStr(target);
+  return method instanceof Keyword ? `${prStr(target)} ${prStr(method)}` : prStr(target);
+}
+
+/**
+ * Runs a generator to completion. Returns its value, or a promise of it when
+ * a host handler was asynchronous. Throws (or rejects with) a GliaError.
+ */
+export function drive(root: Generator, host: Host): any {
+  const stack: Frame[] = [root];
+  let mode: 'next' | 'throw' = 'next';
+  let val: any = undefined;
+
+  const loop = (): any => {
+    for (;;) {
+      if (stack.length === 0) {
+        if (mode === 'throw') throw val;
+        return val;
+      }
+      const top = stack[stack.length - 1]!;
+      if (top instanceof HandlerFrame) { stack.pop(); continue; }
+      if (top instanceof UnwindEnd) {
+        stack.pop();
+        if (mode === 'throw' && val instanceof AbortSignal) { mode = 'next'; val = top.value; }
+        continue;
+      }
+      if (top instanceof AbortGuard) {
+        stack.pop();
+        if (mode === 'next' && top.k.state === 'fresh') {
+          // The handler returned without resuming: unwind the captured frames
+          // (running their finally blocks), then deliver its value.
+          top.k.state = 'aborted';
+          stack.push(new UnwindEnd(val));
+          for (const f of top.k.frames) stack.push(f);
+          mode = 'throw';
+          val = new AbortSignal(null);
+        } else if (top.k.state === 'fresh') {
+          top.k.state = 'aborted';
+        }
+        continue;
+      }
+      let r: IteratorResult<any, any>;
+      try {
+        r = mode === 'next' ? top.next(val) : top.throw(val);
+      } catch (e) {
+        stack.pop();
+        mode = 'throw';
+        val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e);
+        continue;
+      }
+      if (r.done) { stack.pop(); mode = 'next'; val = r.value; continue; }
+      const op = r.value;
+      mode = 'next';
+      val = undefined;
+      if (isGenerator(op)) {
+        if (stack.length >= MAX_FRAMES) { mode = 'throw'; val = stackOverflow(); continue; }
+        stack.push(op);
+        continue;
+      }
+      if (op instanceof PerformOp) {
+        let h = stack.length - 1;
+        for (; h >= 0; h--) {
+          const f = stack[h];
+          if (f instanceof HandlerFrame && targetMatches(f.target, op.target)) break;
+        }
+        if (h < 0) {
+          // No Glia handler: the capability itself, then the host.
+          let result: any;
+          try {
+            result = isCapability(op.target) ? op.target.invoke(op.method, op.args ?? []) : host.perform(op.target, op.data, op.method, op.args);
+            if (result === NOT_HANDLED) {
+              throw gliaError('unhandled-effect', `no handler for effect ${effectName(op.target, op.method)}`,
+                { effect: op.target instanceof Keyword ? op.target : null },
+                'wrap the code in (with-effect-handler ...) for this effect, or run it where the host provides it');
+            }
+          } catch (e) {
+            mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); continue;
+          }
+          if (isGenerator(result)) { stack.push(result); continue; }
+          if (result instanceof Promise) return awaitThen(result);
+          val = result;
+          continue;
+        }
+        const frame = stack[h] as HandlerFrame;
+        const k = new Continuation(stack.splice(h));
+        const handler = frame.handler;
+        const args = handlerArity(handler) === 2 ? [op.data, continuationFn(k)] : [op.data];
+        stack.push(new AbortGuard(k));
+        if ((handler as any)[GEN]) { stack.push((handler as any)[GEN](...args)); continue; }
+        try {
+          val = typeof handler === 'function' ? handler(...args) : notAFunction(handler);
+        } catch (e) { mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); }
+        continue;
+      }
+      if (op instanceof HandleOp) {
+        stack.push(new HandlerFrame(op.target, op.handler));
+        stack.push(op.body());
+        continue;
+      }
+      if (op instanceof ResumeOp) {
+        const k = op.k;
+        if (k.state !== 'fresh') {
+          mode = 'throw';
+          val = gliaError('continuation-already-resumed',
+            k.state === 'resumed' ? 'this continuation was already resumed; continuations are one-shot'
+              : 'this continuation was abandoned when its handler returned without resuming',
+            null, 'call resume at most once, and only while the handler is running');
+          continue;
+        }
+        k.state = 'resumed';
+        for (const f of k.frames) stack.push(f);
+        val = op.value;
+        continue;
+      }
+      if (op instanceof AwaitOp) return awaitThen(op.promise);
+      mode = 'throw';
+      val = gliaError('internal', `resumable code yielded an unknown value: ${String(op)}`);
+    }
+  };
+
+  const awaitThen = (p: Promise<any>): Promise<any> =>
+    p.then((v) => { mode = 'next'; val = v; return loop(); },
+      (e) => { mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); return loop(); });
+
+  return loop();
+}
+
+function notAFunction(h: any): never {
+  throw gliaError('type-mismatch', `a handler must be a function, got ${prStr(h)}`);
+}
+
+export function stackOverflow(): GliaError {
+  return gliaError('stack-overflow', 'recursion is too deep', null,
+    'use loop/recur for iteration, or reduce the recursion depth');
+}
+
+export { List, Stack };

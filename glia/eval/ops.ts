@@ -1,0 +1,36 @@
+// What resumable code yields to the effect driver, besides generators
+// (a yielded generator is a call to be pushed on the driver's stack).
+export class PerformOp {
+  constructor(readonly target: any, readonly data: any, readonly method: any, readonly args: any[] | null) {}
+}
+export class HandleOp {
+  constructor(readonly target: any, readonly handler: any, readonly body: () => Generator) {}
+}
+export class ResumeOp {
+  constructor(readonly k: Continuation, readonly value: any) {}
+}
+/** A host handler's promise: the driver awaits it and resumes with its value. */
+export class AwaitOp {
+  constructor(readonly promise: Promise<any>) {}
+}
+
+/** A captured slice of the driver's stack, from a handler frame to the perform site. */
+export class Continuation {
+  state: 'fresh' | 'resumed' | 'aborted' = 'fresh';
+  constructor(readonly frames: any[]) {}
+}
+
+/** Thrown through an aborted continuation's frames so their finally blocks run. */
+export class AbortSignal {
+  constructor(readonly value: any) {}
+}
+
+/** Thrown by an embedding's :exit handler: ends the session; no Glia catch sees it. */
+export class SessionExit {
+  constructor(readonly code: number) {}
+}
+
+/** Control-flow signals that pass through Glia try/catch untouched. */
+export function isControlSignal(e: unknown): boolean {
+  return e instanceof AbortSignal || e instanceof SessionExit;
+}

@@ -1,0 +1,152 @@
+// Helpers that generated code calls. Each is small so V8 inlines it; the
+// fast paths (two doubles) come first.
+import { List, Map as IMap, Set as ISet } from 'immutable';
+import { GEN, FN_INFO, type FnInfo, type GliaFn } from '../values/fn.js';
+import { Keyword } from '../values/keyword.js';
+import { equals } from '../values/equality.js';
+import { gliaError, GliaError, errorType, fail } from '../values/errors.js';
+import { IndexedSeq, toArray } from '../values/seq.js';
+import { prStr } from '../values/printer.js';
+import { PerformOp, HandleOp, isControlSignal } from './ops.js';
+import { drive, isCapability, type Host } from './driver.js';
+import { fallbackHostRef } from '../core/fallback.js';
+import { toGliaError } from './convert-error.js';
+import { invokeNonFn } from '../core/invoke.js';
+import { describeArity } from '../compile/analyzer.js';
+import type { Var } from './namespace.js';
+import { typeName } from '../core/type.js';
+import { sequenceOf } from '../core/seq-helpers.js';
+
+/** The host used when resumable code is entered from a pure JS call (see mkgen). */
+export function setFallbackHost(h: Host): Host { const prev = fallbackHostRef.host; fallbackHostRef.host = h; return prev; }
+
+/** Warnings raised while running (redefinitions that break a pure assumption). */
+export const runtimeWarnings: string[] = [];
+
+export const rt = {
+  GEN,
+  truthy: (x: any): boolean => x !== null && x !== false && x !== undefined,
+  fnOf(f: any): (...a: any[]) => any {
+    return typeof f === 'function' ? f : (...args: any[]) => invokeNonFn(f, args);
+  },
+  mkfn<F extends GliaFn>(f: F, info: FnInfo): F {
+    f[FN_INFO] = info;
+    return f;
+  },
+  mkgen(g: (...a: any[]) => Generator, info: FnInfo): GliaFn {
+    // Called from plain JS (a pure caller, a builtin): run it to the end on
+    // a fresh driver. Only the host's handlers are in force there.
+    const f: any = function (this: any, ...args: any[]) {
+      const r = drive(g(...args), fallbackHostRef.host);
+      if (r instanceof Promise) {
+        throw gliaError('internal', `${info.name} performed an asynchronous effect where only a synchronous result could be used`,
+          null, 'call it from code that may perform (not from a pure function or a sort comparator)');
+      }
+      return r;
+    };
+    f[GEN] = g;
+    f[FN_INFO] = info;
+    return f;
+  },
+  arityFail(info: FnInfo, n: number): never {
+    fail('arity-mismatch', `${info.name} expects ${describeArity(info)}, got ${n}`, { name: info.name, got: n });
+  },
+  vec: (items: any[]) => List(items),
+  hashMap(kvs: any[]) {
+    const m = IMap<any, any>().asMutable();
+    for (let i = 0; i < kvs.length; i += 2) m.set(kvs[i], kvs[i + 1]);
+    return m.asImmutable();
+  },
+  hashSet: (items: any[]) => ISet(items),
+  readVar(v: Var): any {
+    if (!v.bound) fail('unbound-symbol', `${v.fqn} is declared but has no value yet`, null, 'define it before this code runs');
+    return v.value;
+  },
+  def(v: Var, value: any, meta: { doc?: string; macro: boolean }): Var {
+    if (value !== undefined) {
+      if (v.pureAssumers.size && typeof value === 'function' && (value as any)[GEN]) {
+        runtimeWarnings.push(`${v.fqn} now performs effects, but ${[...v.pureAssumers].join(', ')} was compiled assuming it does not; evaluate those again`);
+      }
+      v.set(value);
+    }
+    v.macro = meta.macro;
+    if (meta.doc) v.doc = meta.doc;
+    return v;
+  },
+  perform(target: any, args: any[]): PerformOp {
+    if (target instanceof Keyword) {
+      if (args.length > 1) fail('arity-mismatch', `a keyword effect takes at most one data argument; got ${args.length}`);
+      return new PerformOp(target, args.length ? args[0] : null, null, null);
+    }
+    if (isCapability(target)) {
+      const [method, ...rest] = args;
+      if (!(method instanceof Keyword)) fail('type-mismatch', `perform on a capability needs a method keyword, got ${prStr(method ?? null)}`);
+      return new PerformOp(target, sequenceOf([method, ...rest]), method, rest);
+    }
+    return fail('type-mismatch', `cannot perform on ${typeName(target)} ${prStr(target)}; the target must be a keyword or a capability`);
+  },
+  performStar(target: any, payload: any): PerformOp {
+    return rt.perform(target, toArray(payload));
+  },
+  handle: (target: any, handler: any, body: () => Generator) => new HandleOp(target, handler, body),
+  catchable(e: any): any {
+    if (isControlSignal(e)) throw e;
+    return toGliaError(e).value;
+  },
+  catchMatches: (value: any, type: Keyword) => errorType(value) === type,
+  noMatch(v: any): never {
+    fail('no-match', `no match clause matches ${prStr(v)}`, { value: v }, 'add a final _ clause to handle anything else');
+  },
+  restSeq: (args: any[]) => (args.length ? new IndexedSeq(args, 0) : null),
+
+  add: (a: any, b: any) => (typeof a === 'number' && typeof b === 'number' ? a + b : arith('+', a, b)),
+  sub: (a: any, b?: any) => (b === undefined ? (typeof a === 'number' ? -a : arith('-', 0, a))
+    : typeof a === 'number' && typeof b === 'number' ? a - b : arith('-', a, b)),
+  mul: (a: any, b: any) => (typeof a === 'number' && typeof b === 'number' ? a * b : arith('*', a, b)),
+  lt: (a: any, b: any) => (typeof a === 'number' && typeof b === 'number' ? a < b : compareNums('<', a, b)),
+  gt: (a: any, b: any) => (typeof a === 'number' && typeof b === 'number' ? a > b : compareNums('>', a, b)),
+  le: (a: any, b: any) => (typeof a === 'number' && typeof b === 'number' ? a <= b : compareNums('<=', a, b)),
+  ge: (a: any, b: any) => (typeof a === 'number' && typeof b === 'number' ? a >= b : compareNums('>=', a, b)),
+  eq: (a: any, b: any) => a === b || equals(a, b),
+  notEq: (a: any, b: any) => !(a === b || equals(a, b)),
+  numEq: (a: any, b: any) => (typeof a === 'number' && typeof b === 'number' ? a === b : compareNums('==', a, b)),
+  inc: (a: any) => (typeof a === 'number' ? a + 1 : arith('+', a, 1)),
+  dec: (a: any) => (typeof a === 'number' ? a - 1 : arith('-', a, 1)),
+  isZero: (a: any) => (typeof a === 'number' ? a === 0 : compareNums('==', a, 0)),
+  isPos: (a: any) => (typeof a === 'number' ? a > 0 : compareNums('>', a, 0)),
+  isNeg: (a: any) => (typeof a === 'number' ? a < 0 : compareNums('<', a, 0)),
+  not: (a: any) => a === null || a === false || a === undefined,
+  isNil: (a: any) => a === null || a === undefined,
+  isSome: (a: any) => a !== null && a !== undefined,
+  identical: (a: any, b: any) => a === b,
+};
+
+
+function checkNum(op: string, x: any): void {
+  if (typeof x !== 'number' && typeof x !== 'bigint') {
+    fail('type-mismatch', `${op} expects numbers, got ${typeName(x)} ${prStr(x)}`, { value: x });
+  }
+}
+
+/** Arithmetic off the double fast path: bigints, mixed, and type errors. */
+export function arith(op: '+' | '-' | '*', a: any, b: any): any {
+  checkNum(op, a); checkNum(op, b);
+  if (typeof a === 'bigint' && typeof b === 'bigint') return op === '+' ? a + b : op === '-' ? a - b : a * b;
+  const x = Number(a), y = Number(b);
+  return op === '+' ? x + y : op === '-' ? x - y : x * y;
+}
+
+export function compareNums(op: string, a: any, b: any): boolean {
+  checkNum(op, a); checkNum(op, b);
+  switch (op) {
+    case '<': return a < b;
+    case '>': return a > b;
+    case '<=': return a <= b;
+    case '>=': return a >= b;
+    // eslint-disable-next-line eqeqeq
+    default: return a == b;
+  }
+}
+
+export type Rt = typeof rt;
+export { GliaError };

@@ -1,0 +1,332 @@
+// A Session is one Glia world: its namespaces, its host effects and its
+// compiled code. It reads source, expands and analyses each top-level form,
+// emits JS for it and runs it — pure code as plain calls, resumable code on
+// the effect driver. The embedding (CLI, REPL, cell, tests) supplies the
+// host effects; glia/ itself touches no files, network or process.
+import { List, Stack, Map as IMap } from 'immutable';
+import { read } from '../reader/read.js';
+import { Analyzer } from '../compile/analyzer.js';
+import { Registry, CORE_NS } from '../compile/registry.js';
+import { emitTopLevel } from '../emit/js.js';
+import { rt, setFallbackHost, runtimeWarnings } from './rt.js';
+import { drive, NOT_HANDLED, type Host } from './driver.js';
+import { isControlSignal } from './ops.js';
+import { toGliaError } from './convert-error.js';
+import { Namespace, Var } from './namespace.js';
+import { diagnostic, type Diagnostic, hasErrors } from '../diagnostics.js';
+import { GliaError, gliaError, ERR_SPAN, ERR_CODE } from '../values/errors.js';
+import { Keyword, kw } from '../values/keyword.js';
+import { Sym, isSymNamed } from '../values/symbol.js';
+import { GEN, FN_INFO } from '../values/fn.js';
+import { prStr, registerPrinter } from '../values/printer.js';
+import { spanOf, type Span } from '../span.js';
+import { buildCoreLibrary } from '../core/library.js';
+import { setCallableOf, Library } from '../core/define.js';
+import { CapabilityBase } from '../values/capability.js';
+import { SOURCES } from '../generated/sources.js';
+import { defineStdNatives } from '../core/std-natives.js';
+
+export type Tier = 'auto' | 'resumable';
+
+/** A host effect handler: gets the effect's data, returns a value or a promise. */
+export type EffectHandler = (data: any, session: Session) => any;
+
+export interface SessionOptions {
+  tier?: Tier;
+  /** Keyword effects the embedding answers, by name (without the colon). */
+  effects?: Record<string, EffectHandler>;
+  /** Reads a module's source for :import of a file path (relative to `fromFile`). */
+  loadSource?: (path: string, fromFile: string) => string | Promise<string>;
+  /** Called for :stdout when no `stdout` effect is given. */
+  stdout?: (text: string) => void;
+  /** Capabilities bound by name in the user namespace (the graft). */
+  capabilities?: Record<string, any>;
+}
+
+/** Raised for read and compile errors: nothing in the unit ran. */
+export class StaticError extends GliaError {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    const d = diagnostics.find((x) => x.severity === 'error')!;
+    const type = d.code.startsWith('read/') ? 'read' : d.code;
+    super(gliaError(type, d.message, { code: d.code }, d.hint).value.set(ERR_SPAN, spanToMap(d.span)).set(ERR_CODE, d.code));
+    this.span = d.span;
+  }
+}
+
+export function spanToMap(s: Span): IMap<any, any> {
+  return IMap<any, any>([[kw('file'), s.file], [kw('line'), s.line], [kw('col'), s.col]]);
+}
+
+let printersRegistered = false;
+function registerPrinters(): void {
+  if (printersRegistered) return;
+  printersRegistered = true;
+  registerPrinter((x) => (x instanceof Var ? `#'${x.fqn}` : undefined));
+  registerPrinter((x) => (x instanceof Namespace ? `#<ns ${x.name}>` : undefined));
+  registerPrinter((x) => (x instanceof CapabilityBase ? `#<cap ${x.interfaceName}>` : undefined));
+}
+
+export class Session {
+  readonly registry = new Registry();
+  readonly tier: Tier;
+  readonly warnings: string[] = [];
+  output = '';
+  private readonly effects = new Map<string, EffectHandler>();
+  private readonly modules = new Map<string, Namespace>();
+  private readonly loading = new Set<string>();
+  readonly host: Host;
+  /** The file whose code is running (for relative :load and :import). */
+  currentFile = '<eval>';
+
+  constructor(readonly opts: SessionOptions = {}) {
+    registerPrinters();
+    this.tier = opts.tier ?? 'auto';
+    this.host = { perform: (target, data) => this.performHost(target, data) };
+    this.installCore();
+    for (const [k, f] of Object.entries(opts.effects ?? {})) this.effects.set(k, f);
+    if (!this.effects.has('stdout')) {
+      this.effects.set('stdout', (data) => {
+        const text = typeof data === 'string' ? data : prStr(data);
+        if (opts.stdout) opts.stdout(text); else this.output += text;
+        return null;
+      });
+    }
+    for (const [name, cap] of Object.entries(opts.capabilities ?? {})) this.registry.current.intern(name).set(cap);
+  }
+
+  private performHost(target: any, data: any): any {
+    if (target instanceof Keyword && target.ns === null) {
+      const h = this.effects.get(target.name);
+      if (h) return h(data, this);
+      if (target.name === 'import') return this.importModule(data);
+    }
+    return NOT_HANDLED;
+  }
+
+  // ---- core setup -----------------------------------------------------------
+
+  private installCore(): void {
+    const lib = buildCoreLibrary();
+    this.defineSessionBuiltins(lib);
+    const core = this.registry.core;
+    for (const [name, f] of lib.entries) core.intern(name).set(f);
+    for (const [nsName, entries] of lib.modules) {
+      const ns = this.registry.ensure(nsName);
+      for (const [name, f] of entries) ns.intern(name).set(f);
+    }
+    setCallableOf(rt.fnOf);
+    // The prelude (macros and functions written in Glia) lives in glia.core too.
+    const saved = this.registry.current;
+    this.registry.current = core;
+    try { this.runSync(SOURCES['glia/prelude/core.glia']!, 'glia/prelude/core.glia'); }
+    finally { this.registry.current = saved; }
+  }
+
+  private defineSessionBuiltins(lib: Library): void {
+    const session = this;
+    lib.fn('-in-ns', (name: string) => { session.registry.current = session.registry.ensure(name); return null; }, [1]);
+    lib.fn('in-ns', (name: any) => { session.registry.current = session.registry.ensure(name instanceof Sym ? name.fqn : String(name)); return null; }, [1]);
+    lib.fn('-import', (alias: string, mod: any) => {
+      if (!(mod instanceof Namespace)) throw gliaError('type-mismatch', `:import must give a module, got ${prStr(mod)}`);
+      session.registry.current.aliases.set(alias, mod);
+      return mod;
+    }, [2]);
+    lib.fn('read-string', (s: any) => {
+      if (typeof s !== 'string') throw gliaError('type-mismatch', `read-string expects a string, got ${prStr(s)}`);
+      const r = read(s, '<read-string>');
+      if (hasErrors(r.diagnostics)) throw new StaticError(r.diagnostics);
+      return r.forms.length ? r.forms[0] : null;
+    }, [1]);
+    lib.effectful('eval', function* (form: any) {
+      const unit = session.compile(form, '<eval>');
+      if (unit.resumable) return yield unit.thunk();
+      return unit.thunk();
+    }, [1], null, 'Evaluates a form in the current handler context.');
+    lib.effectful('reperform', function* (target: any, data: any) {
+      return yield target instanceof Keyword ? rt.perform(target, [data]) : rt.performStar(target, data);
+    }, [2], null, 'Performs an effect again with the data a handler received, reaching the next outer handler.');
+    lib.fn('macroexpand-1', (form: any) => {
+      const a = new Analyzer(session.registry, session.runMacro, '<macroexpand>');
+      return a.macroexpandOnce(form);
+    }, [1]);
+    lib.fn('macroexpand', (form: any) => new Analyzer(session.registry, session.runMacro, '<macroexpand>').macroexpand(form), [1]);
+    lib.fn('find-var', (s: any) => {
+      const a = new Analyzer(session.registry, session.runMacro, '<find-var>');
+      return s instanceof Sym ? a.resolveVarQuiet(s) : null;
+    }, [1]);
+    lib.fn('ns-name', () => session.registry.current.name, [0]);
+    lib.fn('doc', (x: any) => {
+      if (x instanceof Var) return x.doc ?? (x.value?.[FN_INFO]?.doc ?? null);
+      if (typeof x === 'function') return x[FN_INFO]?.doc ?? null;
+      if (x instanceof CapabilityBase) return `capability ${x.interfaceName}: ${(x.methods() ?? []).map(prStr).join(' ')}`;
+      return null;
+    }, [1]);
+    defineStdNatives(lib);
+  }
+
+  // ---- compile and run -------------------------------------------------------
+
+  readonly runMacro = (fn: any, args: any[]): any => {
+    if (fn[GEN]) {
+      const r = drive(fn[GEN](...args), this.host);
+      if (r instanceof Promise) throw gliaError('macro-error', 'a macro performed an asynchronous effect');
+      return r;
+    }
+    return fn(...args);
+  };
+
+  /** Analyses and emits one form. Throws StaticError on compile errors. */
+  compile(form: any, file: string): { thunk: () => any; resumable: boolean; warnings: Diagnostic[] } {
+    const analyzer = new Analyzer(this.registry, this.runMacro, file);
+    const node = analyzer.analyzeTop(form);
+    if (hasErrors(analyzer.diagnostics)) throw new StaticError(analyzer.diagnostics);
+    const unit = emitTopLevel(node, { forceResumable: this.tier === 'resumable' });
+    let factory: (rt: any, k: any[]) => () => any;
+    try {
+      factory = new Function('rt', 'k', unit.source) as any;
+    } catch (e) {
+      throw gliaError('internal', `generated code did not compile: ${(e as Error).message}`);
+    }
+    const thunk = factory(rt, unit.consts);
+    for (const v of analyzer.assumedPure) v.pureAssumers.add(file);
+    return { thunk, resumable: unit.resumable, warnings: analyzer.diagnostics };
+  }
+
+  /** Reads and declares a unit: the whole file is read before anything runs. */
+  private prepare(source: string, file: string): any[] {
+    const r = read(source, file);
+    if (hasErrors(r.diagnostics)) throw new StaticError(r.diagnostics);
+    this.declareTopLevel(r.forms);
+    return r.forms;
+  }
+
+  /** Interns the names a unit defines, so forward references resolve. */
+  private declareTopLevel(forms: any[]): void {
+    for (const f of forms) {
+      if (!Stack.isStack(f)) continue;
+      const head = (f as Stack<any>).first();
+      const name = (f as Stack<any>).get(1);
+      if (!(head instanceof Sym) || head.ns !== null || !(name instanceof Sym) || name.ns !== null) continue;
+      if (['def', 'defn', 'defn-', 'defmacro', 'defcap', 'defonce', 'deftest'].includes(head.name)) {
+        const v = this.registry.current.intern(name.name);
+        if (head.name === 'defmacro') v.macro = true;
+      } else if (head.name === 'declare') {
+        for (const n of (f as Stack<any>).rest()) if (n instanceof Sym) this.registry.current.intern(n.name);
+      }
+    }
+  }
+
+  /** Evaluates all forms of `source`; resolves to the last value. */
+  async evalString(source: string, file = '<eval>'): Promise<any> {
+    const forms = this.prepare(source, file);
+    let last: any = null;
+    for (const f of forms) last = await this.evalTop(f, file);
+    return last;
+  }
+
+  /** Synchronous evaluation (no asynchronous host effects allowed). */
+  runSync(source: string, file: string): any {
+    const forms = this.prepare(source, file);
+    let last: any = null;
+    for (const f of forms) {
+      last = this.evalTop(f, file);
+      if (last instanceof Promise) throw gliaError('internal', `${file}: asynchronous effect during synchronous evaluation`);
+    }
+    return last;
+  }
+
+  /** Evaluates one top-level form; returns a value or a promise of one. */
+  evalTop(form: any, file: string): any {
+    const expanded = Stack.isStack(form) && (form as Stack<any>).size ? this.expandHead(form, file) : form;
+    if (Stack.isStack(expanded) && isSymNamed((expanded as Stack<any>).first(), 'do')) {
+      // A top-level do: each subform is top-level, so a def or import in it
+      // is visible to the next one's compilation.
+      const subs = (expanded as Stack<any>).rest().toArray();
+      let last: any = null;
+      const step = (i: number): any => {
+        for (; i < subs.length; i++) {
+          last = this.evalTop(subs[i], file);
+          if (last instanceof Promise) return last.then((v) => { last = v; return step(i + 1); });
+        }
+        return last;
+      };
+      return step(0);
+    }
+    const unit = this.compile(expanded, file);
+    for (const w of unit.warnings) this.warnings.push(formatWarning(w));
+    return this.run(unit, spanOf(form));
+  }
+
+  private expandHead(form: any, file: string): any {
+    const a = new Analyzer(this.registry, this.runMacro, file);
+    const out = a.macroexpand(form);
+    if (hasErrors(a.diagnostics)) throw new StaticError(a.diagnostics);
+    return out;
+  }
+
+  private run(unit: { thunk: () => any; resumable: boolean }, span: Span | undefined): any {
+    const prevHost = setFallbackHost(this.host);
+    const warnMark = runtimeWarnings.length;
+    const done = (v: any) => { this.collectWarnings(warnMark); setFallbackHost(prevHost); return v; };
+    const failed = (e: any) => {
+      this.collectWarnings(warnMark); setFallbackHost(prevHost);
+      throw isControlSignal(e) ? e : locate(toGliaError(e), span);
+    };
+    try {
+      const r = unit.resumable ? drive(unit.thunk(), this.host) : unit.thunk();
+      if (r instanceof Promise) return r.then(done, failed);
+      return done(r);
+    } catch (e) {
+      return failed(e);
+    }
+  }
+
+  private collectWarnings(mark: number): void {
+    for (const w of runtimeWarnings.splice(mark)) this.warnings.push(w);
+  }
+
+  // ---- modules -----------------------------------------------------------------
+
+  /** The :import effect's default answer: std modules, then files via loadSource. */
+  importModule(path: any): any {
+    if (typeof path !== 'string') throw gliaError('type-mismatch', `:import expects a module path string, got ${prStr(path)}`);
+    const cached = this.modules.get(path);
+    if (cached) return cached;
+    const std = SOURCES[`std/${path}.glia`];
+    const fromFile = this.currentFile;
+    const load = (source: string, file: string): any => {
+      if (this.loading.has(file)) throw gliaError('illegal-argument', `circular import of ${path}`);
+      this.loading.add(file);
+      const saved = this.registry.current;
+      const savedFile = this.currentFile;
+      const nsName = path.startsWith('ww/') ? path.replace(/\//g, '.') : file.replace(/\.glia$/, '').replace(/[/\\]/g, '.').replace(/^\.+/, '');
+      this.registry.current = this.registry.ensure(nsName);
+      this.currentFile = file;
+      const finish = () => { this.registry.current = saved; this.currentFile = savedFile; this.loading.delete(file); };
+      try {
+        const r = this.evalString(source, file);
+        return r.then((v) => { finish(); return v; }, (e) => { finish(); throw e; })
+          .then(() => { const ns = this.registry.ensure(nsName); this.modules.set(path, ns); return ns; });
+      } catch (e) { finish(); throw e; }
+    };
+    if (std !== undefined) return load(std, `std/${path}.glia`);
+    const native = path.startsWith('ww/') ? this.registry.namespaces.get(path.replace(/\//g, '.')) : undefined;
+    if (native) { this.modules.set(path, native); return native; }
+    if (path === 'ww/core') { this.modules.set(path, this.registry.core); return this.registry.core; }
+    if (!this.opts.loadSource) throw gliaError('unknown-module', `no module ${path}`, null, 'the std modules are ww/core, ww/string, ww/json, ww/coll, ww/test and ww/policy');
+    const src = this.opts.loadSource(path, fromFile);
+    return src instanceof Promise ? src.then((s) => load(s, path)) : load(src, path);
+  }
+}
+
+function formatWarning(d: Diagnostic): string {
+  return `warning[${d.code}]: ${d.message}  --> ${d.span.file}:${d.span.line}:${d.span.col}`;
+}
+
+/** Gives an error without a location the span of the top-level form it escaped. */
+function locate(e: GliaError, span: Span | undefined): GliaError {
+  if (!e.span && span) e.span = span;
+  return e;
+}
+
+export { CORE_NS, List, diagnostic };

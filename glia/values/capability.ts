@@ -1,0 +1,70 @@
+// In-process capabilities. `defcap` makes a LocalCap from Glia functions;
+// `attenuate` wraps any capability in an Attenuated one that allows only
+// some methods. Attenuation is enforced here, in `invoke`, beneath every
+// Glia handler lookup, and every capability returned through an
+// attenuated one is wrapped in the same policy. (Cap'n Proto-backed
+// capabilities implement the same `invoke`; their attenuation lives in the
+// RPC membrane.)
+import { CAP, type Capability } from '../eval/driver.js';
+import { Keyword } from './keyword.js';
+import { fail } from './errors.js';
+import { GEN } from './fn.js';
+import { prStr } from './printer.js';
+
+export abstract class CapabilityBase implements Capability {
+  readonly [CAP] = true;
+  abstract readonly interfaceName: string;
+  /** Methods that can be called, or null when unknown. */
+  abstract methods(): Keyword[] | null;
+  abstract invoke(method: Keyword, args: any[]): any;
+}
+
+export class LocalCap extends CapabilityBase {
+  constructor(readonly interfaceName: string, private readonly table: Map<Keyword, any>) { super(); }
+  methods(): Keyword[] { return [...this.table.keys()]; }
+  invoke(method: Keyword, args: any[]): any {
+    const f = this.table.get(method);
+    if (f === undefined) {
+      fail('unknown-method', `${this.interfaceName} has no method ${prStr(method)}`,
+        { method, interface: this.interfaceName }, `its methods are ${this.methods().map(prStr).join(' ')}`);
+    }
+    if (typeof f !== 'function') return f;
+    // A resumable method runs on the caller's driver (its effects reach the caller's handlers).
+    return (f as any)[GEN] ? (f as any)[GEN](...args) : f(...args);
+  }
+}
+
+export class Attenuated extends CapabilityBase {
+  constructor(readonly inner: CapabilityBase, readonly allow: ReadonlySet<Keyword>) { super(); }
+  get interfaceName(): string { return this.inner.interfaceName; }
+  methods(): Keyword[] | null {
+    const m = this.inner.methods();
+    return m ? m.filter((k) => this.allow.has(k)) : [...this.allow];
+  }
+  invoke(method: Keyword, args: any[]): any {
+    if (!this.allow.has(method)) {
+      fail('permission-denied', `${this.interfaceName} ${prStr(method)} is not allowed by this capability's attenuation`,
+        { method, interface: this.interfaceName }, `allowed: ${[...this.allow].map(prStr).join(' ') || 'nothing'}`);
+    }
+    const r = this.inner.invoke(method, args);
+    return confine(r, this.allow);
+  }
+}
+
+/** Wraps capabilities coming back through an attenuated one in the same policy. */
+function confine(result: any, allow: ReadonlySet<Keyword>): any {
+  if (result instanceof CapabilityBase) return attenuate(result, [...allow]);
+  if (result instanceof Promise) return result.then((v) => confine(v, allow));
+  if (result && typeof result === 'object' && typeof result.next === 'function' && typeof result.throw === 'function') {
+    return (function* (): Generator<any, any, any> { return confine(yield result, allow); })();
+  }
+  return result;
+}
+
+export function attenuate(cap: CapabilityBase, methods: Keyword[]): CapabilityBase {
+  if (cap instanceof Attenuated) {
+    const both = new Set(methods.filter((m) => cap.allow.has(m)));
+    return new Attenuated(cap.inner, both);
+  }
+  return new Attenuated(cap, new Set(methods));
+}

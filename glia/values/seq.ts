@@ -1,0 +1,139 @@
+// Clojure-style sequences on top of Immutable's persistent collections.
+// Lists are Immutable Stacks, vectors are Immutable Lists. A `Seq` is a
+// cursor over anything seqable; `LazySeq` realises at most once, so a lazy
+// sequence over an infinite source works with `take`.
+import { List, Stack, Map as IMap, Set as ISet, isImmutable } from 'immutable';
+
+export type Value = any;
+
+/** A non-empty sequence cursor. `next()` is null at the end. */
+export interface ISeq {
+  first(): Value;
+  next(): ISeq | null;
+}
+
+export const SEQ = Symbol('glia.seq');
+
+/** A cons cell: `first` followed by the seqable `more`. */
+export class Cons implements ISeq {
+  readonly [SEQ] = true;
+  constructor(private readonly head: Value, private readonly more: Value) {}
+  first(): Value { return this.head; }
+  next(): ISeq | null { return seq(this.more); }
+}
+
+/** A cursor into an Immutable List (a vector) or a JS array. */
+export class IndexedSeq implements ISeq {
+  readonly [SEQ] = true;
+  constructor(private readonly items: List<Value> | readonly Value[], private readonly i: number) {}
+  first(): Value {
+    const it = this.items;
+    return Array.isArray(it) ? it[this.i] : (it as List<Value>).get(this.i);
+  }
+  next(): ISeq | null {
+    const n = Array.isArray(this.items) ? this.items.length : (this.items as List<Value>).size;
+    return this.i + 1 < n ? new IndexedSeq(this.items, this.i + 1) : null;
+  }
+}
+
+/** A cursor over an Immutable Stack (a list). */
+export class StackSeq implements ISeq {
+  readonly [SEQ] = true;
+  constructor(private readonly stack: Stack<Value>) {}
+  first(): Value { return this.stack.peek(); }
+  next(): ISeq | null { const r = this.stack.pop(); return r.size ? new StackSeq(r) : null; }
+}
+
+/** A cursor over a JS iterator, caching what it has pulled so it stays persistent. */
+class IteratorSeq implements ISeq {
+  readonly [SEQ] = true;
+  private nextSeq: ISeq | null | undefined;
+  constructor(private readonly head: Value, private readonly it: Iterator<Value>) {}
+  static from(it: Iterator<Value>): ISeq | null {
+    const r = it.next();
+    return r.done ? null : new IteratorSeq(r.value, it);
+  }
+  first(): Value { return this.head; }
+  next(): ISeq | null {
+    if (this.nextSeq === undefined) this.nextSeq = IteratorSeq.from(this.it);
+    return this.nextSeq;
+  }
+}
+
+/** A lazily realised sequence. `thunk` returns any seqable (or nil). */
+export class LazySeq implements ISeq {
+  readonly [SEQ] = true;
+  private thunk: (() => Value) | null;
+  private realized: ISeq | null = null;
+  /** True for sources that never end (range, repeat, iterate, cycle). */
+  infinite = false;
+  constructor(thunk: () => Value) { this.thunk = thunk; }
+  /** Realises one step; iterative so long chains of lazy seqs do not recurse. */
+  seq(): ISeq | null {
+    if (this.thunk) {
+      let v: Value = this.thunk();
+      this.thunk = null;
+      while (v instanceof LazySeq) {
+        if (v.thunk) { const t = v.thunk; v.thunk = null; v.realized = seq(t()); }
+        v = v.realized;
+      }
+      this.realized = seq(v);
+    }
+    return this.realized;
+  }
+  first(): Value { const s = this.seq(); return s ? s.first() : null; }
+  next(): ISeq | null { const s = this.seq(); return s ? s.next() : null; }
+}
+
+export function isSeqObject(x: unknown): x is ISeq {
+  return typeof x === 'object' && x !== null && (x as any)[SEQ] === true;
+}
+
+/** `seq` as in Clojure: null for empty or nil, else a cursor. */
+export function seq(x: Value): ISeq | null {
+  if (x === null || x === undefined) return null;
+  if (x instanceof LazySeq) return x.seq();
+  if (isSeqObject(x)) return x;
+  if (List.isList(x)) return x.size ? new IndexedSeq(x, 0) : null;
+  if (Stack.isStack(x)) return x.size ? new StackSeq(x) : null;
+  if (typeof x === 'string') return x.length ? IteratorSeq.from(x[Symbol.iterator]()) : null;
+  if (IMap.isMap(x)) return x.size ? IteratorSeq.from(mapEntries(x)) : null;
+  if (isImmutable(x)) return (x as any).size ? IteratorSeq.from((x as any).values()) : null;
+  if (Array.isArray(x)) return x.length ? new IndexedSeq(x, 0) : null;
+  if (x instanceof Uint8Array) return x.length ? IteratorSeq.from(x[Symbol.iterator]()) : null;
+  return undefined as never;
+}
+
+/** True for values `seq` accepts. */
+export function isSeqable(x: Value): boolean {
+  return x === null || x === undefined || typeof x === 'string' || isSeqObject(x) ||
+    isImmutable(x) || Array.isArray(x) || x instanceof Uint8Array;
+}
+
+function* mapEntries(m: IMap<Value, Value>): Iterator<Value> {
+  for (const [k, v] of m) yield List([k, v]);
+}
+
+/** Iterates any seqable value. Map entries come out as [k v] vectors. */
+export function* iterate(x: Value): Generator<Value, void, undefined> {
+  if (x === null || x === undefined) return;
+  if (List.isList(x) || Stack.isStack(x) || ISet.isSet(x)) { yield* (x as any).values(); return; }
+  if (Array.isArray(x)) { yield* x; return; }
+  let s = seq(x);
+  while (s) { yield s.first(); s = s.next(); }
+}
+
+export function toArray(x: Value): Value[] {
+  if (Array.isArray(x)) return x;
+  if (List.isList(x) || Stack.isStack(x)) return (x as any).toArray();
+  return Array.from(iterate(x));
+}
+
+export function lazyFromIterable(make: () => Iterable<Value>, infinite = false): LazySeq {
+  const ls = new LazySeq(() => IteratorSeq.from(make()[Symbol.iterator]()));
+  ls.infinite = infinite;
+  return ls;
+}
+
+export function listOf(items: readonly Value[]): Stack<Value> { return Stack(items); }
+export function vectorOf(items: readonly Value[]): List<Value> { return List(items); }

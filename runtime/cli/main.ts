@@ -1,0 +1,47 @@
+// The `ww` program: subcommand dispatch and top-level help.
+import { evalCommand } from './eval-command.js';
+import { testCommand } from './test-command.js';
+import { UsageError } from './args.js';
+import { processIo, type Io } from './io.js';
+
+export const MAIN_HELP = `Usage: ww <command> [options]
+
+Wetware: run code you did not write as capability-confined cells, and wire
+them together with Glia.
+
+Commands:
+  eval EXPR | -f FILE   evaluate Glia locally and print the last value
+  test [FILES...]       run ww/test suites (default: every *_test.glia under test/)
+
+Options:
+  -h, --help            show help (also after any command: ww eval --help)
+  -v, --version         show the version
+
+Quick start:
+  npx ww eval '(+ 1 2)'`;
+
+const commands: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  eval: evalCommand,
+  test: testCommand,
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    io.out(MAIN_HELP + '\n');
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === '-v' || cmd === '--version') { io.out('ww 0.1.0\n'); return 0; }
+  const run = commands[cmd];
+  if (!run) {
+    io.err(`error[usage]: unknown command '${cmd}'\nrun 'ww --help' for the list of commands\n`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) { io.err(`error[usage]: ${e.message}\n`); return 2; }
+    io.err(`error[internal]: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['glia/test/**/*.test.ts', 'runtime/test/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['./test/setup.ts'],
+    globalSetup: ['./test/global-setup.ts'],
+    pool: 'forks',
+    // The same larger V8 stack the ww bin runs with (see bin/ww.js).
+    execArgv: ['--stack-size=3800'],
+    testTimeout: 30_000,
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.vitest-report.json' },
+  },
+});
