@@ -246,7 +246,9 @@ async function runJs(policy: Policy, names: Set<string>): Promise<Map<string, Ti
 function runNbb(root: string, policy: Policy, names: Set<string>): Promise<Map<string, Timing | Depth>> {
   const cli = join(root, 'node_modules/nbb/cli.js');
   const [cmd, args] = existsSync(cli)
-    ? [process.execPath, [cli, NBB_PROGRAMS]]
+    // The same V8 stack size as this process (ww and the bench run with
+    // --stack-size=3800), so the deep-recursion figures compare like for like.
+    ? [process.execPath, [...process.execArgv.filter((a) => a.startsWith('--stack-size')), cli, NBB_PROGRAMS]]
     : [join(root, 'node_modules/.bin/nbb'), [NBB_PROGRAMS]];
   const env = {
     ...process.env,
@@ -335,7 +337,8 @@ function gliaSection(source: string, name: string): string | undefined {
 function stackOverflowKind(e: unknown, prStr: (v: unknown) => string): 'glia' | 'raw' | null {
   const texts: string[] = [];
   try {
-    texts.push(prStr(e));
+    // A GliaError carries the Glia error map in .value.
+    texts.push(prStr((e as { value?: unknown })?.value ?? e));
   } catch {
     // not a Glia value
   }

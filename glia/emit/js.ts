@@ -42,9 +42,26 @@ class Unit {
   constRef(v: any): string {
     let i = this.constIndex.get(v);
     if (i === undefined) { i = this.consts.length; this.consts.push(v); this.constIndex.set(v, i); }
-    return `k[${i}]`;
+    return `k${i}`;
   }
 }
+
+// Inline fast paths for the commonest core functions on doubles: the JS
+// operator when both operands are numbers, the full helper otherwise.
+const NUMERIC_INLINE: Record<string, { arity: number; op: (a: string, b: string) => string }> = {
+  '+': { arity: 2, op: (a, b) => `${a} + ${b}` },
+  '-': { arity: 2, op: (a, b) => `${a} - ${b}` },
+  '*': { arity: 2, op: (a, b) => `${a} * ${b}` },
+  '<': { arity: 2, op: (a, b) => `${a} < ${b}` },
+  '>': { arity: 2, op: (a, b) => `${a} > ${b}` },
+  '<=': { arity: 2, op: (a, b) => `${a} <= ${b}` },
+  '>=': { arity: 2, op: (a, b) => `${a} >= ${b}` },
+  'inc': { arity: 1, op: (a) => `${a} + 1` },
+  'dec': { arity: 1, op: (a) => `${a} - 1` },
+  'zero?': { arity: 1, op: (a) => `${a} === 0` },
+  'pos?': { arity: 1, op: (a) => `${a} > 0` },
+  'neg?': { arity: 1, op: (a) => `${a} < 0` },
+};
 
 /** Emits one function body (or the top-level thunk). */
 class Body {
@@ -203,7 +220,10 @@ class Body {
     switch (node.op) {
       case 'const': return this.literal(node.value);
       case 'local': return node.binding.js;
-      case 'var': return node.v.bound ? `${this.unit.constRef(node.v)}.value` : `$readVar(${this.unit.constRef(node.v)})`;
+      case 'var': {
+        const v = this.unit.constRef(node.v);
+        return node.v.bound ? `${v}.value` : `(${v}.bound ? ${v}.value : $readVar(${v}))`;
+      }
       case 'the-var': return this.unit.constRef(node.v);
       case 'if': {
         const test = this.test(node.test);
@@ -267,13 +287,28 @@ class Body {
     if (node.intrinsic) {
       const args = this.values(node.args);
       const name = INTRINSIC_FN[node.intrinsic]!;
+      const inline = NUMERIC_INLINE[node.intrinsic];
+      if (inline && inline.arity === args.length) {
+        const ops = args.map((a) => this.trivialOrTemp(a));
+        const checks = ops.map((o) => /^\(?-?[\d.e+]+\)?$/.test(o) ? null : `typeof ${o} === 'number'`).filter(Boolean);
+        const fast = inline.op(ops[0]!, ops[1]!);
+        const fallback = `${name}(${ops.join(', ')})`;
+        const temps = args.map((a, i) => (ops[i] !== a ? `${ops[i]} = ${a}, ` : '')).join('');
+        return checks.length ? `(${temps}${checks.join(' && ')} ? ${fast} : ${fallback})` : `(${temps}${fast})`;
+      }
+      if (node.intrinsic === '=' ) {
+        const [a, b] = args.map((x) => this.trivialOrTemp(x));
+        const temps = args.map((x, i) => ([a, b][i] !== x ? `${[a, b][i]} = ${x}, ` : '')).join('');
+        return `(${temps}${a} === ${b} || ${name}(${a}, ${b}))`;
+      }
       return `${name}(${args.join(', ')})`;
     }
     const [f, ...args] = this.values([node.fn, ...node.args]);
-    const direct = !this.gen || node.calleePure || this.unit.opts.forceResumable === undefined && false;
-    if (direct && !(this.gen && this.unit.opts.forceResumable)) {
+    const direct = (!this.gen || node.calleePure) && !(this.gen && this.unit.opts.forceResumable);
+    if (direct) {
       if (node.fn.op === 'fn') return `${f}(${args.join(', ')})`;
-      return `$fnOf(${f})(${args.join(', ')})`;
+      const t = this.temp();
+      return `(typeof (${t} = ${f}) === 'function' ? ${t} : $fnOf(${t}))(${args.join(', ')})`;
     }
     // Resumable call: a function with a resumable form runs on the driver's stack.
     const t = this.temp();
@@ -281,6 +316,11 @@ class Body {
     const assigns = argTemps.filter((x): x is { x: string; a: string } => typeof x !== 'string').map(({ x, a }) => `${x} = ${a}`);
     const names = argTemps.map((x) => (typeof x === 'string' ? x : x.x)).join(', ');
     return `(${t} = $fnOf(${f}), ${assigns.length ? assigns.join(', ') + ', ' : ''}${t}[$GEN] ? (yield ${t}[$GEN](${names})) : ${t}(${names}))`;
+  }
+
+  /** An expression safe to evaluate more than once: trivial ones as is, others via a temp. */
+  private trivialOrTemp(expr: string): string {
+    return isTrivial(expr) ? expr : this.temp();
   }
 
   private fn(node: IR.FnNode): string {
@@ -346,7 +386,7 @@ class Body {
 }
 
 function isTrivial(expr: string): boolean {
-  return /^(?:[\w$]+|k\[\d+\]|"(?:[^"\\]|\\.)*"|\(-?[\d.e+]+\))$/.test(expr);
+  return /^(?:[\w$]+|"(?:[^"\\]|\\.)*"|\(-?[\d.e+]+\))$/.test(expr);
 }
 
 // Generated function names carry the Glia name (for JS stack traces) behind
@@ -381,7 +421,8 @@ export function emitTopLevel(node: IR.Node, opts: EmitOptions = {}): EmittedUnit
   const resumable = node.effectful || !!opts.forceResumable;
   const body = new Body(unit, resumable, new Map());
   body.emit(node, RETURN);
-  const prelude = HELPERS.map((h) => `const $${h} = rt.${h};`).join('\n');
+  const prelude = HELPERS.map((h) => `const $${h} = rt.${h};`).join('\n') +
+    (unit.consts.length ? `\nconst ${unit.consts.map((_, i) => `k${i} = k[${i}]`).join(', ')};` : '');
   const source = `"use strict";\n${prelude}\nreturn function${resumable ? '*' : ''} top() {\n${body.declarations()}${body.out.join('\n')}\n};`;
   return { source, consts: unit.consts, resumable };
 }

@@ -1,0 +1,12 @@
+// The public surface of the Glia language package. Embeddings (the ww CLI,
+// the REPL, cells, the language server) import from here.
+export { Session, StaticError, type SessionOptions, type Tier, type EffectHandler } from './eval/session.js';
+export { read, type ReadResult } from './reader/read.js';
+export { prStr, printStr, str } from './values/printer.js';
+export { equals, hash } from './values/equality.js';
+export { kw, Keyword } from './values/keyword.js';
+export { sym, Sym } from './values/symbol.js';
+export { GliaError, errorType, messageOf } from './values/errors.js';
+export { CATALOG, type Diagnostic } from './diagnostics.js';
+export { SessionExit } from './eval/ops.js';
+export type { Span } from './span.js';
