@@ -1,7 +1,7 @@
 // Collections and sequences (the functions that take no function arguments).
 import { List, Stack, Map as IMap, Set as ISet, OrderedMap } from 'immutable';
 import type { Library } from './define.js';
-import { seq, iterate, toArray, LazySeq, Cons, isSeqObject, isSeqable, lazyFromIterable, type ISeq } from '../values/seq.js';
+import { seq, iterate, toArray, LazySeq, Cons, isSeqObject, isSeqable, lazyFromIterable, lazyChunks, CHUNK, type ISeq } from '../values/seq.js';
 import { equals } from '../values/equality.js';
 import { fail } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
@@ -150,11 +150,14 @@ export function range(...args: any[]): LazySeq | Stack<any> {
   if (step === 0 && start !== end) {
     return markInfinite(lazyFromIterable(function* () { for (;;) yield start; }), true);
   }
-  const s = lazyFromIterable(function* () {
-    if (step > 0) for (let i = start; i < end; i += step) yield i;
-    else if (step < 0) for (let i = start; i > end; i += step) yield i;
-  });
-  return markInfinite(s, end === Infinity || end === -Infinity);
+  let next = start;
+  const more = step > 0 ? () => next < end : () => next > end;
+  return lazyChunks(() => {
+    if (step === 0 || !more()) return null;
+    const c: number[] = [];
+    while (c.length < CHUNK && more()) { c.push(next); next += step; }
+    return c;
+  }, end === Infinity || end === -Infinity);
 }
 
 export function sortValues(xs: any[], cmp: (a: any, b: any) => number = compare): any[] {

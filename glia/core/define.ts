@@ -49,6 +49,8 @@ export class Library {
   /** A higher-order builtin; `fnArgs` lists which arguments are functions ('all' for every one). */
   hof(name: string, gen: (...a: any[]) => Generator<any, any, any>, fnArgs: number[] | 'all', arities: number[], variadic: number | null = null, doc?: string): GliaFn {
     const f: any = function (...args: any[]) {
+      // With plain function arguments, a hand-written fast form skips the generator.
+      if (f.fast !== undefined && !anyResumable(args, fnArgs)) return f.fast(...args);
       const it = gen(...args);
       const r = it.next();
       if (r.done) return r.value;
@@ -64,6 +66,15 @@ export class Library {
     return f;
   }
 }
+
+function anyResumable(args: any[], fnArgs: number[] | 'all'): boolean {
+  if (fnArgs === 'all') { for (const a of args) if (typeof a === 'function' && (a as any)[GEN]) return true; return false; }
+  for (const i of fnArgs) { const a = args[i]; if (typeof a === 'function' && (a as any)[GEN]) return true; }
+  return false;
+}
+
+/** Gives a higher-order builtin a plain form used when no function argument is resumable. */
+export function fastPath(f: GliaFn, fast: (...a: any[]) => any): void { (f as any).fast = fast; }
 
 /** Continues a generator that already yielded `first` (re-yields it to the driver). */
 function* resumeFrom(it: Generator, first: any): Generator<any, any, any> {

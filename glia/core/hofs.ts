@@ -3,9 +3,9 @@
 // resumable function argument it calls it through the driver, eagerly, so
 // the effects happen in the handler context of the call.
 import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
-import { Library, call } from './define.js';
+import { Library, call, fastPath } from './define.js';
 import { GEN, FN_INFO, type GliaFn } from '../values/fn.js';
-import { seq, iterate, toArray, lazyFromIterable, LazySeq, type ISeq } from '../values/seq.js';
+import { seq, iterate, toArray, lazyFromIterable, LazySeq, lazyChunks, chunkSource, forEachItem, type ISeq } from '../values/seq.js';
 import { fail } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { rt } from '../eval/rt.js';
@@ -60,8 +60,14 @@ export function defineHofs(lib: Library): void {
     if (!resumable(f) || colls.every(isInfinite)) {
       const g = plain(f);
       if (colls.length === 1) {
-        const c = colls[0];
-        return markInfinite(lazyFromIterable(function* () { for (const x of iterate(c)) yield g(x); }), isInfinite(c));
+        const pull = chunkSource(colls[0]);
+        return lazyChunks(() => {
+          const c = pull();
+          if (c === null) return null;
+          const out = new Array(c.length);
+          for (let i = 0; i < c.length; i++) out[i] = g(c[i]);
+          return out;
+        }, isInfinite(colls[0]));
       }
       return markInfinite(lazyFromIterable(function* () {
         const ss: Array<ISeq | null> = colls.map((c) => seq(c));
@@ -94,7 +100,14 @@ export function defineHofs(lib: Library): void {
   const filterG = (name: string, keep: boolean) => function* (pred: any, coll: any): Generator<any, any, any> {
     if (!resumable(pred) || isInfinite(coll)) {
       const p = plain(pred);
-      return markInfinite(lazyFromIterable(function* () { for (const x of iterate(coll)) if (rt.truthy(p(x)) === keep) yield x; }), isInfinite(coll));
+      const pull = chunkSource(coll);
+      return lazyChunks(() => {
+        const c = pull();
+        if (c === null) return null;
+        const out: any[] = [];
+        for (let i = 0; i < c.length; i++) { const r = p(c[i]); if ((r !== null && r !== false && r !== undefined) === keep) out.push(c[i]); }
+        return out;
+      }, isInfinite(coll));
     }
     void name;
     const out: any[] = [];
@@ -161,12 +174,14 @@ export function defineHofs(lib: Library): void {
     else return fail('arity-mismatch', `reduce expects 2 or 3 arguments, got ${args.length + 1}`);
     if (!resumable(f)) {
       const g = plain(f);
-      const coll = args[args.length - 1];
-      if (args.length === 2 && List.isList(coll)) {
-        for (const x of coll as List<any>) { acc = g(acc, x); if (acc instanceof Reduced) return acc.value; }
-        return acc;
+      const rest = s;
+      if (rest) {
+        forEachItem(rest, (x) => {
+          acc = g(acc, x);
+          if (acc instanceof Reduced) { acc = acc.value; return false; }
+          return true;
+        });
       }
-      while (s) { acc = g(acc, s.first()); if (acc instanceof Reduced) return acc.value; s = s.next(); }
       return acc;
     }
     while (s) { acc = yield* call(f, acc, s.first()); if (acc instanceof Reduced) return acc.value; s = s.next(); }
@@ -292,6 +307,7 @@ export function defineHofs(lib: Library): void {
   lib.hof('update', function* (m: any, k: any, f: any, ...more: any[]) {
     return assoc(m, k, yield* call(f, get(m, k), ...more));
   }, [2], [], 3);
+  fastPath(lib.entries.get('update')!, (m: any, k: any, f: any, ...more: any[]) => assoc(m, k, plain(f)(get(m, k), ...more)));
   lib.hof('update-in', function* (m: any, path: any, f: any, ...more: any[]) {
     const ks = toArray(path);
     const up = function* (cur: any, i: number): Generator<any, any, any> {
@@ -315,6 +331,10 @@ export function defineHofs(lib: Library): void {
     a.value = v;
     return v;
   }, [1], [], 2);
+  fastPath(lib.entries.get('swap!')!, (a: any, f: any, ...args: any[]) => {
+    if (!(a instanceof Atom)) fail('type-mismatch', `swap! expects an atom, got ${typeName(a)}`);
+    return (a.value = plain(f)(a.value, ...args));
+  });
   lib.hof('swap-vals!', function* (a: any, f: any, ...args: any[]) {
     const old = a.value;
     a.value = yield* call(f, a.value, ...args);

@@ -259,7 +259,7 @@ class Body {
       case 'perform': {
         if (!this.gen) throw new Error('internal: perform on the pure tier');
         const [target, ...args] = this.values([node.target, ...node.args]);
-        return node.star ? `(yield $performStar(${target}, ${args[0]}))` : `(yield $perform(${target}, [${args.join(', ')}]))`;
+        return mark(node) + (node.star ? `(yield $performStar(${target}, ${args[0]}))` : `(yield $perform(${target}, [${args.join(', ')}]))`);
       }
       case 'handle': {
         if (!this.gen) throw new Error('internal: handler on the pure tier');
@@ -284,6 +284,10 @@ class Body {
   }
 
   private call(node: IR.CallNode): string {
+    return mark(node) + this.callExpr(node);
+  }
+
+  private callExpr(node: IR.CallNode): string {
     if (node.intrinsic) {
       const args = this.values(node.args);
       const name = INTRINSIC_FN[node.intrinsic]!;
@@ -383,6 +387,15 @@ class Body {
   }
 
   blockPublic(fn: () => void): string { return this.block(fn); }
+}
+
+/**
+ * A position marker before a call: `/*@line:col*\/`. Free at run time; when an
+ * error escapes, glia/eval/stack.ts maps the JS position in the stack trace
+ * back to the nearest marker, giving the Glia call stack with spans.
+ */
+function mark(node: IR.Node): string {
+  return node.span ? `/*@${node.span.line}:${node.span.col}*/` : '';
 }
 
 function isTrivial(expr: string): boolean {

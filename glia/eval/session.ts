@@ -11,6 +11,7 @@ import { emitTopLevel } from '../emit/js.js';
 import { rt, setFallbackHost, runtimeWarnings } from './rt.js';
 import { drive, NOT_HANDLED, type Host } from './driver.js';
 import { isControlSignal } from './ops.js';
+import { registerUnit, gliaFrames } from './stack.js';
 import { toGliaError } from './convert-error.js';
 import { Namespace, Var } from './namespace.js';
 import { diagnostic, type Diagnostic, hasErrors } from '../diagnostics.js';
@@ -183,7 +184,7 @@ export class Session {
     const unit = emitTopLevel(node, { forceResumable: this.tier === 'resumable' });
     let factory: (rt: any, k: any[]) => () => any;
     try {
-      factory = new Function('rt', 'k', unit.source) as any;
+      factory = new Function('rt', 'k', `${unit.source}\n//# sourceURL=${registerUnit(file, unit.source)}`) as any;
     } catch (e) {
       throw gliaError('internal', `generated code did not compile: ${(e as Error).message}`);
     }
@@ -325,7 +326,10 @@ function formatWarning(d: Diagnostic): string {
 
 /** Gives an error without a location the span of the top-level form it escaped. */
 function locate(e: GliaError, span: Span | undefined): GliaError {
-  if (!e.span && span) e.span = span;
+  if (!e.gliaStack.length && !(e instanceof StaticError)) {
+    e.gliaStack = gliaFrames((e as any).cause?.stack ?? e.stack);
+  }
+  if (!e.span) e.span = e.gliaStack.find((f) => f.span)?.span ?? span;
   return e;
 }
 

@@ -20,7 +20,11 @@ export class GliaError extends Error {
   /** The source location the error is best attributed to. */
   span?: Span;
   constructor(readonly value: any) {
+    // Deep enough a JS stack to recover the Glia frames in flight (see eval/stack.ts).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 64;
     super(messageOf(value));
+    Error.stackTraceLimit = limit;
     this.name = 'GliaError';
   }
 }

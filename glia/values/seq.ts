@@ -85,6 +85,82 @@ export class LazySeq implements ISeq {
   next(): ISeq | null { const s = this.seq(); return s ? s.next() : null; }
 }
 
+/**
+ * A cursor into a realised chunk of a chunked lazy sequence. Sequence
+ * functions over chunked sources (range, vectors, map and filter of them)
+ * work a chunk (an array of up to CHUNK items) at a time, as Clojure does,
+ * so a pipeline costs a loop per chunk rather than objects per item.
+ */
+export class ChunkedSeq implements ISeq {
+  readonly [SEQ] = true;
+  constructor(readonly chunk: readonly Value[], readonly i: number, readonly more: LazySeq | null) {}
+  first(): Value { return this.chunk[this.i]; }
+  next(): ISeq | null {
+    return this.i + 1 < this.chunk.length ? new ChunkedSeq(this.chunk, this.i + 1, this.more) : this.more ? this.more.seq() : null;
+  }
+}
+
+export const CHUNK = 32;
+
+/** A lazy sequence whose items come from `pull`, a chunk at a time (null ends it). */
+export function lazyChunks(pull: () => Value[] | null, infinite = false): LazySeq {
+  const step = (): LazySeq => new LazySeq(() => {
+    let c = pull();
+    while (c !== null && c.length === 0) c = pull();
+    return c === null ? null : new ChunkedSeq(c, 0, step());
+  });
+  const ls = step();
+  ls.infinite = infinite;
+  return ls;
+}
+
+/** Pulls chunks from any seqable, sharing the chunks of chunked sources. */
+export function chunkSource(coll: Value): () => Value[] | null {
+  if (List.isList(coll) || Array.isArray(coll)) {
+    const arr: Value[] = Array.isArray(coll) ? coll : (coll as List<Value>).toArray();
+    let i = 0;
+    return () => {
+      if (i >= arr.length) return null;
+      const c = arr.slice(i, i + CHUNK);
+      i += CHUNK;
+      return c;
+    };
+  }
+  let s: ISeq | null | undefined;
+  let started = false;
+  return () => {
+    if (!started) { s = seq(coll); started = true; }
+    if (!s) return null;
+    if (s instanceof ChunkedSeq) {
+      const c = s.i === 0 ? s.chunk as Value[] : s.chunk.slice(s.i);
+      s = s.more ? s.more.seq() : null;
+      return c;
+    }
+    const c: Value[] = [];
+    while (s && c.length < CHUNK) { c.push(s.first()); s = s.next(); }
+    return c;
+  };
+}
+
+/** Calls `each` on every item of a seqable, looping over chunks directly. Stops when it returns false. */
+export function forEachItem(coll: Value, each: (x: Value) => boolean | void): void {
+  if (List.isList(coll) || Stack.isStack(coll) || ISet.isSet(coll)) {
+    for (const x of (coll as any).values()) if (each(x) === false) return;
+    return;
+  }
+  let s = seq(coll);
+  while (s) {
+    if (s instanceof ChunkedSeq) {
+      const c = s.chunk;
+      for (let i = s.i; i < c.length; i++) if (each(c[i]) === false) return;
+      s = s.more ? s.more.seq() : null;
+    } else {
+      if (each(s.first()) === false) return;
+      s = s.next();
+    }
+  }
+}
+
 export function isSeqObject(x: unknown): x is ISeq {
   return typeof x === 'object' && x !== null && (x as any)[SEQ] === true;
 }
@@ -120,13 +196,21 @@ export function* iterate(x: Value): Generator<Value, void, undefined> {
   if (List.isList(x) || Stack.isStack(x) || ISet.isSet(x)) { yield* (x as any).values(); return; }
   if (Array.isArray(x)) { yield* x; return; }
   let s = seq(x);
-  while (s) { yield s.first(); s = s.next(); }
+  while (s) {
+    if (s instanceof ChunkedSeq) {
+      const c = s.chunk;
+      for (let i = s.i; i < c.length; i++) yield c[i];
+      s = s.more ? s.more.seq() : null;
+    } else { yield s.first(); s = s.next(); }
+  }
 }
 
 export function toArray(x: Value): Value[] {
   if (Array.isArray(x)) return x;
   if (List.isList(x) || Stack.isStack(x)) return (x as any).toArray();
-  return Array.from(iterate(x));
+  const out: Value[] = [];
+  forEachItem(x, (v) => { out.push(v); });
+  return out;
 }
 
 export function lazyFromIterable(make: () => Iterable<Value>, infinite = false): LazySeq {
