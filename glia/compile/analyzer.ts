@@ -53,6 +53,8 @@ const nextId = () => ++idCounter;
 export class Analyzer {
   diagnostics: Diagnostic[] = [];
   private pessimisticSelf = false;
+  /** In a whole-unit check before running, aliases from imports are not known yet. */
+  lenientAliases = false;
   /** Vars whose purity compiled code assumed; the session records them. */
   assumedPure = new Set<Var>();
 
@@ -174,6 +176,7 @@ export class Analyzer {
     const cur = this.registry.current;
     if (s.ns !== null) {
       const ns = cur.aliases.get(s.ns) ?? this.registry.namespaces.get(s.ns);
+      if (!ns && this.lenientAliases) throw new Abandon();
       if (!ns) {
         const hint = closest(s.ns, cur.aliases.keys());
         this.fail('unknown-alias', ctx, s, `no namespace or alias '${s.ns}' (in ${s.fqn})`,
@@ -216,6 +219,11 @@ export class Analyzer {
   private list(form: Stack<any>, ctx: Ctx): IR.Node {
     const head = form.first();
     if (head instanceof Sym && head.ns === null && SPECIAL_FORMS.has(head.name)) return this.special(head.name, form, ctx);
+    if (this.lenientAliases && head instanceof Sym && !(head.ns === null && ctx.scope.lookup(head.name))) {
+      // A macro this unit defines has not run yet: its call cannot be checked before running.
+      const v = this.resolveVarQuiet(head);
+      if (v && v.macro && !v.bound) throw new Abandon();
+    }
     const expanded = this.expandOnce(form, ctx.scope, ctx.span);
     if (expanded !== form) return this.analyze(expanded, ctx);
     return this.call(form, ctx);

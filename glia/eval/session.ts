@@ -198,23 +198,80 @@ export class Session {
     const r = read(source, file);
     if (hasErrors(r.diagnostics)) throw new StaticError(r.diagnostics);
     this.declareTopLevel(r.forms);
+    if (r.forms.length > 1) this.checkUnit(r.forms, file);
     return r.forms;
   }
 
   /** Interns the names a unit defines, so forward references resolve. */
   private declareTopLevel(forms: any[]): void {
+    let ns = this.registry.current;
     for (const f of forms) {
       if (!Stack.isStack(f)) continue;
       const head = (f as Stack<any>).first();
       const name = (f as Stack<any>).get(1);
-      if (!(head instanceof Sym) || head.ns !== null || !(name instanceof Sym) || name.ns !== null) continue;
+      if (!(head instanceof Sym) || !(name instanceof Sym)) continue;
+      if (head.name === 'ns' && head.ns === null) { ns = this.registry.ensure(name.fqn); continue; }
+      if (name.ns !== null) continue;
       if (['def', 'defn', 'defn-', 'defmacro', 'defcap', 'defonce', 'deftest'].includes(head.name)) {
-        const v = this.registry.current.intern(name.name);
+        const v = ns.intern(name.name);
         if (head.name === 'defmacro') v.macro = true;
       } else if (head.name === 'declare') {
-        for (const n of (f as Stack<any>).rest()) if (n instanceof Sym) this.registry.current.intern(n.name);
+        for (const n of (f as Stack<any>).rest()) if (n instanceof Sym) ns.intern(n.name);
       }
     }
+  }
+
+  /**
+   * Checks a whole unit before any of it runs, so a mistake on the last line
+   * is reported without running the first. Forms are analysed in order until
+   * one whose meaning depends on running earlier code: a call to a macro the
+   * unit itself defines or imports. Those forms are checked again, exactly,
+   * when they are compiled to run.
+   */
+  private checkUnit(forms: any[], file: string): void {
+    const diagnostics = this.analyzeUnit(forms, file);
+    if (hasErrors(diagnostics)) throw new StaticError(diagnostics);
+  }
+
+  /**
+   * The static diagnostics of a source text (reader, then analyzer), without
+   * running any of it. The same checks `evalString` makes before it runs.
+   */
+  check(source: string, file = '<check>'): Diagnostic[] {
+    const r = read(source, file);
+    if (hasErrors(r.diagnostics)) return r.diagnostics;
+    this.declareTopLevel(r.forms);
+    return [...r.diagnostics, ...this.analyzeUnit(r.forms, file)];
+  }
+
+  private analyzeUnit(forms: any[], file: string): Diagnostic[] {
+    const analyzer = new Analyzer(this.registry, this.runMacro, file);
+    analyzer.lenientAliases = true;
+    const saved = this.registry.current;
+    try {
+      for (const f of forms) {
+        if (Stack.isStack(f) && (f as Stack<any>).size) {
+          const head = (f as Stack<any>).first();
+          if (head instanceof Sym) {
+            if (head.ns === null && (head.name === 'import' || head.name === 'in-ns')) continue;
+            if (head.ns === null && head.name === 'ns') {
+              const name = (f as Stack<any>).get(1);
+              if (name instanceof Sym) this.registry.current = this.registry.ensure(name.fqn);
+              continue;
+            }
+            if (head.ns !== null && !analyzer.resolveVarQuiet(head)) break;
+            const v = analyzer.resolveVarQuiet(head);
+            if (v && v.macro && (!v.bound || v.ns !== CORE_NS)) break;
+          }
+        }
+        analyzer.analyzeTop(f);
+        // eval can define vars the check cannot see; later forms are checked when they run.
+        if (mentions(f, 'eval')) break;
+      }
+    } finally {
+      this.registry.current = saved;
+    }
+    return analyzer.diagnostics;
   }
 
   /** Evaluates all forms of `source`; resolves to the last value. */
@@ -318,6 +375,14 @@ export class Session {
     const src = this.opts.loadSource(path, fromFile);
     return src instanceof Promise ? src.then((s) => load(s, path)) : load(src, path);
   }
+}
+
+function mentions(form: any, name: string, depth = 0): boolean {
+  if (form instanceof Sym) return form.name === name;
+  if (depth > 64 || typeof form !== 'object' || form === null || typeof form[Symbol.iterator] !== 'function') return false;
+  if (!(Stack.isStack(form) || List.isList(form) || IMap.isMap(form) || Array.isArray(form))) return false;
+  for (const x of form) if (mentions(x, name, depth + 1)) return true;
+  return false;
 }
 
 function formatWarning(d: Diagnostic): string {
