@@ -39,6 +39,8 @@ interface Ctx {
   scope: Scope;
   tail: boolean;
   recur: IR.RecurNode['target'] | null;
+  /** Set inside try: recur may not cross it. */
+  inTry?: boolean;
   /** The var a top-level def is defining: calls to it are assumed pure (self-recursion). */
   defining: Var | null;
   span: Span | undefined;
@@ -55,6 +57,8 @@ export class Analyzer {
   private pessimisticSelf = false;
   /** In a whole-unit check before running, aliases from imports are not known yet. */
   lenientAliases = false;
+  /** Aliases the unit's own import forms will define once they run. */
+  pendingAliases = new Set<string>();
   /** Vars whose purity compiled code assumed; the session records them. */
   assumedPure = new Set<Var>();
 
@@ -176,19 +180,19 @@ export class Analyzer {
     const cur = this.registry.current;
     if (s.ns !== null) {
       const ns = cur.aliases.get(s.ns) ?? this.registry.namespaces.get(s.ns);
-      if (!ns && this.lenientAliases) throw new Abandon();
+      if (!ns && this.lenientAliases && this.pendingAliases.has(s.ns)) throw new Abandon();
       if (!ns) {
         const hint = closest(s.ns, cur.aliases.keys());
         this.fail('unknown-alias', ctx, s, `no namespace or alias '${s.ns}' (in ${s.fqn})`,
           hint ? `did you mean ${hint}/${s.name}?` : `import it first, e.g. (import "ww/string" :as ${s.ns})`);
       }
       const hint = closest(s.name, ns.vars.keys());
-      this.fail('unbound-symbol', ctx, s, `${ns.name} has no var '${s.name}'`, hint ? `did you mean ${s.ns}/${hint}?` : undefined);
+      this.fail('unbound-symbol', ctx, s, `${ns.name} has no var '${s.name}'`, hint ? `did you mean ${s.ns}/${hint}?` : `see (doc ...) or doc/std.md for what ${ns.name} provides`);
     }
     if (SPECIAL_FORMS.has(s.name)) {
       this.fail('malformed', ctx, s, `'${s.name}' is a special form and cannot be used as a value`, `call it: (${s.name} ...)`);
     }
-    const names = [...cur.vars.keys(), ...this.registry.core.vars.keys()];
+    const names = [...ctx.scope.names(), ...cur.vars.keys(), ...[...this.registry.core.vars.keys()].filter((n) => !n.startsWith('-'))];
     const hint = closest(s.name, names);
     this.fail('unbound-symbol', ctx, s, `unable to resolve symbol '${s.name}'`,
       hint ? `did you mean ${hint}?` : 'define it with def or defn, or bind it with let');
@@ -411,9 +415,12 @@ export class Analyzer {
     return pairs;
   }
 
-  private expandPattern(pattern: any, init: any, ctx: Ctx): Array<[Sym, any]> {
+  private expandPattern(pattern: any, init: any, ctx: Ctx, within?: any): Array<[Sym, any]> {
     try { return destructure(pattern, init); }
-    catch (e) { if (e instanceof BindingError) this.fail('bad-binding', ctx, e.form, e.message); throw e; }
+    catch (e) {
+      if (e instanceof BindingError) this.fail('bad-binding', ctx, spanOf(e.form) ? e.form : within ?? e.form, e.message);
+      throw e;
+    }
   }
 
   private letForm(form: any, items: any[], ctx: Ctx): IR.Node {
@@ -421,7 +428,7 @@ export class Analyzer {
     let scope = ctx.scope;
     const bindings: Array<[IR.Binding, IR.Node]> = [];
     for (const [pat, init] of pairs) {
-      for (const [s, f] of this.expandPattern(pat, init, ctx)) {
+      for (const [s, f] of this.expandPattern(pat, init, ctx, items[1])) {
         const node = this.safe(f, { ...ctx, scope, tail: false });
         scope = new Scope(scope);
         const b = scope.bind(s.name, { pureFn: node.op === 'fn' ? node.pure : isPureValueNode(node) });
@@ -457,11 +464,15 @@ export class Analyzer {
     }
     const id = nextId();
     const target = { kind: 'loop' as const, id, params: bindings.map(([b]) => b) };
-    const body = this.doForm(bodyForms, { ...ctx, scope, tail: true, recur: target });
+    const body = this.doForm(bodyForms, { ...ctx, scope, tail: true, recur: target, inTry: false });
     return { op: 'loop', id, bindings, body, effectful: body.effectful || bindings.some(([, n]) => n.effectful), span: ctx.span };
   }
 
   private recurForm(form: any, items: any[], ctx: Ctx): IR.Node {
+    if (!ctx.recur && ctx.inTry) {
+      this.fail('recur-not-tail', ctx, form, 'recur cannot cross try: it would skip the catch and finally clauses',
+        'move the try inside the loop body, or return a value from try and recur after it');
+    }
     if (!ctx.recur) {
       this.fail('recur-not-tail', ctx, form, 'recur is only allowed inside loop or fn',
         'wrap the code in (loop [...] ...) or move recur into a function body');
@@ -548,7 +559,7 @@ export class Analyzer {
     if (destructures.length) bodyForms = [setSpan(Stack([sym('let'), List(destructures), ...bodyForms]), ctx.span)];
     const id = nextId();
     const all = rest ? [...params, rest] : params;
-    const body = this.doForm(bodyForms, { ...ctx, scope, tail: true, recur: { kind: 'fn', id, params: all } });
+    const body = this.doForm(bodyForms, { ...ctx, scope, tail: true, recur: { kind: 'fn', id, params: all }, inTry: false });
     return { params, rest, body, id };
   }
 
@@ -581,7 +592,7 @@ export class Analyzer {
     const bodyForms: any[] = [];
     const catches: IR.Catch[] = [];
     let fin: IR.Node | null = null;
-    const inner = { ...ctx, tail: false, recur: null };
+    const inner = { ...ctx, tail: false, recur: null, inTry: !!ctx.recur || ctx.inTry };
     for (const it of items.slice(1)) {
       const isClause = (n: string) => Stack.isStack(it) && isSymNamed((it as Stack<any>).first(), n);
       if (isClause('catch')) {

@@ -10,16 +10,23 @@ export function jsIdent(name: string): string {
 }
 
 export class Scope {
-  private readonly names = new Map<string, Binding>();
+  private readonly names_ = new Map<string, Binding>();
   constructor(readonly parent: Scope | null) {}
   bind(name: string, extra?: Partial<Binding>): Binding {
     const b: Binding = { name, js: jsIdent(name), ...extra };
-    this.names.set(name, b);
+    this.names_.set(name, b);
     return b;
   }
+  /** Every name visible here (for did-you-mean hints). */
+  names(): string[] {
+    const out: string[] = [];
+    for (let s: Scope | null = this; s; s = s.parent) out.push(...s.names_.keys());
+    return out;
+  }
+
   lookup(name: string): Binding | null {
     for (let s: Scope | null = this; s; s = s.parent) {
-      const b = s.names.get(name);
+      const b = s.names_.get(name);
       if (b) return b;
     }
     return null;

@@ -247,6 +247,7 @@ export class Session {
   private analyzeUnit(forms: any[], file: string): Diagnostic[] {
     const analyzer = new Analyzer(this.registry, this.runMacro, file);
     analyzer.lenientAliases = true;
+    for (const f of forms) for (const a of importedAliases(f)) analyzer.pendingAliases.add(a);
     const saved = this.registry.current;
     try {
       for (const f of forms) {
@@ -259,7 +260,7 @@ export class Session {
               if (name instanceof Sym) this.registry.current = this.registry.ensure(name.fqn);
               continue;
             }
-            if (head.ns !== null && !analyzer.resolveVarQuiet(head)) break;
+            if (head.ns !== null && !analyzer.resolveVarQuiet(head) && analyzer.pendingAliases.has(head.ns)) break;
             const v = analyzer.resolveVarQuiet(head);
             if (v && v.macro && (!v.bound || v.ns !== CORE_NS)) break;
           }
@@ -375,6 +376,29 @@ export class Session {
     const src = this.opts.loadSource(path, fromFile);
     return src instanceof Promise ? src.then((s) => load(s, path)) : load(src, path);
   }
+}
+
+/** The aliases an import or ns form introduces (as the analyzer derives them). */
+function importedAliases(form: any): string[] {
+  if (!Stack.isStack(form)) return [];
+  const items = (form as Stack<any>).toArray();
+  const head = items[0];
+  if (!(head instanceof Sym) || head.ns !== null) return [];
+  const aliasOf = (path: any, rest: any[]): string => {
+    for (let i = 0; i + 1 < rest.length; i += 2) if (rest[i] instanceof Keyword && rest[i].name === 'as' && rest[i + 1] instanceof Sym) return rest[i + 1].name;
+    return String(path).replace(/\.glia$/, '').split(/[/.]/).pop()!;
+  };
+  if (head.name === 'import' && typeof items[1] === 'string') return [aliasOf(items[1], items.slice(2))];
+  if (head.name !== 'ns') return [];
+  const out: string[] = [];
+  for (const clause of items.slice(2)) {
+    if (!Stack.isStack(clause)) continue;
+    for (const spec of (clause as Stack<any>).rest()) {
+      const parts = List.isList(spec) ? (spec as List<any>).toArray() : [spec];
+      if (parts[0] instanceof Sym || typeof parts[0] === 'string') out.push(aliasOf(parts[0] instanceof Sym ? parts[0].fqn : parts[0], parts.slice(1)));
+    }
+  }
+  return out;
 }
 
 function mentions(form: any, name: string, depth = 0): boolean {

@@ -12,6 +12,7 @@ import { type Span, setSpan, spanOf } from '../span.js';
 import { kw } from '../values/keyword.js';
 import { Sym, sym } from '../values/symbol.js';
 import { hexToBytes } from '../values/bytes.js';
+import { prStr } from '../values/printer.js';
 import { metaOf, setMeta } from '../values/meta.js';
 import { expandAnonFn } from '../expand/anon-fn.js';
 
@@ -136,14 +137,14 @@ class Visitor {
     return NOTHING;
   }
 
-  private children(node: CstNode): any[] {
+  private children(node: CstNode, spans?: Span[]): any[] {
     const out: any[] = [];
     const saved = this.pendingDiscards;
     this.pendingDiscards = 0;
     for (const f of (node.children['form'] as CstNode[] | undefined) ?? []) {
       if (this.pendingDiscards > 0) { this.pendingDiscards--; continue; }
       const v = this.form(f);
-      if (v !== NOTHING) out.push(v);
+      if (v !== NOTHING) { out.push(v); spans?.push(this.span(f)); }
     }
     this.pendingDiscards = saved;
     return out;
@@ -152,7 +153,8 @@ class Visitor {
   private collection(node: CstNode): any {
     const open = (node.children['open'] as IToken[])[0]!;
     const closeTok = (node.children['close'] as IToken[] | undefined)?.[0];
-    const items = this.children(node);
+    const itemSpans: Span[] = [];
+    const items = this.children(node, itemSpans);
     const sp = this.span(node);
     const want = CLOSE_FOR[node.name]!;
     if (!closeTok) {
@@ -168,14 +170,14 @@ class Visitor {
       case 'vector': return setSpan(List(items), sp);
       case 'map': {
         if (items.length % 2 !== 0) {
-          this.report(diagnostic('read/odd-map', sp, `map literal has ${items.length} forms; keys and values must pair up`,
+          this.report(diagnostic('read/odd-map', itemSpans[items.length - 1] ?? sp, `map literal has ${items.length} form${items.length === 1 ? '' : 's'}; the key ${prStr(items[items.length - 1])} has no value`,
             'add the missing value, or remove the extra key'));
           items.pop();
         }
         let m = IMap<any, any>().asMutable();
         for (let i = 0; i < items.length; i += 2) {
           if (m.has(items[i])) {
-            this.report(diagnostic('read/duplicate-key', spanOf(items[i]) ?? sp, `duplicate key in map literal`));
+            this.report(diagnostic('read/duplicate-key', itemSpans[i] ?? sp, `duplicate key ${prStr(items[i])} in map literal`));
             continue;
           }
           m.set(items[i], items[i + 1]);
@@ -184,10 +186,10 @@ class Visitor {
       }
       case 'set': {
         let s = ISet<any>().asMutable();
-        for (const it of items) {
-          if (s.has(it)) { this.report(diagnostic('read/duplicate-set', spanOf(it) ?? sp, 'duplicate element in set literal')); continue; }
-          s.add(it);
-        }
+        items.forEach((it, i) => {
+          if (s.has(it)) this.report(diagnostic('read/duplicate-set', itemSpans[i] ?? sp, `duplicate element ${prStr(it)} in set literal`));
+          else s.add(it);
+        });
         return setSpan(s.asImmutable(), sp);
       }
       case 'anonFn': {
@@ -204,7 +206,8 @@ class Visitor {
     const formNode = (node.children['form'] as CstNode[] | undefined)?.[0];
     const sp = this.span(node);
     if (!formNode) {
-      this.report(diagnostic('read/missing-form', tokenSpan(this.file, op), `'${op.image}' must be followed by a form`));
+      const what = ({ "'": "quote (')", '`': 'syntax-quote (`)', '~': 'unquote (~)', '~@': 'unquote-splicing (~@)', '@': 'deref (@)', '#_': 'discard (#_)' } as Record<string, string>)[op.image] ?? op.image;
+      this.report(diagnostic('read/missing-form', tokenSpan(this.file, op), `${what} must be followed by a form`));
       return NOTHING;
     }
     if (op.image === '#_') {
