@@ -4,6 +4,8 @@
 export const MAX_DEPTH = 512;
 export const MAX_SOURCE_CHARS = 16 * 1024 * 1024;
 export const MAX_DIAGNOSTICS = 100;
+/** Parsing a bigint literal is superlinear in its length; past this it is refused. */
+export const MAX_NUMBER_CHARS = 10_000;
 
 export interface DeepRegion { start: number; end: number; depthAt: number }
 

@@ -6,7 +6,7 @@ import type { CstNode, IToken } from 'chevrotain';
 import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
 import { glialexer } from './lexer.js';
 import { parser } from './parser.js';
-import { findTooDeep, blank, MAX_DIAGNOSTICS, MAX_SOURCE_CHARS } from './limits.js';
+import { findTooDeep, blank, MAX_DIAGNOSTICS, MAX_SOURCE_CHARS, MAX_NUMBER_CHARS } from './limits.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { type Span, setSpan, spanOf } from '../span.js';
 import { kw } from '../values/keyword.js';
@@ -308,6 +308,11 @@ class Visitor {
   }
 
   private number(t: IToken, sp: Span): any {
+    if (t.image.length > MAX_NUMBER_CHARS) {
+      this.report(diagnostic('read/bad-number', sp, `number literal is ${t.image.length} characters long; the reader accepts at most ${MAX_NUMBER_CHARS}`,
+        'build very large numbers with code, or keep them as strings'));
+      return NOTHING;
+    }
     const v = parseNumber(t.image);
     if (v === undefined) {
       this.report(diagnostic('read/bad-number', sp, `invalid number '${t.image.slice(0, 40)}'`,
