@@ -386,6 +386,7 @@ export class Analyzer {
         init = this.safe(initForm, { ...ctx, tail: false, recur: null, defining: null });
       }
       if (init.op === 'fn' && init.name === 'fn') init.name = name;
+      if (init.op === 'fn' && doc && !init.doc) init.doc = doc;
       if (init.op === 'fn') v.declared = infoOfFnNode(init);
     }
     return { op: 'def', v, init, doc, macro, effectful: !!init?.effectful, span: ctx.span };

@@ -24,6 +24,11 @@ Options:
       --tier TIER   auto (default) or resumable (every function on the effect tier)
   -h, --help        show this help`;
 
+/** pr-str, or null when the value is too deep to print (a cycle through an atom, say). */
+function printable(v: unknown): string | null {
+  try { return prStr(v); } catch (e) { if (e instanceof RangeError) return null; throw e; }
+}
+
 export async function evalCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse('eval', args, {
     file: { type: 'string', short: 'f' },
@@ -53,7 +58,13 @@ export async function evalCommand(args: string[], io: Io): Promise<number> {
   try {
     const value = await session.evalString(source, file);
     for (const w of session.warnings) io.err(w + '\n');
-    const printed = prStr(value);
+    const printed = printable(value);
+    if (printed === null) {
+      const report = { code: 'limit', severity: 'error' as const, message: 'the value nests too deeply (or contains itself) and cannot be printed' };
+      if (values.json) io.out(JSON.stringify({ value: null, error: report }) + '\n');
+      else io.err(formatReport(report, sources) + '\n');
+      return 1;
+    }
     if (values.json) io.out(JSON.stringify({ value: printed, error: null }) + '\n');
     else io.out(printed + '\n');
     return 0;
