@@ -7,7 +7,7 @@ import { Sym, sym } from '../values/symbol.js';
 import { GliaError, fail, ERR_TYPE, ERR_MESSAGE, errorType } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { metaOf, setMeta } from '../values/meta.js';
-import { bytesToHex, hexToBytes } from '../values/bytes.js';
+import { bytesToHex, hexToBytes, asBytes, Bytes } from '../values/bytes.js';
 import { hash, equals } from '../values/equality.js';
 import { toArray } from '../values/seq.js';
 import { typeName } from './type.js';
@@ -56,11 +56,11 @@ export function defineMisc(lib: Library): void {
     return setMeta(copy, m);
   }, [2]);
   lib.fn('bytes', (x: any) => {
-    if (x instanceof Uint8Array) return x;
-    if (typeof x === 'string') return new TextEncoder().encode(x);
+    if (x instanceof Uint8Array) return asBytes(x);
+    if (typeof x === 'string') return asBytes(new TextEncoder().encode(x));
     const items = toArray(x);
     for (const b of items) if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255) fail('illegal-argument', `bytes takes integers 0-255, got ${prStr(b)}`);
-    return Uint8Array.from(items);
+    return Bytes.from(items);
   }, [1]);
   lib.fn('bytes?', (x: any) => x instanceof Uint8Array, [1]);
   lib.fn('bytes->hex', (b: any) => { if (!(b instanceof Uint8Array)) fail('type-mismatch', `bytes->hex expects bytes, got ${typeName(b)}`); return bytesToHex(b); }, [1]);

@@ -47,7 +47,10 @@ class UnwindEnd {
   constructor(readonly value: any) {}
 }
 
-type Frame = Generator<any, any, any> | HandlerFrame | AbortGuard | UnwindEnd;
+type Frame = Generator<any, any, any> | AbortGuard | UnwindEnd;
+
+/** A run of frames above one handler installation (the root segment has none). */
+export interface Segment { handler: HandlerFrame | null; frames: Frame[] }
 
 function isGenerator(x: any): x is Generator {
   return x !== null && typeof x === 'object' && typeof x.next === 'function' && typeof x.throw === 'function';
@@ -88,63 +91,89 @@ export function effectName(target: any, method: any): string {
  * a host handler was asynchronous. Throws (or rejects with) a GliaError.
  */
 export function drive(root: Generator, host: Host): any {
-  const stack: Frame[] = [root];
+  // The stack is a list of segments. Each segment above the root starts at a
+  // handler installation; capturing a continuation moves whole segments
+  // (never copies frames), so a perform costs O(handlers in between), not
+  // O(stack depth).
+  const segs: Segment[] = [{ handler: null, frames: [root] }];
+  let top: Segment = segs[0]!;
+  let frameCount = 1;
   let mode: 'next' | 'throw' = 'next';
   let val: any = undefined;
 
+  const pushFrame = (f: Frame) => { top.frames.push(f); frameCount++; };
+  const popFrame = () => { top.frames.pop(); frameCount--; };
+  const pushSegs = (ss: Segment[]) => {
+    for (const sg of ss) { segs.push(sg); frameCount += sg.frames.length; }
+    top = segs[segs.length - 1]!;
+  };
+  const takeSegs = (from: number): Segment[] => {
+    const taken = segs.splice(from);
+    for (const sg of taken) frameCount -= sg.frames.length;
+    top = segs[segs.length - 1]!;
+    return taken;
+  };
+
   const loop = (): any => {
     for (;;) {
-      if (stack.length === 0) {
-        if (mode === 'throw') throw val;
-        return val;
-      }
-      const top = stack[stack.length - 1]!;
-      if (top instanceof HandlerFrame) { stack.pop(); continue; }
-      if (top instanceof UnwindEnd) {
-        stack.pop();
-        if (mode === 'throw' && val instanceof AbortSignal) { mode = 'next'; val = top.value; }
+      const frames = top.frames;
+      if (frames.length === 0) {
+        if (segs.length === 1) {
+          if (mode === 'throw') throw val;
+          return val;
+        }
+        // A handler's body finished (or threw past it): its frame leaves with it.
+        segs.pop();
+        top = segs[segs.length - 1]!;
         continue;
       }
-      if (top instanceof AbortGuard) {
-        stack.pop();
-        if (mode === 'next' && top.k.state === 'fresh') {
+      const f = frames[frames.length - 1]!;
+      if (f instanceof UnwindEnd) {
+        popFrame();
+        if (mode === 'throw' && val instanceof AbortSignal) { mode = 'next'; val = f.value; }
+        continue;
+      }
+      if (f instanceof AbortGuard) {
+        popFrame();
+        if (mode === 'next' && f.k.state === 'fresh') {
           // The handler returned without resuming: unwind the captured frames
           // (running their finally blocks), then deliver its value.
-          top.k.state = 'aborted';
-          stack.push(new UnwindEnd(val));
-          for (const f of top.k.frames) stack.push(f);
+          f.k.state = 'aborted';
+          pushFrame(new UnwindEnd(val));
+          pushSegs(f.k.segments);
           mode = 'throw';
           val = new AbortSignal(null);
-        } else if (top.k.state === 'fresh') {
-          top.k.state = 'aborted';
+        } else if (f.k.state === 'fresh') {
+          f.k.state = 'aborted';
         }
         continue;
       }
+      const gen = f as Generator;
       let r: IteratorResult<any, any>;
       try {
-        r = mode === 'next' ? top.next(val) : top.throw(val);
+        r = mode === 'next' ? gen.next(val) : gen.throw(val);
       } catch (e) {
-        stack.pop();
+        popFrame();
         mode = 'throw';
         val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e);
         continue;
       }
-      if (r.done) { stack.pop(); mode = 'next'; val = r.value; continue; }
+      if (r.done) { popFrame(); mode = 'next'; val = r.value; continue; }
       const op = r.value;
       mode = 'next';
       val = undefined;
       if (isGenerator(op)) {
-        if (stack.length >= MAX_FRAMES) { mode = 'throw'; val = stackOverflow(); continue; }
-        stack.push(op);
+        if (frameCount >= MAX_FRAMES) { mode = 'throw'; val = stackOverflow(); continue; }
+        pushFrame(op);
         continue;
       }
       if (op instanceof PerformOp) {
-        let h = stack.length - 1;
-        for (; h >= 0; h--) {
-          const f = stack[h];
-          if (f instanceof HandlerFrame && targetMatches(f.target, op.target)) break;
+        let h = segs.length - 1;
+        for (; h > 0; h--) {
+          const hf = segs[h]!.handler;
+          if (hf && targetMatches(hf.target, op.target)) break;
         }
-        if (h < 0) {
+        if (h === 0) {
           // No Glia handler: the capability itself, then the host.
           let result: any;
           try {
@@ -157,25 +186,25 @@ export function drive(root: Generator, host: Host): any {
           } catch (e) {
             mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); continue;
           }
-          if (isGenerator(result)) { stack.push(result); continue; }
+          if (isGenerator(result)) { pushFrame(result); continue; }
           if (result instanceof Promise) return awaitThen(result);
           val = result;
           continue;
         }
-        const frame = stack[h] as HandlerFrame;
-        const k = new Continuation(stack.splice(h));
-        const handler = frame.handler;
+        const handler = segs[h]!.handler!.handler;
+        const k = new Continuation(takeSegs(h));
         const args = handlerArity(handler) === 2 ? [op.data, continuationFn(k)] : [op.data];
-        stack.push(new AbortGuard(k));
-        if ((handler as any)[GEN]) { stack.push((handler as any)[GEN](...args)); continue; }
+        pushFrame(new AbortGuard(k));
+        if ((handler as any)[GEN]) { pushFrame((handler as any)[GEN](...args)); continue; }
         try {
           val = typeof handler === 'function' ? handler(...args) : notAFunction(handler);
         } catch (e) { mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); }
         continue;
       }
       if (op instanceof HandleOp) {
-        stack.push(new HandlerFrame(op.target, op.handler));
-        stack.push(op.body());
+        segs.push({ handler: new HandlerFrame(op.target, op.handler), frames: [] });
+        top = segs[segs.length - 1]!;
+        pushFrame(op.body());
         continue;
       }
       if (op instanceof ResumeOp) {
@@ -189,7 +218,7 @@ export function drive(root: Generator, host: Host): any {
           continue;
         }
         k.state = 'resumed';
-        for (const f of k.frames) stack.push(f);
+        pushSegs(k.segments);
         val = op.value;
         continue;
       }

@@ -14,10 +14,10 @@ export class AwaitOp {
   constructor(readonly promise: Promise<any>) {}
 }
 
-/** A captured slice of the driver's stack, from a handler frame to the perform site. */
+/** A captured slice of the driver's stack: the segments from a handler frame to the perform site. */
 export class Continuation {
   state: 'fresh' | 'resumed' | 'aborted' = 'fresh';
-  constructor(readonly frames: any[]) {}
+  constructor(readonly segments: any[]) {}
 }
 
 /** Thrown through an aborted continuation's frames so their finally blocks run. */

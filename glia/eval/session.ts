@@ -24,6 +24,7 @@ import { spanOf, type Span } from '../span.js';
 import { buildCoreLibrary } from '../core/library.js';
 import { setCallableOf, Library } from '../core/define.js';
 import { CapabilityBase } from '../values/capability.js';
+import { asBytes } from '../values/bytes.js';
 import { SOURCES } from '../generated/sources.js';
 import { defineStdNatives } from '../core/std-natives.js';
 
@@ -98,7 +99,7 @@ export class Session {
   private performHost(target: any, data: any): any {
     if (target instanceof Keyword && target.ns === null) {
       const h = this.effects.get(target.name);
-      if (h) return h(data, this);
+      if (h) return fromHost(h(data, this));
       if (target.name === 'import') return this.importModule(data);
     }
     return NOT_HANDLED;
@@ -407,6 +408,12 @@ function mentions(form: any, name: string, depth = 0): boolean {
   if (!(Stack.isStack(form) || List.isList(form) || IMap.isMap(form) || Array.isArray(form))) return false;
   for (const x of form) if (mentions(x, name, depth + 1)) return true;
   return false;
+}
+
+/** Host results enter Glia as Glia values: plain Uint8Arrays become Bytes. */
+function fromHost(v: any): any {
+  if (v instanceof Promise) return v.then(fromHost);
+  return v instanceof Uint8Array ? asBytes(v) : v;
 }
 
 function formatWarning(d: Diagnostic): string {

@@ -27,7 +27,6 @@ export function findTooDeep(src: string): DeepRegion[] {
       continue;
     }
     if (c === 59 /* ; */) { while (i < n && src.charCodeAt(i) !== 10) i++; continue; }
-    if (c === 92 /* \ */) { i++; continue; }
     if (c === 40 || c === 91 || c === 123) {
       if (depth === 0) formStart = i > 0 && src[i - 1] === '#' ? i - 1 : i;
       depth++;

@@ -47,15 +47,25 @@ export function read(source: string, file = '<input>'): ReadResult {
   }
   const text = blank(source, deep);
   const lexed = glialexer.tokenize(text);
-  parser.input = lexed.tokens;
-  const cst = (parser as any).document() as CstNode;
-  for (const e of parser.errors) {
-    const t = e.token;
-    report(diagnostic('read/bad-token', tokenSpan(file, t), `cannot read here: ${e.message}`));
-  }
-  const v = new Visitor(file, report);
-  const forms = v.document(cst);
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
+  let forms: any[];
+  try {
+    parser.input = lexed.tokens;
+    const cst = (parser as any).document() as CstNode;
+    for (const e of parser.errors) {
+      const t = e.token;
+      report(diagnostic('read/bad-token', tokenSpan(file, t), `cannot read here: ${e.message}`));
+    }
+    forms = new Visitor(file, report).document(cst);
+  } catch (e) {
+    // The bracket pre-scan bounds ordinary nesting; long chains of reader
+    // macros (''''…x, @@@@…x) nest too, and land here instead of crashing.
+    if (!(e instanceof RangeError)) throw e;
+    parser.input = [];
+    report(diagnostic('read/too-deep', pointSpan(file, 1, 1, 0), 'the input nests too deeply to read (for example a long chain of reader macros)',
+      'split it into smaller forms'));
+    forms = [];
+  }
   diagnostics.sort((a, b) => a.span.offset - b.span.offset);
   return { forms, diagnostics, comments };
 }

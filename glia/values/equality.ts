@@ -3,7 +3,7 @@
 // ignore order, numbers compare across double and bigint.
 import { List, Stack, Map as IMap, Set as ISet, isImmutable, hash as iHash } from 'immutable';
 import { isSeqObject, seq, iterate } from './seq.js';
-import { bytesEqual } from './bytes.js';
+import { bytesEqual, asBytes } from './bytes.js';
 
 export function isSequential(x: unknown): boolean {
   return List.isList(x) || Stack.isStack(x) || isSeqObject(x);
@@ -12,12 +12,9 @@ export function isSequential(x: unknown): boolean {
 export function equals(a: any, b: any): boolean {
   if (a === b) return true;
   const ta = typeof a;
-  if (ta === 'number' || ta === 'bigint') {
-    const tb = typeof b;
-    if (tb !== 'number' && tb !== 'bigint') return false;
-    // eslint-disable-next-line eqeqeq
-    return a == b;
-  }
+  // Doubles and bigints are different categories (like Clojure's floats and
+  // integers): = is false across them, so = agrees with hashing in maps and sets.
+  if (ta === 'number' || ta === 'bigint') return false;
   if (a === null || b === null || ta !== 'object' || typeof b !== 'object') return false;
   if (isSequential(a)) {
     if (!isSequential(b)) return false;
@@ -52,13 +49,8 @@ const missing = Symbol('missing');
 
 export function hash(x: any): number {
   if (x === null || x === undefined) return 0;
-  if (typeof x === 'bigint') {
-    // Equal to the hash of the same integral double when it is exact.
-    const n = Number(x);
-    return Number.isSafeInteger(n) ? iHash(n) : iHash(x.toString());
-  }
   if (isSeqObject(x)) return iHash(List(iterate(x)));
-  if (x instanceof Uint8Array) { let h = 7; for (const b of x) h = (31 * h + b) | 0; return h; }
+  if (x instanceof Uint8Array) return asBytes(x).hashCode();
   if (isImmutable(x) || typeof x !== 'object' || typeof x.hashCode === 'function') return iHash(x);
   return iHash(x);
 }
