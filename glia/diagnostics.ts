@@ -43,8 +43,8 @@ export const CATALOG: Record<string, Entry> = {
   'bad-binding': { severity: 'error', summary: 'a binding form (let, loop, fn params, destructuring) is invalid' },
   'unknown-alias': { severity: 'error', summary: 'a qualified symbol uses a namespace alias that was never imported' },
   'unknown-module': { severity: 'error', summary: 'import names a module that cannot be found' },
+  'too-deep': { severity: 'error', summary: 'a form (usually one built by a macro) nests too deeply to compile' },
   'macro-error': { severity: 'error', summary: 'a macro threw while expanding' },
-  'resume-outside-handler': { severity: 'warning', summary: 'resume is used where no handler continuation is in scope' },
   'stale-pure-assumption': { severity: 'warning', summary: 'a function compiled as pure calls a var that now performs effects' },
   // Runtime (thrown as :glia.error/<code>)
   'read': { severity: 'error', summary: 'read-string or eval was given text that does not read' },
@@ -63,7 +63,6 @@ export const CATALOG: Record<string, Entry> = {
   'illegal-argument': { severity: 'error', summary: 'an argument has the right type but an invalid value' },
   'assertion': { severity: 'error', summary: 'an assert failed' },
   'ex-info': { severity: 'error', summary: 'a user error made with ex-info without a :type' },
-  'exit': { severity: 'error', summary: 'the :exit effect ended the session (carries :code)' },
   'internal': { severity: 'error', summary: 'a bug in Glia itself; please report it' },
 };
 

@@ -20,6 +20,9 @@ import { GliaError, messageOf } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { isSeqObject, toArray } from '../values/seq.js';
 
+/** Bounds nested macro expansion, so a macro that expands into itself is an error, not a crash. */
+export const MAX_EXPANSION_DEPTH = 256;
+
 export const SPECIAL_FORMS = new Set([
   'def', 'if', 'do', 'let', 'let*', 'quote', 'var', 'fn', 'fn*', 'loop', 'loop*', 'recur',
   'defmacro', 'perform', 'perform*', 'with-effect-handler', 'match', 'try', 'defcap',
@@ -55,6 +58,7 @@ const nextId = () => ++idCounter;
 export class Analyzer {
   diagnostics: Diagnostic[] = [];
   private pessimisticSelf = false;
+  private expansionDepth = 0;
   /** In a whole-unit check before running, aliases from imports are not known yet. */
   lenientAliases = false;
   /** Aliases the unit's own import forms will define once they run. */
@@ -66,7 +70,14 @@ export class Analyzer {
 
   analyzeTop(form: any): IR.Node {
     const ctx: Ctx = { scope: new Scope(null), tail: false, recur: null, defining: null, span: spanOf(form) };
-    return this.safe(form, ctx);
+    try {
+      return this.safe(form, ctx);
+    } catch (e) {
+      // Forms built by macros are not bounded by the reader's depth limit.
+      if (!(e instanceof RangeError)) throw e;
+      this.report('too-deep', ctx, form, 'this form nests too deeply to compile', 'split it into smaller functions or forms');
+      return constNode(null);
+    }
   }
 
   /** One step of macro expansion (macroexpand-1). */
@@ -183,18 +194,18 @@ export class Analyzer {
       if (!ns && this.lenientAliases && this.pendingAliases.has(s.ns)) throw new Abandon();
       if (!ns) {
         const hint = closest(s.ns, cur.aliases.keys());
-        this.fail('unknown-alias', ctx, s, `no namespace or alias '${s.ns}' (in ${s.fqn})`,
+        this.fail('unknown-alias', ctx, s, `no namespace or alias '${clip(s.ns)}' (in ${clip(s.fqn)})`,
           hint ? `did you mean ${hint}/${s.name}?` : `import it first, e.g. (import "ww/string" :as ${s.ns})`);
       }
       const hint = closest(s.name, ns.vars.keys());
-      this.fail('unbound-symbol', ctx, s, `${ns.name} has no var '${s.name}'`, hint ? `did you mean ${s.ns}/${hint}?` : `see (doc ...) or doc/std.md for what ${ns.name} provides`);
+      this.fail('unbound-symbol', ctx, s, `${ns.name} has no var '${clip(s.name)}'`, hint ? `did you mean ${s.ns}/${hint}?` : `see (doc ...) or doc/std.md for what ${ns.name} provides`);
     }
     if (SPECIAL_FORMS.has(s.name)) {
       this.fail('malformed', ctx, s, `'${s.name}' is a special form and cannot be used as a value`, `call it: (${s.name} ...)`);
     }
     const names = [...ctx.scope.names(), ...cur.vars.keys(), ...[...this.registry.core.vars.keys()].filter((n) => !n.startsWith('-'))];
     const hint = closest(s.name, names);
-    this.fail('unbound-symbol', ctx, s, `unable to resolve symbol '${s.name}'`,
+    this.fail('unbound-symbol', ctx, s, `unable to resolve symbol '${clip(s.name)}'`,
       hint ? `did you mean ${hint}?` : 'define it with def or defn, or bind it with let');
   }
 
@@ -229,7 +240,14 @@ export class Analyzer {
       if (v && v.macro && !v.bound) throw new Abandon();
     }
     const expanded = this.expandOnce(form, ctx.scope, ctx.span);
-    if (expanded !== form) return this.analyze(expanded, ctx);
+    if (expanded !== form) {
+      if (++this.expansionDepth > MAX_EXPANSION_DEPTH) {
+        this.expansionDepth = 0;
+        this.fail('macro-error', ctx, form, `macro expansion nests more than ${MAX_EXPANSION_DEPTH} levels deep`,
+          'a macro probably expands into a call of itself without a base case');
+      }
+      try { return this.analyze(expanded, ctx); } finally { this.expansionDepth = Math.max(0, this.expansionDepth - 1); }
+    }
     return this.call(form, ctx);
   }
 
@@ -755,6 +773,9 @@ export class Analyzer {
 
 const HOF = Symbol.for('glia.hof');
 export { HOF };
+
+/** Names in messages are cut short: a 5 MB symbol must not make a 5 MB report. */
+function clip(s: string): string { return s.length > 80 ? `${s.slice(0, 60)}…(${s.length} characters)` : s; }
 
 function chunk(xs: any[]): Array<[any, any]> {
   const out: Array<[any, any]> = [];

@@ -3,7 +3,7 @@
 // generator that calls its function arguments with `yield` only when they
 // are resumable; the plain JS form runs that generator and finishes in
 // one step whenever its function arguments are pure.
-import { GEN, FN_INFO, type GliaFn } from '../values/fn.js';
+import { GEN, FN_INFO, acceptsArity, type GliaFn } from '../values/fn.js';
 import { HOF } from '../compile/analyzer.js';
 import { drive } from '../eval/driver.js';
 import { fallbackHostRef } from './fallback.js';
@@ -27,7 +27,7 @@ export class Library {
   }
 
   fn(name: string, f: (...a: any[]) => any, arities: number[], variadic: number | null = null, doc?: string): GliaFn {
-    const g = f as GliaFn;
+    const g = arityChecked(f, name, arities, variadic) as GliaFn;
     g[FN_INFO] = { name, arities, variadic, doc };
     this.target.set(name, g);
     return g;
@@ -36,6 +36,7 @@ export class Library {
   /** A builtin that may perform (like eval): always called through the driver from resumable code. */
   effectful(name: string, gen: (...a: any[]) => Generator<any, any, any>, arities: number[], variadic: number | null = null, doc?: string): GliaFn {
     const f: any = function (...args: any[]) {
+      if (!acceptsArity({ name, arities, variadic }, args.length)) arityError(name, arities, variadic, args.length);
       const v = drive(gen(...args), fallbackHostRef.host);
       if (v instanceof Promise) fail('internal', `${name} performed an asynchronous effect in a pure context`);
       return v;
@@ -48,7 +49,9 @@ export class Library {
 
   /** A higher-order builtin; `fnArgs` lists which arguments are functions ('all' for every one). */
   hof(name: string, gen: (...a: any[]) => Generator<any, any, any>, fnArgs: number[] | 'all', arities: number[], variadic: number | null = null, doc?: string): GliaFn {
+    const info = { name, arities, variadic, doc };
     const f: any = function (...args: any[]) {
+      if (!acceptsArity(info, args.length)) arityError(name, arities, variadic, args.length);
       // With plain function arguments, a hand-written fast form skips the generator.
       if (f.fast !== undefined && !anyResumable(args, fnArgs)) return f.fast(...args);
       const it = gen(...args);
@@ -65,6 +68,36 @@ export class Library {
     this.target.set(name, f);
     return f;
   }
+}
+
+function arityError(name: string, arities: number[], variadic: number | null, got: number): never {
+  const parts = [...arities].sort((a, b) => a - b).map(String);
+  if (variadic !== null) parts.push(`${variadic} or more`);
+  const last = parts.pop();
+  const want = parts.length ? `${parts.join(', ')} or ${last}` : last;
+  return fail('arity-mismatch', `${name} expects ${want} argument${want === '1' ? '' : 's'}, got ${got}`, { name, got });
+}
+
+/**
+ * Wraps a builtin so a call with the wrong number of arguments is an
+ * arity-mismatch error even when the call is not checked at compile time
+ * ((let [f inc] (f 1 2))). Fixed arities get small wrappers V8 inlines.
+ */
+function arityChecked(f: (...a: any[]) => any, name: string, arities: number[], variadic: number | null): (...a: any[]) => any {
+  const bad = (n: number) => arityError(name, arities, variadic, n);
+  if (variadic === null && arities.length === 1) {
+    switch (arities[0]) {
+      case 0: return function (this: unknown) { if (arguments.length !== 0) bad(arguments.length); return f(); };
+      case 1: return function (this: unknown, a: any) { if (arguments.length !== 1) bad(arguments.length); return f(a); };
+      case 2: return function (this: unknown, a: any, b: any) { if (arguments.length !== 2) bad(arguments.length); return f(a, b); };
+      case 3: return function (this: unknown, a: any, b: any, c: any) { if (arguments.length !== 3) bad(arguments.length); return f(a, b, c); };
+    }
+  }
+  const info = { name, arities, variadic };
+  return function (this: unknown, ...args: any[]) {
+    if (!acceptsArity(info, args.length)) bad(args.length);
+    return f(...args);
+  };
 }
 
 function anyResumable(args: any[], fnArgs: number[] | 'all'): boolean {

@@ -1,5 +1,5 @@
 // Atoms, errors, metadata, bytes, capabilities and the small predicates.
-import { List, Stack, Map as IMap } from 'immutable';
+import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
 import type { Library } from './define.js';
 import { Atom } from '../values/atom.js';
 import { Keyword, kw } from '../values/keyword.js';
@@ -78,7 +78,7 @@ export function defineMisc(lib: Library): void {
   lib.fn('boolean', (x: any) => rt.truthy(x), [1]);
   lib.fn('boolean?', (x: any) => typeof x === 'boolean', [1]);
   lib.fn('fn?', (x: any) => typeof x === 'function', [1]);
-  lib.fn('ifn?', (x: any) => typeof x === 'function' || x instanceof Keyword || IMap.isMap(x) || List.isList(x), [1]);
+  lib.fn('ifn?', (x: any) => typeof x === 'function' || x instanceof Keyword || IMap.isMap(x) || List.isList(x) || ISet.isSet(x) || x instanceof Var, [1]);
   lib.fn('any?', (_x: any) => true, [1]);
   lib.fn('-make-cap', (name: string, methods: IMap<any, any>) => {
     const table = new Map<Keyword, any>();

@@ -88,8 +88,9 @@ export function defineStdNatives(lib: Library): void {
       let parsed: unknown;
       try { parsed = JSON.parse(s); }
       catch (e) { return fail('illegal-argument', `invalid JSON: ${(e as Error).message}`, { input: s.length > 80 ? s.slice(0, 80) + '...' : s }); }
+      if (keyFn !== null && typeof keyFn !== 'function') fail('type-mismatch', `read-str :key-fn must be a function, got ${prStr(keyFn)}`, null, 'for keyword keys pass :key-fn keyword');
       if (keyFn && keyFn[GEN]) fail('illegal-argument', 'read-str :key-fn must be a pure function');
-      const kf = keyFn ? (k: string) => (typeof keyFn === 'function' ? keyFn(k) : kw(k)) : (k: string) => k;
+      const kf = keyFn ? (k: string) => keyFn(k) : (k: string) => k;
       void call;
       return fromJson(parsed, kf);
     }, 'all', [1], 1);

@@ -5,7 +5,7 @@ import { GEN, FN_INFO, type FnInfo, type GliaFn } from '../values/fn.js';
 import { Keyword } from '../values/keyword.js';
 import { equals } from '../values/equality.js';
 import { gliaError, GliaError, errorType, fail } from '../values/errors.js';
-import { IndexedSeq, toArray } from '../values/seq.js';
+import { IndexedSeq, toArray, isSeqable } from '../values/seq.js';
 import { prStr } from '../values/printer.js';
 import { PerformOp, HandleOp, isControlSignal } from './ops.js';
 import { drive, isCapability, type Host } from './driver.js';
@@ -65,7 +65,7 @@ export const rt = {
   def(v: Var, value: any, meta: { doc?: string; macro: boolean }): Var {
     if (value !== undefined) {
       if (v.pureAssumers.size && typeof value === 'function' && (value as any)[GEN]) {
-        runtimeWarnings.push(`${v.fqn} now performs effects, but ${[...v.pureAssumers].join(', ')} was compiled assuming it does not; evaluate those again`);
+        runtimeWarnings.push(`warning[stale-pure-assumption]: ${v.fqn} now performs effects, but code in ${[...v.pureAssumers].join(', ')} was compiled assuming it does not; evaluate that code again`);
       }
       v.set(value);
     }
@@ -86,6 +86,7 @@ export const rt = {
     return fail('type-mismatch', `cannot perform on ${typeName(target)} ${prStr(target)}; the target must be a keyword or a capability`);
   },
   performStar(target: any, payload: any): PerformOp {
+    if (!isSeqable(payload)) fail('type-mismatch', `perform* takes a sequence of arguments, got ${typeName(payload)} ${prStr(payload)}`, null, '(perform* target [arg ...])');
     return rt.perform(target, toArray(payload));
   },
   handle: (target: any, handler: any, body: () => Generator) => new HandleOp(target, handler, body),

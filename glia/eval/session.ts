@@ -30,6 +30,8 @@ import { defineStdNatives } from '../core/std-natives.js';
 
 export type Tier = 'auto' | 'resumable';
 
+export interface LoadedSource { source: string; file: string }
+
 /** A host effect handler: gets the effect's data, returns a value or a promise. */
 export type EffectHandler = (data: any, session: Session) => any;
 
@@ -37,8 +39,12 @@ export interface SessionOptions {
   tier?: Tier;
   /** Keyword effects the embedding answers, by name (without the colon). */
   effects?: Record<string, EffectHandler>;
-  /** Reads a module's source for :import of a file path (relative to `fromFile`). */
-  loadSource?: (path: string, fromFile: string) => string | Promise<string>;
+  /**
+   * Reads a module's source for :import of a file path (relative to
+   * `fromFile`); returns the text, or the text and the resolved file name
+   * (which then names the module in errors and anchors its relative paths).
+   */
+  loadSource?: (path: string, fromFile: string) => string | LoadedSource | Promise<string | LoadedSource>;
   /** Called for :stdout when no `stdout` effect is given. */
   stdout?: (text: string) => void;
   /** Capabilities bound by name in the user namespace (the graft). */
@@ -157,6 +163,13 @@ export class Session {
       return s instanceof Sym ? a.resolveVarQuiet(s) : null;
     }, [1]);
     lib.fn('ns-name', () => session.registry.current.name, [0]);
+    lib.fn('-current-file', () => session.currentFile, [0]);
+    lib.effectful('-with-file', function* (file: any, thunk: any) {
+      // Runs thunk with :load and :import resolving relative to file (a test's own file).
+      const saved = session.currentFile;
+      session.currentFile = typeof file === 'string' ? file : saved;
+      try { return thunk[GEN] ? yield thunk[GEN]() : thunk(); } finally { session.currentFile = saved; }
+    }, [2]);
     lib.fn('doc', (x: any) => {
       if (x instanceof Var) return x.doc ?? (x.value?.[FN_INFO]?.doc ?? null);
       if (typeof x === 'function') return x[FN_INFO]?.doc ?? null;
@@ -347,35 +360,49 @@ export class Session {
 
   // ---- modules -----------------------------------------------------------------
 
-  /** The :import effect's default answer: std modules, then files via loadSource. */
+  /**
+   * The :import effect's default answer: std modules, then files through
+   * loadSource. A file module is cached by its resolved file, runs with that
+   * file as its current file (so its own :load and :import resolve next to
+   * it), and is the namespace it ends in (its own ns form, if it has one).
+   */
   importModule(path: any): any {
     if (typeof path !== 'string') throw gliaError('type-mismatch', `:import expects a module path string, got ${prStr(path)}`);
     const cached = this.modules.get(path);
     if (cached) return cached;
     const std = SOURCES[`std/${path}.glia`];
-    const fromFile = this.currentFile;
-    const load = (source: string, file: string): any => {
-      if (this.loading.has(file)) throw gliaError('illegal-argument', `circular import of ${path}`);
-      this.loading.add(file);
-      const saved = this.registry.current;
-      const savedFile = this.currentFile;
-      const nsName = path.startsWith('ww/') ? path.replace(/\//g, '.') : file.replace(/\.glia$/, '').replace(/[/\\]/g, '.').replace(/^\.+/, '');
-      this.registry.current = this.registry.ensure(nsName);
-      this.currentFile = file;
-      const finish = () => { this.registry.current = saved; this.currentFile = savedFile; this.loading.delete(file); };
-      try {
-        const r = this.evalString(source, file);
-        return r.then((v) => { finish(); return v; }, (e) => { finish(); throw e; })
-          .then(() => { const ns = this.registry.ensure(nsName); this.modules.set(path, ns); return ns; });
-      } catch (e) { finish(); throw e; }
-    };
-    if (std !== undefined) return load(std, `std/${path}.glia`);
+    if (std !== undefined) return this.loadModule(std, `std/${path}.glia`, path.replace(/\//g, '.'), path);
     const native = path.startsWith('ww/') ? this.registry.namespaces.get(path.replace(/\//g, '.')) : undefined;
     if (native) { this.modules.set(path, native); return native; }
     if (path === 'ww/core') { this.modules.set(path, this.registry.core); return this.registry.core; }
     if (!this.opts.loadSource) throw gliaError('unknown-module', `no module ${path}`, null, 'the std modules are ww/core, ww/string, ww/json, ww/coll, ww/test and ww/policy');
-    const src = this.opts.loadSource(path, fromFile);
-    return src instanceof Promise ? src.then((s) => load(s, path)) : load(src, path);
+    const got = (r: string | LoadedSource): any => {
+      const { source, file } = typeof r === 'string' ? { source: r, file: path } : r;
+      const hit = this.modules.get(file);
+      if (hit) return hit;
+      return this.loadModule(source, file, file.replace(/\.glia$/, '').replace(/^.*[/\\]/, ''), file);
+    };
+    const src = this.opts.loadSource(path, this.currentFile);
+    return src instanceof Promise ? src.then(got) : got(src);
+  }
+
+  private loadModule(source: string, file: string, defaultNs: string, cacheKey: string): Promise<Namespace> {
+    if (this.loading.has(file)) throw gliaError('illegal-argument', `circular import of ${file}`);
+    this.loading.add(file);
+    const saved = this.registry.current;
+    const savedFile = this.currentFile;
+    this.registry.current = this.registry.ensure(defaultNs);
+    this.currentFile = file;
+    let ended: Namespace | null = null;
+    const finish = () => {
+      ended = this.registry.current;
+      this.registry.current = saved; this.currentFile = savedFile; this.loading.delete(file);
+    };
+    try {
+      return this.evalString(source, file).then(
+        () => { finish(); this.modules.set(cacheKey, ended!); return ended!; },
+        (e) => { finish(); throw e; });
+    } catch (e) { finish(); throw e; }
   }
 }
 

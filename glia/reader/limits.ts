@@ -6,6 +6,8 @@ export const MAX_SOURCE_CHARS = 16 * 1024 * 1024;
 export const MAX_DIAGNOSTICS = 100;
 /** Parsing a bigint literal is superlinear in its length; past this it is refused. */
 export const MAX_NUMBER_CHARS = 10_000;
+/** A string literal longer than this is refused: load big text with :load. */
+export const MAX_STRING_CHARS = 1024 * 1024;
 
 export interface DeepRegion { start: number; end: number; depthAt: number }
 

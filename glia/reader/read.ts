@@ -6,7 +6,7 @@ import type { CstNode, IToken } from 'chevrotain';
 import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
 import { glialexer } from './lexer.js';
 import { parser } from './parser.js';
-import { findTooDeep, blank, MAX_DIAGNOSTICS, MAX_SOURCE_CHARS, MAX_NUMBER_CHARS } from './limits.js';
+import { findTooDeep, blank, MAX_DIAGNOSTICS, MAX_SOURCE_CHARS, MAX_NUMBER_CHARS, MAX_STRING_CHARS } from './limits.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { type Span, setSpan, spanOf } from '../span.js';
 import { kw } from '../values/keyword.js';
@@ -333,6 +333,11 @@ class Visitor {
   }
 
   private string(t: IToken): any {
+    if (t.image.length > MAX_STRING_CHARS) {
+      this.report(diagnostic('read/too-large', tokenSpan(this.file, t), `string literal is ${t.image.length - 2} characters; the reader accepts at most ${MAX_STRING_CHARS}`,
+        'keep large text in a file and read it with (load-string "path")'));
+      return NOTHING;
+    }
     const r = unescape(t.image.slice(1, -1));
     if (typeof r !== 'string') {
       const sp = tokenSpan(this.file, t);

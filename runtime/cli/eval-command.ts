@@ -45,7 +45,12 @@ export async function evalCommand(args: string[], io: Io): Promise<number> {
     if (positionals.length) throw new UsageError('give either EXPR or -f FILE, not both');
     file = values.file;
     try { source = await readFile(resolve(file), 'utf8'); }
-    catch (e: any) { io.err(`error[io]: cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}\n`); return 1; }
+    catch (e: any) {
+      const report = { code: 'io', severity: 'error' as const, message: `cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}` };
+      if (values.json) io.out(JSON.stringify({ value: null, error: report }) + '\n');
+      else io.err(formatReport(report, new Map()) + '\n');
+      return 1;
+    }
   } else {
     if (positionals.length !== 1) throw new UsageError("ww eval needs one expression (quote it), or -f FILE\nrun 'ww eval --help' for usage");
     source = positionals[0]!;
@@ -69,6 +74,7 @@ export async function evalCommand(args: string[], io: Io): Promise<number> {
     else io.out(printed + '\n');
     return 0;
   } catch (e) {
+    for (const w of session.warnings) io.err(w + '\n');
     if (e instanceof SessionExit) return e.code;
     const report = toReport(e);
     if (values.json) io.out(JSON.stringify({ value: null, error: report }) + '\n');

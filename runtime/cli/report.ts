@@ -1,6 +1,8 @@
 // Readable error reports: `error[code]: message  --> file:line:col`, a code
 // frame under it, then the hint and the Glia call stack.
 import { Map as IMap } from 'immutable';
+import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { GliaError, ERR_TYPE, ERR_MESSAGE, ERR_HINT, ERR_CODE, messageOf } from '../../glia/values/errors.js';
 import { StaticError } from '../../glia/eval/session.js';
 import { Keyword } from '../../glia/values/keyword.js';
@@ -63,20 +65,31 @@ function spanFields(s: Span): Pick<ErrorReport, 'file' | 'line' | 'col'> {
 export function formatReport(r: ErrorReport, sources: Map<string, string>, span?: Span): string {
   const where = r.file ? `  --> ${r.file}:${r.line}:${r.col}` : '';
   const lines = [`${r.severity}[${r.code}]: ${r.message}${where}`];
-  const src = r.file ? sources.get(r.file) : undefined;
+  const src = r.file ? sources.get(r.file) ?? readIfFile(r.file) : undefined;
   if (src !== undefined && r.line) {
     const text = src.split(/\r?\n/)[r.line - 1];
     if (text !== undefined) {
-      const shown = text.length > 200 ? text.slice(0, 200) + '…' : text;
+      // Show at most 160 characters around the column, so long lines stay readable.
+      const col = r.col ?? 1;
+      const start = col > 120 ? col - 80 : 1;
+      const cut = text.slice(start - 1, start - 1 + 160);
+      const shown = (start > 1 ? '…' : '') + cut + (start - 1 + 160 < text.length ? '…' : '');
+      const caretAt = col - start + (start > 1 ? 1 : 0);
       const num = String(r.line);
       const pad = ' '.repeat(num.length);
       const width = span && span.line === span.endLine ? Math.max(1, span.endCol - span.col) : 1;
-      lines.push(`${pad} |`, `${num} | ${shown}`, `${pad} | ${' '.repeat(Math.max(0, (r.col ?? 1) - 1))}${'^'.repeat(Math.min(width, Math.max(1, shown.length - (r.col ?? 1) + 1)))}`);
+      lines.push(`${pad} |`, `${num} | ${shown}`, `${pad} | ${' '.repeat(Math.max(0, caretAt))}${'^'.repeat(Math.min(width, Math.max(1, cut.length - (col - start))))}`);
     }
   }
   if (r.hint) lines.push(`hint: ${r.hint}`);
   for (const f of r.stack ?? []) lines.push(`  at ${f}`);
   return lines.join('\n');
+}
+
+/** Modules and other files that the command did not read itself. */
+function readIfFile(file: string): string | undefined {
+  if (!isAbsolute(file)) return undefined;
+  try { return readFileSync(file, 'utf8'); } catch { return undefined; }
 }
 
 export function spanOfError(e: unknown): Span | undefined {

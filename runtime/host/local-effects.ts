@@ -26,11 +26,17 @@ export function localEffects(baseDir: string, write: (s: string) => void): Sessi
         try { return new Uint8Array(await readFile(full)); }
         catch (e: any) { throw gliaError('cap-call-failed', `cannot load ${path}: ${e.code ?? e.message}`, { path }); }
       },
-      exit: (code: any) => { throw new SessionExit(typeof code === 'number' ? code : 0); },
+      exit: (code: any) => {
+        const n = typeof code === 'bigint' ? Number(code) : code === null ? 0 : code;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255) {
+          throw gliaError('type-mismatch', `:exit takes an integer from 0 to 255, got ${prStr(code)}`, null, '(exit 0) for success, (exit 1) for failure');
+        }
+        throw new SessionExit(n);
+      },
     },
     loadSource: async (path: string, fromFile: string) => {
       const file = resolveFrom(path.endsWith('.glia') ? path : `${path}.glia`, fromFile, baseDir);
-      try { return await readFile(file, 'utf8'); }
+      try { return { source: await readFile(file, 'utf8'), file }; }
       catch (e: any) { throw gliaError('unknown-module', `cannot import ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { path }); }
     },
   };
