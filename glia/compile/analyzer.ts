@@ -19,6 +19,7 @@ import type { Var, Namespace } from '../eval/namespace.js';
 import { GliaError, messageOf } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { isSeqObject, toArray } from '../values/seq.js';
+import { metaOf } from '../values/meta.js';
 
 /** Bounds nested macro expansion, so a macro that expands into itself is an error, not a crash. */
 export const MAX_EXPANSION_DEPTH = 256;
@@ -26,7 +27,7 @@ export const MAX_EXPANSION_DEPTH = 256;
 export const SPECIAL_FORMS = new Set([
   'def', 'if', 'do', 'let', 'let*', 'quote', 'var', 'fn', 'fn*', 'loop', 'loop*', 'recur',
   'defmacro', 'perform', 'perform*', 'with-effect-handler', 'match', 'try', 'defcap',
-  'import', 'ns', 'syntax-quote', 'unquote', 'unquote-splicing', 'catch', 'finally',
+  'import', 'ns', 'syntax-quote', 'unquote', 'unquote-splicing', 'catch', 'finally', 'letfn',
 ]);
 
 /** Core functions the emitter inlines, with the argument counts it inlines. */
@@ -184,7 +185,7 @@ export class Analyzer {
     const v = this.resolveVarQuiet(s);
     if (v) {
       if (v.privateVar && v.ns !== this.registry.current.name && v.ns !== CORE_NS) {
-        this.fail('unbound-symbol', ctx, s, `${v.fqn} is private`);
+        this.fail('unbound-symbol', ctx, s, `${v.fqn} is private to ${v.ns}`, 'private vars (defn-, ^:private) are only visible in their own namespace');
       }
       return v;
     }
@@ -339,6 +340,7 @@ export class Analyzer {
       case 'def': return this.defForm(form, items, ctx, false);
       case 'defmacro': return this.defmacro(form, items, ctx);
       case 'let': case 'let*': return this.letForm(form, items, ctx);
+      case 'letfn': return this.letfnForm(form, items, ctx);
       case 'loop': case 'loop*': return this.loopForm(form, items, ctx);
       case 'recur': return this.recurForm(form, items, ctx);
       case 'fn': case 'fn*': return this.fnForm(form, items, ctx, null);
@@ -392,6 +394,7 @@ export class Analyzer {
     } else if (items.length === 3) initForm = items[2];
     const name = (items[1] as Sym).name;
     const v = this.registry.current.intern(name);
+    if (metaOf(items[1])?.get(kw('private')) === true) v.privateVar = true;
     let init: IR.Node | null = null;
     if (initForm !== undefined) {
       const mark = this.diagnostics.length;
@@ -456,6 +459,33 @@ export class Analyzer {
     }
     const body = this.doForm(items.slice(2), { ...ctx, scope });
     return { op: 'let', bindings, body, effectful: body.effectful || bindings.some(([, n]) => n.effectful), span: ctx.span };
+  }
+
+  /** (letfn [(f [x] ...) (g [y] ...)] body): the functions see each other (mutual recursion). */
+  private letfnForm(form: any, items: any[], ctx: Ctx): IR.Node {
+    const specs = items[1];
+    if (!List.isList(specs)) this.fail('bad-binding', ctx, form, 'letfn needs a vector of function specs', '(letfn [(f [x] ...) (g [y] ...)] body)');
+    const fns = (specs as List<any>).toArray();
+    for (const f of fns) {
+      if (!Stack.isStack(f) || !((f as Stack<any>).first() instanceof Sym)) this.fail('bad-binding', ctx, f ?? specs, 'each letfn spec looks like (name [params] body...)');
+    }
+    const names = fns.map((f) => ((f as Stack<any>).first() as Sym).name);
+    const impure = new Set<string>();
+    // Analyse with every function assumed pure, then again with the ones that
+    // turned out to perform marked resumable, until nothing changes.
+    for (let round = 0; ; round++) {
+      const mark = this.diagnostics.length;
+      const scope = new Scope(ctx.scope);
+      const bindings = names.map((n) => scope.bind(n, { pureFn: !impure.has(n) }));
+      const inner = { ...ctx, scope, tail: false, recur: null };
+      const nodes = fns.map((f, i) => this.fnForm(f, [sym('fn'), ...(f as Stack<any>).rest().toArray()], inner, names[i]!));
+      let changed = false;
+      nodes.forEach((n, i) => { if (n.op === 'fn' && !n.pure && !impure.has(names[i]!)) { impure.add(names[i]!); changed = true; } });
+      if (changed && round < names.length) { this.diagnostics.length = mark; continue; }
+      const body = this.doForm(items.slice(2), { ...ctx, scope });
+      const pairs = bindings.map((b, i): [IR.Binding, IR.Node] => [b, nodes[i]!]);
+      return { op: 'let', rec: true, bindings: pairs, body, effectful: body.effectful, span: ctx.span };
+    }
   }
 
   private loopForm(form: any, items: any[], ctx: Ctx): IR.Node {
@@ -644,9 +674,9 @@ export class Analyzer {
     if (items.length < 2) this.fail('malformed', ctx, form, 'match takes an expression and pattern/body pairs');
     const clauses = items.slice(2);
     if (clauses.length % 2 !== 0) this.fail('malformed', ctx, form, 'match clauses come in pattern/body pairs');
-    // Effect clauses wrap the subject expression in handlers, in order.
-    let subjectForm = items[1];
+    const subjectForm = items[1];
     const valueClauses: Array<[any, any]> = [];
+    const effectClauses: Array<[any[], any, any]> = [];
     for (let i = 0; i < clauses.length; i += 2) {
       const pat = clauses[i], body = clauses[i + 1];
       if (Stack.isStack(pat) && isSymNamed((pat as Stack<any>).first(), 'effect')) {
@@ -654,11 +684,10 @@ export class Analyzer {
         if (p.length < 3 || p.length > 4 || !(p[1] instanceof Keyword) || !(p[2] instanceof Sym) || (p[3] !== undefined && !(p[3] instanceof Sym))) {
           this.fail('malformed', ctx, pat, 'an effect clause looks like (effect :name data) or (effect :name data resume)');
         }
-        const params = List(p.slice(2));
-        const handler = setSpan(Stack([sym('fn'), params, body]), spanOf(pat));
-        subjectForm = setSpan(Stack([sym('with-effect-handler'), p[1], handler, subjectForm]), spanOf(pat));
+        effectClauses.push([p, body, pat]);
       } else valueClauses.push([pat, body]);
     }
+    if (effectClauses.length) return this.analyze(this.matchWithEffects(subjectForm, valueClauses, effectClauses, ctx.span), ctx);
     const value = this.sub(subjectForm, ctx);
     const scope = new Scope(ctx.scope);
     const subject = scope.bind('match');
@@ -723,6 +752,37 @@ export class Analyzer {
     }
     const effectful = value.effectful || out.some((c) => c.body.effectful || c.steps.some((st) => st.expr.effectful));
     return { op: 'match', subject, value, clauses: out, effectful, span: ctx.span };
+  }
+
+  /**
+   * match with effect clauses, as OCaml 5's match-with-effects: the handlers
+   * cover only the subject expression; the value clauses act as the return
+   * clause, so a resumed body's value goes through them and (resume v)
+   * returns the matched result, while an effect clause that does not resume
+   * gives the value of the whole match unchanged.
+   */
+  private matchWithEffects(subject: any, valueClauses: Array<[any, any]>, effectClauses: Array<[any[], any, any]>, span: Span | undefined): any {
+    const core = (n: string) => sym(n, CORE_NS);
+    const S = (...xs: any[]) => setSpan(Stack(xs), span);
+    const v = gensym('mv');
+    const vm = gensym('vm');
+    const valueFn = valueClauses.length
+      ? S(sym('fn'), List([v]), S(sym('match'), v, ...valueClauses.flat()))
+      : S(sym('fn'), List([v]), v);
+    let body: any = S(core('-match-value'), subject);
+    for (const [p, clauseBody, pat] of effectClauses) {
+      const [, effect, data, resume] = p;
+      let handler: any;
+      if (resume) {
+        const k0 = gensym('k'), x = gensym('x');
+        const wrapped = S(sym('fn'), List([x]), S(core('-match-unwrap'), S(k0, x), vm));
+        handler = S(sym('fn'), List([data, k0]), S(sym('let'), List([resume, wrapped]), S(core('-match-done'), clauseBody)));
+      } else {
+        handler = S(sym('fn'), List([data]), S(core('-match-done'), clauseBody));
+      }
+      body = setSpan(Stack([sym('with-effect-handler'), effect, handler, body]), spanOf(pat) ?? span);
+    }
+    return S(sym('let'), List([vm, valueFn]), S(core('-match-unwrap'), body, vm));
   }
 
   private defcapForm(form: any, items: any[], ctx: Ctx): IR.Node {

@@ -28,7 +28,13 @@ export interface VarNode extends Base { op: 'var'; v: Var }
 export interface TheVarNode extends Base { op: 'the-var'; v: Var }
 export interface IfNode extends Base { op: 'if'; test: Node; then: Node; else: Node }
 export interface DoNode extends Base { op: 'do'; body: Node[]; ret: Node }
-export interface LetNode extends Base { op: 'let'; bindings: Array<[Binding, Node]>; body: Node }
+export interface LetNode extends Base {
+  op: 'let';
+  bindings: Array<[Binding, Node]>;
+  body: Node;
+  /** letfn: every binding is in scope in every init (declared before any is assigned). */
+  rec?: boolean;
+}
 export interface LoopNode extends Base { op: 'loop'; id: number; bindings: Array<[Binding, Node]>; body: Node }
 export interface RecurNode extends Base { op: 'recur'; target: { kind: 'loop' | 'fn'; id: number; params: Binding[] }; args: Node[] }
 export interface Arity { params: Binding[]; rest: Binding | null; body: Node; id: number }

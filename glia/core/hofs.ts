@@ -9,6 +9,8 @@ import { seq, iterate, toArray, lazyFromIterable, LazySeq, lazyChunks, chunkSour
 import { fail } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { rt } from '../eval/rt.js';
+import { CONTINUATION } from '../eval/driver.js';
+import { ResumeOp } from '../eval/ops.js';
 import { isInfinite, markInfinite, assoc, conj, sortValues } from './colls.js';
 import { get } from './lookup.js';
 import { compare } from './compare.js';
@@ -397,11 +399,47 @@ export function defineHofs(lib: Library): void {
     return v;
   }, [0], [], 1);
   lib.fn('identity', (x: any) => x, [1]);
+
+  // match with effect clauses (see Analyzer.matchWithEffects): the subject's
+  // value and an effect clause's result are told apart by a private tag.
+  lib.fn('-match-value', (v: any) => new MatchTag(false, v), [1]);
+  lib.fn('-match-done', (v: any) => new MatchTag(true, v), [1]);
+  lib.hof('-match-unwrap', function* (r: any, valueFn: any) {
+    if (!(r instanceof MatchTag)) return r;
+    return r.done ? r.value : yield* call(valueFn, r.value);
+  }, [1], [2]);
+
+  // for and doseq: each binding level maps its body over the sequence and
+  // concatenates the results; a :while that fails returns FOR_STOP, which
+  // ends that level.
+  lib.fn('-for-stop', () => FOR_STOP, [0]);
+  lib.effectful('discontinue', function* (k: any, err: any) {
+    const cont = typeof k === 'function' ? k[CONTINUATION] : undefined;
+    if (!cont) fail('type-mismatch', `discontinue expects a handler's resume function, got ${prStr(k)}`);
+    return yield new ResumeOp(cont, err, true);
+  }, [2], null, 'Resumes a continuation by throwing err at its perform site (OCaml\'s discontinue).');
+  lib.hof('-for-step', function* (coll: any, f: any) {
+    if (!resumable(f)) {
+      const g = plain(f);
+      return markInfinite(lazyFromIterable(function* () {
+        for (const x of iterate(coll)) { const r = g(x); if (r === FOR_STOP) return; yield* iterate(r); }
+      }), isInfinite(coll));
+    }
+    const out: any[] = [];
+    for (const x of iterate(coll)) {
+      const r = yield* call(f, x);
+      if (r === FOR_STOP) break;
+      for (const y of iterate(r)) out.push(y);
+    }
+    return Stack(out);
+  }, [1], [2]);
   lib.fn('constantly', (x: any) => { const f = (..._: any[]) => x; (f as any)[FN_INFO] = { name: 'constantly', arities: [], variadic: 0 }; return f; }, [1]);
   void conj; void prStr; void ISet;
 }
 
 export class Reduced { constructor(readonly value: any) {} }
+class MatchTag { constructor(readonly done: boolean, readonly value: any) {} }
+const FOR_STOP = Object.freeze({ forStop: true });
 
 function allLive(ss: Array<ISeq | null>): boolean {
   for (const s of ss) if (s === null) return false;

@@ -81,7 +81,7 @@ class Body {
       case 'if': return this.emitIf(node, target);
       case 'do': for (const n of node.body) this.emit(n, DISCARD); return this.emit(node.ret, target);
       case 'let':
-        for (const [b, init] of node.bindings) this.out.push(`const ${b.js} = ${this.value(init)};`);
+        this.emitBindings(node);
         return this.emit(node.body, target);
       case 'loop': return this.emitLoop(node, target);
       case 'recur': return this.emitRecur(node);
@@ -239,7 +239,7 @@ class Body {
       }
       case 'do': { for (const n of node.body) this.emit(n, DISCARD); return this.value(node.ret); }
       case 'let': {
-        for (const [b, init] of node.bindings) this.out.push(`const ${b.js} = ${this.value(init)};`);
+        this.emitBindings(node);
         return this.value(node.body);
       }
       case 'loop': case 'try': case 'match': {
@@ -320,6 +320,15 @@ class Body {
     const assigns = argTemps.filter((x): x is { x: string; a: string } => typeof x !== 'string').map(({ x, a }) => `${x} = ${a}`);
     const names = argTemps.map((x) => (typeof x === 'string' ? x : x.x)).join(', ');
     return `(${t} = $fnOf(${f}), ${assigns.length ? assigns.join(', ') + ', ' : ''}${t}[$GEN] ? (yield ${t}[$GEN](${names})) : ${t}(${names}))`;
+  }
+
+  private emitBindings(node: IR.LetNode): void {
+    if (node.rec) {
+      this.out.push(`let ${node.bindings.map(([b]) => b.js).join(', ')};`);
+      for (const [b, init] of node.bindings) this.out.push(`${b.js} = ${this.value(init)};`);
+    } else {
+      for (const [b, init] of node.bindings) this.out.push(`const ${b.js} = ${this.value(init)};`);
+    }
   }
 
   /** An expression safe to evaluate more than once: trivial ones as is, others via a temp. */

@@ -24,6 +24,8 @@ export interface Host {
 }
 
 export const NOT_HANDLED = Symbol('not-handled');
+/** The Continuation behind a resume function (for discontinue). */
+export const CONTINUATION = Symbol.for('glia.continuation');
 
 export interface Capability {
   /** Handles `(perform cap :method args...)` when no Glia handler does. */
@@ -67,6 +69,7 @@ function continuationFn(k: Continuation): GliaFn {
   };
   f[GEN] = function* (v: any = null): Generator<any, any, any> { return yield new ResumeOp(k, v); };
   f[FN_INFO] = { name: 'resume', arities: [0, 1], variadic: null };
+  f[CONTINUATION] = k;
   return f;
 }
 
@@ -219,7 +222,8 @@ export function drive(root: Generator, host: Host): any {
         }
         k.state = 'resumed';
         pushSegs(k.segments);
-        val = op.value;
+        if (op.raise) { mode = 'throw'; val = op.value instanceof GliaError ? op.value : new GliaError(op.value); }
+        else val = op.value;
         continue;
       }
       if (op instanceof AwaitOp) return awaitThen(op.promise);

@@ -7,7 +7,8 @@ export class HandleOp {
   constructor(readonly target: any, readonly handler: any, readonly body: () => Generator) {}
 }
 export class ResumeOp {
-  constructor(readonly k: Continuation, readonly value: any) {}
+  /** With `raise`, the value is thrown at the perform site instead of returned there. */
+  constructor(readonly k: Continuation, readonly value: any, readonly raise = false) {}
 }
 /** A host handler's promise: the driver awaits it and resumes with its value. */
 export class AwaitOp {
