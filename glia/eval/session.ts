@@ -380,7 +380,9 @@ export class Session {
       const { source, file } = typeof r === 'string' ? { source: r, file: path } : r;
       const hit = this.modules.get(file);
       if (hit) return hit;
-      return this.loadModule(source, file, file.replace(/\.glia$/, '').replace(/^.*[/\\]/, ''), file);
+      // The default namespace is named after the whole resolved path, so two
+      // files with the same name in different folders stay apart.
+      return this.loadModule(source, file, file.replace(/\.glia$/, '').replace(/[/\\:]+/g, '.').replace(/^\.+/, ''), file);
     };
     const src = this.opts.loadSource(path, this.currentFile);
     return src instanceof Promise ? src.then(got) : got(src);
