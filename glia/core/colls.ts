@@ -321,19 +321,16 @@ export function defineColls(lib: Library): void {
     return Stack(out);
   }, [1]);
   lib.fn('shuffle', (coll: any) => { const a = toArray(coll).slice(); for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; } return List(a); }, [1]);
-  lib.fn('doall', (...args: any[]) => {
-    // (doall coll) realises everything; (doall n coll) the first n items.
+  // (doall coll) / (dorun coll) realise everything; with n, the first n items.
+  const realise = (name: string, args: any[]): any => {
     const [n, x] = args.length === 2 ? args : [Infinity, args[0]];
-    if (n === Infinity && isInfinite(x)) fail('illegal-argument', 'doall of an infinite sequence', null, 'use (doall n coll) to realise a prefix');
-    let s = seq(x); for (let i = 0; s && i < n; i++) s = s.next();
+    if (n === Infinity && isInfinite(x)) fail('illegal-argument', `${name} of an infinite sequence`, null, `use (${name} n coll) to realise a prefix`);
+    let s = seq(x);
+    for (let i = 0; s && i < n; i++) s = s.next();
     return x;
-  }, [1, 2]);
-  lib.fn('dorun', (...args: any[]) => {
-    const [n, x] = args.length === 2 ? args : [Infinity, args[0]];
-    if (n === Infinity && isInfinite(x)) fail('illegal-argument', 'dorun of an infinite sequence', null, 'use (dorun n coll) to realise a prefix');
-    let s = seq(x); for (let i = 0; s && i < n; i++) s = s.next();
-    return null;
-  }, [1, 2]);
+  };
+  lib.fn('doall', (...args: any[]) => realise('doall', args), [1, 2]);
+  lib.fn('dorun', (...args: any[]) => { realise('dorun', args); return null; }, [1, 2]);
   lib.fn('realized?', (x: any) => !(x instanceof LazySeq), [1]);
   lib.fn('seq?', (x: any) => Stack.isStack(x) || isSeqObject(x), [1]);
   lib.fn('seqable?', (x: any) => isSeqable(x), [1]);
