@@ -15,7 +15,7 @@ import { type Span, spanOf, setSpan } from '../span.js';
 import { Sym, sym, isSymNamed } from '../values/symbol.js';
 import { Keyword, kw } from '../values/keyword.js';
 import { GEN, FN_INFO, acceptsArity, type FnInfo } from '../values/fn.js';
-import type { Var, Namespace } from '../eval/namespace.js';
+import type { Var } from '../eval/namespace.js';
 import { GliaError, messageOf } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { isSeqObject, toArray } from '../values/seq.js';
@@ -604,7 +604,6 @@ export class Analyzer {
       } else this.fail('bad-binding', ctx, p ?? paramsVec, `invalid parameter ${prStr(p)}`, 'parameters are symbols, or vectors/maps to destructure');
     }
     let bodyForms = af.slice(1);
-    if (bodyForms.length > 1 && IMap.isMap(bodyForms[0]) && false) bodyForms = bodyForms.slice(1);
     if (destructures.length) bodyForms = [setSpan(Stack([sym('let'), List(destructures), ...bodyForms]), ctx.span)];
     const id = nextId();
     const all = rest ? [...params, rest] : params;

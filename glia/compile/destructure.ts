@@ -5,7 +5,6 @@ import { List, Map as IMap, Stack } from 'immutable';
 import { Sym, sym, isSymNamed } from '../values/symbol.js';
 import { Keyword, kw } from '../values/keyword.js';
 import { nextGensymId } from '../expand/syntax-quote.js';
-import { spanOf } from '../span.js';
 
 export class BindingError extends Error {
   constructor(message: string, readonly form: any) { super(message); }
@@ -110,4 +109,3 @@ export function isSimpleParam(p: any): p is Sym {
   return p instanceof Sym && p.ns === null;
 }
 
-export { spanOf };

@@ -8,7 +8,6 @@ import { prStr } from '../values/printer.js';
 import { typeName } from './type.js';
 import { get, contains } from './lookup.js';
 import { compare } from './compare.js';
-import { Keyword } from '../values/keyword.js';
 
 export function isInfinite(x: any): boolean { return x instanceof LazySeq && x.infinite; }
 export function markInfinite<T extends LazySeq>(s: T, yes: boolean): T { s.infinite = yes; return s; }
@@ -354,7 +353,6 @@ export function defineColls(lib: Library): void {
     const c = count(x);
     return rest ? c >= n : c === n;
   }, [3]);
-  void Keyword;
 }
 
 export function comparatorResult(r: any): number {

@@ -2,7 +2,7 @@
 // arguments it never yields (and sequence functions stay lazy); with a
 // resumable function argument it calls it through the driver, eagerly, so
 // the effects happen in the handler context of the call.
-import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
+import { List, Stack, Map as IMap } from 'immutable';
 import { Library, call, fastPath } from './define.js';
 import { GEN, FN_INFO, type GliaFn } from '../values/fn.js';
 import { seq, iterate, toArray, lazyFromIterable, LazySeq, lazyChunks, chunkSource, forEachItem, type ISeq } from '../values/seq.js';
@@ -11,7 +11,7 @@ import { prStr } from '../values/printer.js';
 import { rt } from '../eval/rt.js';
 import { CONTINUATION } from '../eval/driver.js';
 import { ResumeOp } from '../eval/ops.js';
-import { isInfinite, markInfinite, assoc, conj, sortValues } from './colls.js';
+import { isInfinite, markInfinite, assoc, sortValues } from './colls.js';
 import { get } from './lookup.js';
 import { compare } from './compare.js';
 import { Atom } from '../values/atom.js';
@@ -111,7 +111,6 @@ export function defineHofs(lib: Library): void {
         return out;
       }, isInfinite(coll));
     }
-    void name;
     const out: any[] = [];
     for (const x of iterate(coll)) if (rt.truthy(yield* call(pred, x)) === keep) out.push(x);
     return Stack(out);
@@ -434,7 +433,6 @@ export function defineHofs(lib: Library): void {
     return Stack(out);
   }, [1], [2]);
   lib.fn('constantly', (x: any) => { const f = (..._: any[]) => x; (f as any)[FN_INFO] = { name: 'constantly', arities: [], variadic: 0 }; return f; }, [1]);
-  void conj; void prStr; void ISet;
 }
 
 export class Reduced { constructor(readonly value: any) {} }

@@ -1,5 +1,5 @@
 // Atoms, errors, metadata, bytes, capabilities and the small predicates.
-import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
+import { List, Map as IMap, Set as ISet } from 'immutable';
 import type { Library } from './define.js';
 import { Atom } from '../values/atom.js';
 import { Keyword, kw } from '../values/keyword.js';
@@ -99,5 +99,4 @@ export function defineMisc(lib: Library): void {
     const ms = cap.methods();
     return ms ? List(ms.slice().sort((a, b) => (a.fqn < b.fqn ? -1 : a.fqn > b.fqn ? 1 : 0))) : null;
   }, [1]);
-  void Stack;
 }

@@ -1,6 +1,6 @@
 // Numbers: doubles by default, bigints where a literal asked for one.
 import type { Library } from './define.js';
-import { rt, arith, compareNums } from '../eval/rt.js';
+import { rt, compareNums } from '../eval/rt.js';
 import { fail } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { typeName } from './type.js';
@@ -101,5 +101,4 @@ export function defineNumbers(lib: Library): void {
   lib.fn('bit-xor', (a: any, b: any) => Number(num('bit-xor', a)) ^ Number(num('bit-xor', b)), [2]);
   lib.fn('bit-shift-left', (a: any, n: any) => Number(num('bit-shift-left', a)) << Number(n), [2]);
   lib.fn('bit-shift-right', (a: any, n: any) => Number(num('bit-shift-right', a)) >> Number(n), [2]);
-  void arith;
 }

@@ -2,12 +2,11 @@
 // builtins, not effects (GLIA.md section 3).
 import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
 import type { Library } from './define.js';
-import { call } from './define.js';
 import { needString } from './strings.js';
 import { fail } from '../values/errors.js';
 import { prStr, str } from '../values/printer.js';
 import { iterate, isSeqObject } from '../values/seq.js';
-import { Keyword, kw } from '../values/keyword.js';
+import { Keyword } from '../values/keyword.js';
 import { Sym } from '../values/symbol.js';
 import { typeName } from './type.js';
 import { GEN } from '../values/fn.js';
@@ -91,7 +90,6 @@ export function defineStdNatives(lib: Library): void {
       if (keyFn !== null && typeof keyFn !== 'function') fail('type-mismatch', `read-str :key-fn must be a function, got ${prStr(keyFn)}`, null, 'for keyword keys pass :key-fn keyword');
       if (keyFn && keyFn[GEN]) fail('illegal-argument', 'read-str :key-fn must be a pure function');
       const kf = keyFn ? (k: string) => keyFn(k) : (k: string) => k;
-      void call;
       return fromJson(parsed, kf);
     }, 'all', [1], 1);
   });

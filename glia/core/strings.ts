@@ -1,13 +1,11 @@
 // Strings, keywords, symbols and printing. Glia has no char type: a
 // string of length one stands in for a character.
-import { List, Stack } from 'immutable';
 import type { Library } from './define.js';
 import { Keyword, kw } from '../values/keyword.js';
 import { Sym, sym } from '../values/symbol.js';
 import { prStr, printStr, str } from '../values/printer.js';
 import { fail } from '../values/errors.js';
 import { typeName } from './type.js';
-import { iterate } from '../values/seq.js';
 
 export function needString(op: string, x: any): string {
   if (typeof x !== 'string') fail('type-mismatch', `${op} expects a string, got ${typeName(x)} ${prStr(x)}`, { value: x });
@@ -108,5 +106,4 @@ export function defineStrings(lib: Library): void {
   lib.fn('parse-double', (s: any) => { needString('parse-double', s); const n = Number(s); return s.trim() !== '' && !Number.isNaN(n) ? n : null; }, [1]);
   lib.fn('char-code', (s: any) => needString('char-code', s).codePointAt(0) ?? null, [1]);
   lib.fn('char', (n: any) => String.fromCodePoint(n), [1]);
-  void List; void Stack; void iterate;
 }

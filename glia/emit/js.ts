@@ -7,7 +7,6 @@
 // The same emitter writes code for `new Function` (the evaluator's fast
 // path) and, wrapped as a module, for compiled cells.
 import type * as IR from '../compile/ir.js';
-import { Keyword } from '../values/keyword.js';
 
 export interface EmitOptions {
   /** Put every function on the resumable tier (the reference path for differential tests). */
@@ -227,10 +226,8 @@ class Body {
       case 'the-var': return this.unit.constRef(node.v);
       case 'if': {
         const test = this.test(node.test);
-        const ma = this.out.length;
         const a = this.block(() => this.emit(node.then, { kind: 'assign', name: '@' }));
         const b = this.block(() => this.emit(node.else, { kind: 'assign', name: '@' }));
-        void ma;
         const simple = (s: string) => /^@ = [^\n]*;$/.test(s) && !s.includes('\n');
         if (simple(a) && simple(b)) return `(${test} ? ${a.slice(4, -1)} : ${b.slice(4, -1)})`;
         const t = this.temp();
@@ -449,4 +446,3 @@ export function emitTopLevel(node: IR.Node, opts: EmitOptions = {}): EmittedUnit
   return { source, consts: unit.consts, resumable };
 }
 
-export { Keyword as _Keyword };

@@ -7,7 +7,6 @@
 // stack; MAX_FRAMES bounds it with a catchable :glia.error/stack-overflow.
 // Host handlers may return promises: the driver then awaits them and goes
 // on, never blocking the event loop.
-import { List, Stack } from 'immutable';
 import { PerformOp, HandleOp, ResumeOp, AwaitOp, Continuation, AbortSignal, isControlSignal } from './ops.js';
 import { GEN, FN_INFO, type GliaFn } from '../values/fn.js';
 import { Keyword } from '../values/keyword.js';
@@ -248,4 +247,3 @@ export function stackOverflow(): GliaError {
     'use loop/recur for iteration, or reduce the recursion depth');
 }
 
-export { List, Stack };

@@ -4,7 +4,7 @@ import { List, Map as IMap, Set as ISet } from 'immutable';
 import { GEN, FN_INFO, type FnInfo, type GliaFn } from '../values/fn.js';
 import { Keyword } from '../values/keyword.js';
 import { equals } from '../values/equality.js';
-import { gliaError, GliaError, errorType, fail } from '../values/errors.js';
+import { gliaError, errorType, fail } from '../values/errors.js';
 import { IndexedSeq, toArray, isSeqable } from '../values/seq.js';
 import { prStr } from '../values/printer.js';
 import { PerformOp, HandleOp, isControlSignal } from './ops.js';
@@ -150,4 +150,3 @@ export function compareNums(op: string, a: any, b: any): boolean {
 }
 
 export type Rt = typeof rt;
-export { GliaError };

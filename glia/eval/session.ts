@@ -14,7 +14,7 @@ import { isControlSignal } from './ops.js';
 import { registerUnit, gliaFrames } from './stack.js';
 import { toGliaError } from './convert-error.js';
 import { Namespace, Var } from './namespace.js';
-import { diagnostic, type Diagnostic, hasErrors } from '../diagnostics.js';
+import { type Diagnostic, hasErrors } from '../diagnostics.js';
 import { GliaError, gliaError, ERR_SPAN, ERR_CODE } from '../values/errors.js';
 import { Keyword, kw } from '../values/keyword.js';
 import { Sym, isSymNamed } from '../values/symbol.js';
@@ -458,4 +458,3 @@ function locate(e: GliaError, span: Span | undefined): GliaError {
   return e;
 }
 
-export { CORE_NS, List, diagnostic };

@@ -8,7 +8,7 @@ import { glialexer } from './lexer.js';
 import { parser } from './parser.js';
 import { findTooDeep, blank, MAX_DIAGNOSTICS, MAX_SOURCE_CHARS, MAX_NUMBER_CHARS, MAX_STRING_CHARS } from './limits.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import { type Span, setSpan, spanOf } from '../span.js';
+import { type Span, setSpan } from '../span.js';
 import { kw } from '../values/keyword.js';
 import { Sym, sym } from '../values/symbol.js';
 import { hexToBytes } from '../values/bytes.js';
@@ -235,11 +235,9 @@ class Visitor {
   }
 
   private meta(node: CstNode): any {
-    const forms = (node.children['form'] as CstNode[] | undefined) ?? [];
     const metaNode = (node.children['meta'] as CstNode[] | undefined)?.[0];
     const targetNode = (node.children['target'] as CstNode[] | undefined)?.[0];
     const sp = this.span(node);
-    void forms;
     if (!metaNode || !targetNode) {
       this.report(diagnostic('read/missing-form', sp, "'^' must be followed by metadata and then a form"));
       return targetNode ? this.form(targetNode) : NOTHING;
