@@ -27,7 +27,7 @@ export const MAX_EXPANSION_DEPTH = 256;
 export const SPECIAL_FORMS = new Set([
   'def', 'if', 'do', 'let', 'let*', 'quote', 'var', 'fn', 'fn*', 'loop', 'loop*', 'recur',
   'defmacro', 'perform', 'perform*', 'with-effect-handler', 'match', 'try', 'defcap',
-  'import', 'ns', 'syntax-quote', 'unquote', 'unquote-splicing', 'catch', 'finally', 'letfn',
+  'import', 'ns', 'syntax-quote', 'unquote', 'unquote-splicing', 'catch', 'finally', 'letfn', 'cell',
 ]);
 
 /** Core functions the emitter inlines, with the argument counts it inlines. */
@@ -341,6 +341,7 @@ export class Analyzer {
       case 'defmacro': return this.defmacro(form, items, ctx);
       case 'let': case 'let*': return this.letForm(form, items, ctx);
       case 'letfn': return this.letfnForm(form, items, ctx);
+      case 'cell': return this.cellForm(form, items, ctx);
       case 'loop': case 'loop*': return this.loopForm(form, items, ctx);
       case 'recur': return this.recurForm(form, items, ctx);
       case 'fn': case 'fn*': return this.fnForm(form, items, ctx, null);
@@ -782,6 +783,18 @@ export class Analyzer {
       body = setSpan(Stack([sym('with-effect-handler'), effect, handler, body]), spanOf(pat) ?? span);
     }
     return S(sym('let'), List([vm, valueFn]), S(core('-match-unwrap'), body, vm));
+  }
+
+  /**
+   * (cell wasm) or (cell wasm {"name" cap ...}). The lexical scope is passed
+   * along by name, so grants the component declares can be taken from it.
+   */
+  private cellForm(form: any, items: any[], ctx: Ctx): IR.Node {
+    if (items.length < 2 || items.length > 3) this.fail('malformed', ctx, form, 'cell takes a component and an optional grants map', '(cell wasm) or (cell wasm {"host" host})');
+    const locals = [...new Set(ctx.scope.names())].filter((n) => !n.includes('__'));
+    const scopeMap = IMap<any, any>(locals.map((n) => [n, sym(n)]));
+    const call = setSpan(Stack([sym('-make-cell', CORE_NS), items[1], items[2] ?? null, scopeMap]), spanOf(form) ?? ctx.span);
+    return this.analyze(call, ctx);
   }
 
   private defcapForm(form: any, items: any[], ctx: Ctx): IR.Node {

@@ -16,6 +16,7 @@ import { LocalCap, CapabilityBase, attenuate } from '../values/capability.js';
 import { nextGensymId } from '../expand/syntax-quote.js';
 import { rt } from '../eval/rt.js';
 import { Var } from '../eval/namespace.js';
+import { CellValue } from '../values/cell.js';
 
 export function exInfo(msg: any, data: any = null): IMap<any, any> {
   needString('ex-info', msg);
@@ -87,6 +88,16 @@ export function defineMisc(lib: Library): void {
   }, [2]);
   lib.fn('now-ms', () => Date.now(), [0], null, 'Milliseconds since the epoch, by the wall clock.');
   lib.fn('-unbound?', (v: any) => v instanceof Var && !v.bound, [1]);
+  lib.fn('-make-cell', (wasm: any, grants: any, scope: any) => {
+    if (!(wasm instanceof Uint8Array)) fail('type-mismatch', `cell expects the component's bytes, got ${typeName(wasm)}`, null, '(cell (load "bin/app.wasm"))');
+    if (grants !== null && !IMap.isMap(grants)) fail('type-mismatch', `cell grants must be a map of name to capability, got ${typeName(grants)}`);
+    if (grants) for (const [k, v] of grants as IMap<any, any>) {
+      if (typeof k !== 'string') fail('type-mismatch', `cell grant names are strings, got ${prStr(k)}`, null, '{"host" host}');
+      if (!(v instanceof CapabilityBase)) fail('type-mismatch', `cell grant ${k} must be a capability, got ${typeName(v)}`);
+    }
+    return new CellValue(asBytes(wasm), grants, new Map<string, any>([...(scope as IMap<string, any>)]));
+  }, [3]);
+  lib.fn('cell?', (x: any) => x instanceof CellValue, [1]);
   lib.fn('capability?', (x: any) => x instanceof CapabilityBase, [1]);
   lib.fn('attenuate', (cap: any, methods: any) => {
     if (!(cap instanceof CapabilityBase)) fail('type-mismatch', `attenuate expects a capability, got ${typeName(cap)}`);

@@ -24,6 +24,7 @@ import { spanOf, type Span } from '../span.js';
 import { buildCoreLibrary } from '../core/library.js';
 import { setCallableOf, Library } from '../core/define.js';
 import { CapabilityBase } from '../values/capability.js';
+import { CellValue } from '../values/cell.js';
 import { asBytes } from '../values/bytes.js';
 import { SOURCES } from '../generated/sources.js';
 import { defineStdNatives } from '../core/std-natives.js';
@@ -72,6 +73,7 @@ function registerPrinters(): void {
   registerPrinter((x) => (x instanceof Var ? `#'${x.fqn}` : undefined));
   registerPrinter((x) => (x instanceof Namespace ? `#<ns ${x.name}>` : undefined));
   registerPrinter((x) => (x instanceof CapabilityBase ? `#<cap ${x.interfaceName}>` : undefined));
+  registerPrinter((x) => (x instanceof CellValue ? `#<cell ${x.wasm.length} bytes${x.grants ? `, grants ${[...x.grants.keys()].join(' ')}` : ''}>` : undefined));
 }
 
 export class Session {
