@@ -21,6 +21,9 @@ import { prStr } from '../values/printer.js';
 import { isSeqObject, toArray } from '../values/seq.js';
 import { metaOf } from '../values/meta.js';
 
+/** Names the return-clause function of a match with effect clauses (see matchWithEffects). */
+const MATCH_RETURN = sym('match__return');
+
 /** Bounds nested macro expansion, so a macro that expands into itself is an error, not a crash. */
 export const MAX_EXPANSION_DEPTH = 256;
 
@@ -45,6 +48,8 @@ interface Ctx {
   recur: IR.RecurNode['target'] | null;
   /** Set inside try: recur may not cross it. */
   inTry?: boolean;
+  /** Why recur is not available here, when it is not for a reason of its own. */
+  recurBlocked?: string;
   /** The var a top-level def is defining: calls to it are assumed pure (self-recursion). */
   defining: Var | null;
   span: Span | undefined;
@@ -471,6 +476,7 @@ export class Analyzer {
       if (!Stack.isStack(f) || !((f as Stack<any>).first() instanceof Sym)) this.fail('bad-binding', ctx, f ?? specs, 'each letfn spec looks like (name [params] body...)');
     }
     const names = fns.map((f) => ((f as Stack<any>).first() as Sym).name);
+    if (names.length === 0) return this.doForm(items.slice(2), ctx);
     const impure = new Set<string>();
     // Analyse with every function assumed pure, then again with the ones that
     // turned out to perform marked resumable, until nothing changes.
@@ -514,11 +520,12 @@ export class Analyzer {
     }
     const id = nextId();
     const target = { kind: 'loop' as const, id, params: bindings.map(([b]) => b) };
-    const body = this.doForm(bodyForms, { ...ctx, scope, tail: true, recur: target, inTry: false });
+    const body = this.doForm(bodyForms, { ...ctx, scope, tail: true, recur: target, inTry: false, recurBlocked: undefined });
     return { op: 'loop', id, bindings, body, effectful: body.effectful || bindings.some(([, n]) => n.effectful), span: ctx.span };
   }
 
   private recurForm(form: any, items: any[], ctx: Ctx): IR.Node {
+    if (ctx.recurBlocked) this.fail('recur-not-tail', ctx, form, ctx.recurBlocked);
     if (!ctx.recur && ctx.inTry) {
       this.fail('recur-not-tail', ctx, form, 'recur cannot cross try: it would skip the catch and finally clauses',
         'move the try inside the loop body, or return a value from try and recur after it');
@@ -542,6 +549,7 @@ export class Analyzer {
     const mark = this.diagnostics.length;
     let i = 1;
     let name: string | null = forcedName;
+    const isMatchReturn = items[i] === MATCH_RETURN;
     if (items[i] instanceof Sym) { name = (items[i] as Sym).name; i++; }
     let doc: string | undefined;
     if (typeof items[i] === 'string' && items.length > i + 1) { doc = items[i]; i++; }
@@ -564,7 +572,10 @@ export class Analyzer {
     const node: IR.FnNode = { op: 'fn', name: name ?? 'fn', self, arities: [], pure: true, doc, effectful: false, span: ctx.span };
     const seen = new Set<string>();
     for (const af of arityForms) {
-      const arity = this.arity(af, scope, ctx);
+      const savedMR = this.matchReturnFn;
+      this.matchReturnFn = isMatchReturn;
+      let arity: IR.Arity;
+      try { arity = this.arity(af, scope, ctx); } finally { this.matchReturnFn = savedMR; }
       const key = arity.rest ? `${arity.params.length}+` : String(arity.params.length);
       if (seen.has(key)) this.report('malformed', ctx, af[0], `fn has two arities taking ${key} arguments`);
       seen.add(key);
@@ -580,6 +591,9 @@ export class Analyzer {
     }
     return node;
   }
+
+  /** Set while analysing the return-clause function of a match with effect clauses. */
+  private matchReturnFn = false;
 
   private arity(af: any[], outer: Scope, ctx: Ctx): IR.Arity {
     const paramsVec = af[0] as List<any>;
@@ -608,7 +622,10 @@ export class Analyzer {
     if (destructures.length) bodyForms = [setSpan(Stack([sym('let'), List(destructures), ...bodyForms]), ctx.span)];
     const id = nextId();
     const all = rest ? [...params, rest] : params;
-    const body = this.doForm(bodyForms, { ...ctx, scope, tail: true, recur: { kind: 'fn', id, params: all }, inTry: false });
+    const body = this.doForm(bodyForms, {
+      ...ctx, scope, tail: true, recur: { kind: 'fn', id, params: all }, inTry: false,
+      recurBlocked: this.matchReturnFn ? 'recur cannot be used in the value clauses of a match that has effect clauses (they run as its return clause)' : undefined,
+    });
     return { params, rest, body, id };
   }
 
@@ -767,7 +784,7 @@ export class Analyzer {
     const v = gensym('mv');
     const vm = gensym('vm');
     const valueFn = valueClauses.length
-      ? S(sym('fn'), List([v]), S(sym('match'), v, ...valueClauses.flat()))
+      ? S(sym('fn'), MATCH_RETURN, List([v]), S(sym('match'), v, ...valueClauses.flat()))
       : S(sym('fn'), List([v]), v);
     let body: any = S(core('-match-value'), subject);
     for (const [p, clauseBody, pat] of effectClauses) {

@@ -23,8 +23,7 @@ const plain = (f: any): ((...a: any[]) => any) => rt.fnOf(f);
 
 function noInfinite(name: string, coll: any): void {
   if (isInfinite(coll)) {
-    fail('illegal-argument', `${name} with a function that performs effects cannot run over an infinite sequence`,
-      null, 'take a finite part first, or make the function pure');
+    fail('illegal-argument', `${name} over an infinite sequence would never end`, null, 'take a finite part first: (take n xs)');
   }
 }
 
@@ -420,9 +419,10 @@ export function defineHofs(lib: Library): void {
   lib.hof('-for-step', function* (coll: any, f: any) {
     if (!resumable(f)) {
       const g = plain(f);
-      return markInfinite(lazyFromIterable(function* () {
+      // Not marked infinite even over an infinite source: a :while may end it.
+      return lazyFromIterable(function* () {
         for (const x of iterate(coll)) { const r = g(x); if (r === FOR_STOP) return; yield* iterate(r); }
-      }), isInfinite(coll));
+      });
     }
     const out: any[] = [];
     for (const x of iterate(coll)) {

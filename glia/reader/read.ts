@@ -331,7 +331,7 @@ class Visitor {
   }
 
   private string(t: IToken): any {
-    if (t.image.length > MAX_STRING_CHARS) {
+    if (t.image.length - 2 > MAX_STRING_CHARS) {
       this.report(diagnostic('read/too-large', tokenSpan(this.file, t), `string literal is ${t.image.length - 2} characters; the reader accepts at most ${MAX_STRING_CHARS}`,
         'keep large text in a file and read it with (load-string "path")'));
       return NOTHING;

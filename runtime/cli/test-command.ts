@@ -58,6 +58,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
       await session.evalString(src, f);
     }
     const result = await session.evalString('(ww.test/run-tests)', '<ww test>');
+    for (const w of session.warnings) io.err(w + '\n');
     const n = (k: string) => (IMap.isMap(result) ? Number((result as IMap<any, any>).get(kw(k)) ?? 0) : 0);
     return n('fail') + n('error') > 0 || n('test') === 0 ? 1 : 0;
   } catch (e) {
