@@ -50,11 +50,14 @@ export class Library {
   /** A higher-order builtin; `fnArgs` lists which arguments are functions ('all' for every one). */
   hof(name: string, gen: (...a: any[]) => Generator<any, any, any>, fnArgs: number[] | 'all', arities: number[], variadic: number | null = null, doc?: string): GliaFn {
     const info = { name, arities, variadic, doc };
-    const f: any = function (...args: any[]) {
+    const f: any = function () {
+      // `arguments` with apply rather than rest and spread: no array on the fast path.
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as any[];
       if (!acceptsArity(info, args.length)) arityError(name, arities, variadic, args.length);
       // With plain function arguments, a hand-written fast form skips the generator.
-      if (f.fast !== undefined && !anyResumable(args, fnArgs)) return f.fast(...args);
-      const it = gen(...args);
+      if (f.fast !== undefined && !anyResumable(args, fnArgs)) return f.fast.apply(undefined, args);
+      const it = gen.apply(undefined, args);
       const r = it.next();
       if (r.done) return r.value;
       // A function argument is resumable and was called from plain JS: finish on a fallback driver.
@@ -94,15 +97,21 @@ function arityChecked(f: (...a: any[]) => any, name: string, arities: number[], 
     }
   }
   const info = { name, arities, variadic };
-  return function (this: unknown, ...args: any[]) {
-    if (!acceptsArity(info, args.length)) bad(args.length);
-    return f(...args);
+  // `arguments` with apply, not rest and spread: V8 passes them through without an array.
+  return function (this: unknown) {
+    if (!acceptsArity(info, arguments.length)) bad(arguments.length);
+    // eslint-disable-next-line prefer-rest-params
+    return f.apply(undefined, arguments as unknown as any[]);
   };
 }
 
-function anyResumable(args: any[], fnArgs: number[] | 'all'): boolean {
-  if (fnArgs === 'all') { for (const a of args) if (typeof a === 'function' && (a as any)[GEN]) return true; return false; }
-  for (const i of fnArgs) { const a = args[i]; if (typeof a === 'function' && (a as any)[GEN]) return true; }
+function anyResumable(args: ArrayLike<any>, fnArgs: number[] | 'all'): boolean {
+  const isResumable = (a: any) => typeof a === 'function' && !!a[GEN];
+  if (fnArgs === 'all') {
+    for (let i = 0; i < args.length; i++) if (isResumable(args[i])) return true;
+    return false;
+  }
+  for (const i of fnArgs) if (isResumable(args[i])) return true;
   return false;
 }
 

@@ -331,9 +331,17 @@ export function defineHofs(lib: Library): void {
     a.value = v;
     return v;
   }, [1], [], 2);
-  fastPath(lib.entries.get('swap!')!, (a: any, f: any, ...args: any[]) => {
+  fastPath(lib.entries.get('swap!')!, function (a: any, f: any, x?: any, y?: any) {
     if (!(a instanceof Atom)) fail('type-mismatch', `swap! expects an atom, got ${typeName(a)}`);
-    return (a.value = plain(f)(a.value, ...args));
+    const g = plain(f);
+    // The common shapes without building an argument array.
+    switch (arguments.length) {
+      case 2: return (a.value = g(a.value));
+      case 3: return (a.value = g(a.value, x));
+      case 4: return (a.value = g(a.value, x, y));
+      // eslint-disable-next-line prefer-rest-params
+      default: return (a.value = g(a.value, ...Array.prototype.slice.call(arguments, 2)));
+    }
   });
   lib.hof('swap-vals!', function* (a: any, f: any, ...args: any[]) {
     const old = a.value;
