@@ -6,9 +6,17 @@
 import { CstParser } from 'chevrotain';
 import * as T from './lexer.js';
 
+/** Set by the grammar test: build a parser that runs Chevrotain's grammar validations. */
+let VALIDATE = false;
+export function validatingParser(): CstParser { VALIDATE = true; try { return new GliaParser(); } finally { VALIDATE = false; } }
+
 class GliaParser extends CstParser {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: false, nodeLocationTracking: 'full' });
+    // The grammar is LL(1) (every alternative starts with its own token), so
+    // one token of lookahead suffices; deeper lookahead analysis costs
+    // ~200 ms at start-up. Grammar validations run in the tests
+    // (glia/test/grammar.test.ts) rather than on every start.
+    super(T.allTokens, { recoveryEnabled: false, nodeLocationTracking: 'full', maxLookahead: 1, skipValidations: !VALIDATE });
     const $ = this as any;
 
     $.RULE('document', () => {
