@@ -1,0 +1,106 @@
+// A message transport: whole Cap'n Proto messages over a byte stream. It
+// queues what arrives (no message is dropped while nobody waits), frames
+// with FrameDecoder, and closes the connection on a malformed frame
+// instead of throwing into the caller. Two kinds: an in-memory pipe (tests,
+// in-process vats) and any Node duplex stream (TCP sockets, libp2p streams,
+// a cell's stdio).
+import type { Duplex } from 'node:stream';
+import { FrameDecoder, FrameError, DEFAULT_FRAME_LIMITS, type FrameLimits } from './framing.js';
+
+export interface MessageTransport {
+  /** Sends one framed message (as capnp-es `toArrayBuffer()` writes it). */
+  send(frame: Uint8Array): void;
+  /** Resolves with the next whole message, or null once the transport is closed. */
+  recv(): Promise<Uint8Array | null>;
+  /** Closes both directions; pending and later recv() calls give null. */
+  close(reason?: Error): void;
+  /** Why the transport closed (a FrameError for a malformed frame), once it has. */
+  readonly closedWith: Error | null;
+  readonly closed: boolean;
+}
+
+/** The receiving half shared by every transport: a queue with waiting readers. */
+class Inbox {
+  private queue: Uint8Array[] = [];
+  private waiters: Array<(m: Uint8Array | null) => void> = [];
+  closed = false;
+  deliver(m: Uint8Array): void {
+    if (this.closed) return;
+    const w = this.waiters.shift();
+    if (w) w(m); else this.queue.push(m);
+  }
+  next(): Promise<Uint8Array | null> {
+    const m = this.queue.shift();
+    if (m) return Promise.resolve(m);
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((res) => this.waiters.push(res));
+  }
+  close(): void {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w(null);
+  }
+}
+
+/** Two connected in-memory transports. Delivery is asynchronous, as on a socket. */
+export function pipePair(limits: FrameLimits = DEFAULT_FRAME_LIMITS): [MessageTransport, MessageTransport] {
+  const make = () => {
+    const inbox = new Inbox();
+    const decoder = new FrameDecoder(limits);
+    const end = {
+      peer: null as any,
+      inbox, decoder,
+      closedWith: null as Error | null,
+      get closed() { return inbox.closed; },
+      send(frame: Uint8Array) {
+        if (inbox.closed) return;
+        const copy = frame.slice();
+        queueMicrotask(() => {
+          const p = end.peer;
+          if (p.inbox.closed) return;
+          try { for (const m of p.decoder.push(copy)) p.inbox.deliver(m); }
+          catch (e) { p.close(e as Error); }
+        });
+      },
+      recv: () => inbox.next(),
+      close(reason?: Error) {
+        if (inbox.closed) return;
+        end.closedWith = reason ?? null;
+        inbox.close();
+        queueMicrotask(() => end.peer.close());
+      },
+    };
+    return end;
+  };
+  const a = make(), b = make();
+  a.peer = b; b.peer = a;
+  return [a, b];
+}
+
+/** A transport over a Node duplex stream (a TCP socket, a child's stdio pair). */
+export function streamTransport(stream: Duplex, limits: FrameLimits = DEFAULT_FRAME_LIMITS): MessageTransport {
+  const inbox = new Inbox();
+  const decoder = new FrameDecoder(limits);
+  const t: MessageTransport = {
+    closedWith: null,
+    get closed() { return inbox.closed; },
+    send(frame) {
+      if (inbox.closed || stream.destroyed) return;
+      stream.write(frame);
+    },
+    recv: () => inbox.next(),
+    close(reason) {
+      if (inbox.closed) return;
+      (t as { closedWith: Error | null }).closedWith = reason ?? null;
+      inbox.close();
+      stream.destroy();
+    },
+  };
+  stream.on('data', (chunk: Buffer) => {
+    try { for (const m of decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length))) inbox.deliver(m); }
+    catch (e) { t.close(e instanceof FrameError ? e : new FrameError(String(e))); }
+  });
+  stream.on('end', () => t.close());
+  stream.on('close', () => t.close());
+  stream.on('error', (e) => t.close(e));
+  return t;
+}
