@@ -92,8 +92,8 @@ function envNumber(key: string, fallback: number): number {
 
 function readPolicy(): Policy {
   return {
-    warmup: envNumber('BENCH_WARMUP', 3),
-    runs: envNumber('BENCH_RUNS', 5),
+    warmup: envNumber('BENCH_WARMUP', 5),
+    runs: envNumber('BENCH_RUNS', 21),
     slowMs: envNumber('BENCH_SLOW_MS', 2000),
     budgetMs: envNumber('BENCH_BUDGET_MS', 30_000),
     depthCap: envNumber('BENCH_MAX_DEPTH', 1_048_576),

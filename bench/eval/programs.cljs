@@ -40,8 +40,8 @@
         n (when v (js/Number v))]
     (if (and n (not (js/isNaN n))) n default)))
 
-(def warmup-max (env-num "BENCH_WARMUP" 3))
-(def runs-max (env-num "BENCH_RUNS" 5))
+(def warmup-max (env-num "BENCH_WARMUP" 5))
+(def runs-max (env-num "BENCH_RUNS" 21))
 (def slow-ms (env-num "BENCH_SLOW_MS" 2000))
 (def budget-ms (env-num "BENCH_BUDGET_MS" 30000))
 (def depth-cap (env-num "BENCH_MAX_DEPTH" 1048576))
