@@ -1,8 +1,10 @@
-// A Cap'n Proto RPC connection (level 1). FIRST SLICE: the calling side —
-// bootstrap, calls on imported capabilities, returns, finish, and failing
-// every pending question on disconnect. Serving, capability passing,
-// pipelining, release, resolve and disembargo follow (runtime/rpc/DESIGN.md).
-// Every incoming message is validated once before it is read.
+// A Cap'n Proto RPC connection (level 1). FIRST SLICE: bootstrap both
+// ways; calls on imported capabilities and on our exports (served by a
+// capnp-es generated `Foo$Server`, dispatched by interface id and method
+// number); returns, finish, exceptions, and failing every pending question
+// on disconnect. Capability passing, pipelining, release, resolve and
+// disembargo follow (runtime/rpc/DESIGN.md). Every incoming message is
+// validated once before it is read.
 import * as $ from 'capnp-es';
 import * as rpc from 'capnp-es/capnp/rpc';
 import type { MessageTransport } from './transport.js';
@@ -18,7 +20,20 @@ export class ImportedCap {
 
 interface Question { resolve(ret: rpc.Return): void; reject(e: RpcError): void }
 
-export interface ConnectionOptions { readLimits?: ReadLimits; maxQuestions?: number }
+/** What capnp-es generated servers (`new Foo$Server(impl)`) look like to us. */
+export interface LocalServer {
+  target: unknown;
+  methods: Array<{ interfaceId: bigint; methodId: number; ParamsClass: StructClass<any>; ResultsClass: StructClass<any>; impl: (p: any, r: any) => Promise<void> }>;
+}
+
+export interface ConnectionOptions {
+  readLimits?: ReadLimits;
+  maxQuestions?: number;
+  /** Most calls from the peer in progress at once; more are answered `overloaded`. */
+  maxAnswers?: number;
+  /** The capability the peer gets from bootstrap. */
+  bootstrap?: LocalServer;
+}
 
 export class Connection {
   private readonly questions = new Map<number, Question>();
@@ -27,11 +42,28 @@ export class Connection {
   private closedWith: RpcError | null = null;
   private readonly readLimits: ReadLimits;
   private readonly maxQuestions: number;
+  private readonly maxAnswers: number;
+  /** Our capabilities the peer may call, by export id. */
+  private readonly exports = new Map<number, LocalServer>();
+  private nextExport = 0;
+  /** The peer's questions to us that have not been finished. */
+  private readonly answers = new Set<number>();
+  /** Bootstrap answers, whose result is a capability at once: answer id -> export id. */
+  private readonly bootstrapAnswers = new Map<number, number>();
+  private readonly bootstrapExport: number | null;
 
   constructor(private readonly transport: MessageTransport, opts: ConnectionOptions = {}) {
     this.readLimits = opts.readLimits ?? DEFAULT_READ_LIMITS;
     this.maxQuestions = opts.maxQuestions ?? 1024;
+    this.maxAnswers = opts.maxAnswers ?? 1024;
+    this.bootstrapExport = opts.bootstrap ? this.export(opts.bootstrap) : null;
     void this.receive();
+  }
+
+  private export(server: LocalServer): number {
+    const id = this.nextExport++;
+    this.exports.set(id, server);
+    return id;
   }
 
   /** Asks the peer for its bootstrap capability. */
@@ -113,6 +145,13 @@ export class Connection {
   private handle(m: rpc.Message): void {
     switch (m.which()) {
       case rpc.Message_Which.RETURN: return this.onReturn(m.return);
+      case rpc.Message_Which.BOOTSTRAP: return this.onBootstrap(m.bootstrap.questionId);
+      case rpc.Message_Which.CALL: return this.onCall(m.call);
+      case rpc.Message_Which.FINISH: {
+        this.answers.delete(m.finish.questionId);
+        this.bootstrapAnswers.delete(m.finish.questionId);
+        return;
+      }
       case rpc.Message_Which.ABORT: return this.close(fromReason(m.abort.reason, m.abort.type));
       default: {
         // Not yet implemented on this side: echo it back, as the protocol asks.
@@ -122,6 +161,74 @@ export class Connection {
         this.transport.send(new Uint8Array(out.toArrayBuffer()));
       }
     }
+  }
+
+  /** Starts an answer; a reused id that is still unfinished is a protocol error. */
+  private beginAnswer(id: number): void {
+    if (this.answers.has(id)) throw new WireError(`question ${id} is already in use`);
+    this.answers.add(id);
+  }
+
+  private sendException(answerId: number, e: RpcError): void {
+    const out = new $.Message();
+    const ret = out.initRoot(rpc.Message)._initReturn();
+    ret.answerId = answerId;
+    const ex = ret._initException();
+    ex.reason = e.remote ? e.message : `${e.code}: ${e.message}`;
+    ex.type = e.code === 'overloaded' ? 1 : e.code === 'disconnected' ? 2 : e.code === 'unimplemented' ? 3 : 0;
+    this.transport.send(new Uint8Array(out.toArrayBuffer()));
+  }
+
+  private onBootstrap(id: number): void {
+    this.beginAnswer(id);
+    if (this.bootstrapExport === null) return this.sendException(id, new RpcError('failed', 'this vat offers no bootstrap capability'));
+    const out = new $.Message();
+    const ret = out.initRoot(rpc.Message)._initReturn();
+    ret.answerId = id;
+    const payload = ret._initResults();
+    $.utils.setInterfacePointer(0, payload.content);
+    payload._initCapTable(1).get(0).senderHosted = this.bootstrapExport;
+    this.bootstrapAnswers.set(id, this.bootstrapExport);
+    this.transport.send(new Uint8Array(out.toArrayBuffer()));
+  }
+
+  private onCall(call: rpc.Call): void {
+    const id = call.questionId;
+    this.beginAnswer(id);
+    if (this.answers.size > this.maxAnswers) {
+      return this.sendException(id, new RpcError('overloaded', `more than ${this.maxAnswers} calls are in progress on this connection`));
+    }
+    const target = call.target;
+    let exportId: number;
+    if (target.which() === rpc.MessageTarget_Which.IMPORTED_CAP) exportId = target.importedCap;
+    else {
+      // A call pipelined on an earlier answer. So far only on a bootstrap
+      // answer itself (what C++ clients send before bootstrap returns).
+      const pa = target.promisedAnswer;
+      const boot = this.bootstrapAnswers.get(pa.questionId);
+      if (boot === undefined || pa.transform.length !== 0) {
+        return this.sendException(id, new RpcError('unimplemented', 'calls pipelined on the results of a call are not supported yet'));
+      }
+      exportId = boot;
+    }
+    const server = this.exports.get(exportId);
+    if (!server) throw new WireError(`call on export ${exportId}, which does not exist`);
+    const method = server.methods.find((m) => m.interfaceId === call.interfaceId && m.methodId === call.methodId);
+    if (!method) {
+      return this.sendException(id, new RpcError('unimplemented',
+        `no method ${call.methodId} of interface 0x${call.interfaceId.toString(16)} on this capability`));
+    }
+    const params = $.utils.getAs(method.ParamsClass, call.params.content);
+    const out = new $.Message();
+    const ret = out.initRoot(rpc.Message)._initReturn();
+    ret.answerId = id;
+    const payload = ret._initResults();
+    const results = $.utils.getPointerAs(0, method.ResultsClass, payload);
+    $.utils.initStruct(method.ResultsClass._capnp.size, results);
+    Promise.resolve()
+      .then(() => method.impl.call(server.target, params, results))
+      .then(() => { if (!this.closedWith) this.transport.send(new Uint8Array(out.toArrayBuffer())); },
+        (e) => { if (!this.closedWith) this.sendException(id, e instanceof RpcError ? e : new RpcError('failed', String((e as Error)?.message ?? e))); });
   }
 
   private onReturn(ret: rpc.Return): void {

@@ -76,3 +76,63 @@ describe('TypeScript client against the C++ reference server', () => {
     expect(err.code).toBe('disconnected');
   });
 });
+
+/** A Calculator implemented in TypeScript, served through our connection. */
+function calculatorServer() {
+  return new gen.Calculator$Server({
+    add: async (p: any, r: any) => { r.sum = p.a + p.b; },
+    slowAdd: async (p: any, r: any) => { await new Promise((res) => setTimeout(res, p.delayMs)); r.sum = p.a + p.b; },
+    echo: async (p: any, r: any) => { r.text = p.text; },
+    fail: async (p: any) => { throw new Error(p.message); },
+    counter: async () => { throw new RpcError('unimplemented', 'counter needs capability passing'); },
+    callback: async () => { throw new RpcError('unimplemented', 'callback needs capability passing'); },
+    slowCounter: async () => { throw new RpcError('unimplemented', 'slowCounter needs capability passing'); },
+  });
+}
+
+describe('the C++ reference client against a TypeScript server', () => {
+  it('runs the add, add-many, echo and fail steps of the peer\'s script', async () => {
+    const { createServer } = await import('node:net');
+    const conns: Connection[] = [];
+    const srv = createServer((s) => { conns.push(new Connection(streamTransport(s), { bootstrap: calculatorServer() })); });
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+    const tsPort = (srv.address() as { port: number }).port;
+    const peer = execFileSync('bash', [join(here, 'interop/build.sh'), process.env.WW_INTEROP_BUILD ?? join(tmpdir(), 'ww-interop-build')], { encoding: 'utf8' }).trim();
+    const out = await new Promise<{ code: number | null; stdout: string }>((res) => {
+      const p = spawn(peer, ['client', `127.0.0.1:${tsPort}`, 'add', 'add-many', 'echo', 'fail'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      p.stdout!.on('data', (d) => { stdout += d; });
+      p.on('exit', (code) => res({ code, stdout }));
+    });
+    for (const c of conns) c.close();
+    srv.close();
+    expect(out.stdout).toContain('ok add 5');
+    expect(out.stdout).toContain('ok add-many 20');
+    expect(out.stdout).toContain('ok echo hello, interop \u2713');
+    expect(out.stdout).toMatch(/ok fail .*expected failure from the interop peer/);
+    expect(out.stdout).toContain('ok fail-then-add 2');
+    expect(out.code).toBe(0);
+  });
+});
+
+describe('two TypeScript vats over an in-memory pipe', () => {
+  it('bootstrap and call both ways, with a wrong interface id answered unimplemented', async () => {
+    const { pipePair } = await import('../rpc/transport.js');
+    const [a, b] = pipePair();
+    const left = new Connection(a, { bootstrap: calculatorServer() });
+    const right = new Connection(b, { bootstrap: calculatorServer() });
+    const C = gen.Calculator$Client;
+    const fromRight = await right.bootstrap();
+    const fromLeft = await left.bootstrap();
+    const add = (conn: Connection, cap: ImportedCap, x: bigint) =>
+      conn.call(cap, C.interfaceId, 0, gen.Calculator_Add$Params, gen.Calculator_Add$Results, (p: any) => { p.a = x; p.b = 1n; }).then((r: any) => r.sum);
+    expect(await add(right, fromRight, 41n)).toBe(42n);
+    expect(await add(left, fromLeft, 9n)).toBe(10n);
+    const wrong = await right.call(fromRight, 0x1234n, 0, gen.Calculator_Add$Params, gen.Calculator_Add$Results, () => {}).catch((e) => e);
+    expect(wrong).toBeInstanceOf(RpcError);
+    expect(wrong.code).toBe('unimplemented');
+    left.close();
+    const after = await add(right, fromRight, 1n).catch((e) => e);
+    expect(after.code).toBe('disconnected');
+  });
+});
