@@ -76,13 +76,14 @@ export class Connection {
 
   /**
    * Calls a method on an imported capability: `fill` writes the params
-   * struct; resolves with the results struct (read-only, valid until the
-   * next call on this connection returns).
+   * struct; resolves with the results struct, read from the Return message
+   * it arrived in.
    */
   async call<P extends $.Struct, R extends $.Struct>(
     cap: ImportedCap, interfaceId: bigint, methodId: number,
     Params: StructClass<P>, Results: StructClass<R>, fill: (p: P) => void,
   ): Promise<R> {
+    if (cap.conn !== this) throw new RpcError('failed', 'that capability was imported over another connection');
     const ret = await this.ask((m, id) => {
       const call = m._initCall();
       call.questionId = id;
@@ -120,7 +121,8 @@ export class Connection {
     }
     const id = this.freeIds.pop() ?? this.nextId++;
     const msg = new $.Message();
-    build(msg.initRoot(rpc.Message), id);
+    try { build(msg.initRoot(rpc.Message), id); }
+    catch (e) { this.freeIds.push(id); return Promise.reject(e); }
     return new Promise<rpc.Return>((resolve, reject) => {
       this.questions.set(id, { resolve, reject });
       this.transport.send(new Uint8Array(msg.toArrayBuffer()));
