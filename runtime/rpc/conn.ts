@@ -45,25 +45,47 @@ export class Connection {
   private readonly maxAnswers: number;
   /** Our capabilities the peer may call, by export id. */
   private readonly exports = new Map<number, LocalServer>();
+  /** References the peer holds to each export (descriptors sent minus released). */
+  private readonly exportRefs = new Map<number, number>();
+  /** Export ids by server, so the same capability keeps its id. */
+  private readonly exportIds = new Map<LocalServer, number>();
   private nextExport = 0;
   /** The peer's questions to us that have not been finished. */
   private readonly answers = new Set<number>();
   /** Bootstrap answers, whose result is a capability at once: answer id -> export id. */
   private readonly bootstrapAnswers = new Map<number, number>();
-  private readonly bootstrapExport: number | null;
+  /** Call answers: the results struct and its message, once the call has returned. */
+  private readonly callAnswers = new Map<number, Promise<$.Struct>>();
+  private readonly bootstrapServer: LocalServer | null;
 
   constructor(private readonly transport: MessageTransport, opts: ConnectionOptions = {}) {
     this.readLimits = opts.readLimits ?? DEFAULT_READ_LIMITS;
     this.maxQuestions = opts.maxQuestions ?? 1024;
     this.maxAnswers = opts.maxAnswers ?? 1024;
-    this.bootstrapExport = opts.bootstrap ? this.export(opts.bootstrap) : null;
+    this.bootstrapServer = opts.bootstrap ?? null;
     void this.receive();
   }
 
+  /** Exports a server (reusing its id) and counts one more reference the peer holds. */
   private export(server: LocalServer): number {
-    const id = this.nextExport++;
-    this.exports.set(id, server);
+    let id = this.exportIds.get(server);
+    if (id === undefined) {
+      id = this.nextExport++;
+      this.exports.set(id, server);
+      this.exportIds.set(server, id);
+    }
+    this.exportRefs.set(id, (this.exportRefs.get(id) ?? 0) + 1);
     return id;
+  }
+
+  private release(id: number, count: number): void {
+    const refs = this.exportRefs.get(id);
+    if (refs === undefined) throw new WireError(`release of export ${id}, which does not exist`);
+    if (refs - count > 0) { this.exportRefs.set(id, refs - count); return; }
+    const server = this.exports.get(id)!;
+    this.exports.delete(id);
+    this.exportRefs.delete(id);
+    this.exportIds.delete(server);
   }
 
   /** Asks the peer for its bootstrap capability. */
@@ -149,9 +171,11 @@ export class Connection {
       case rpc.Message_Which.RETURN: return this.onReturn(m.return);
       case rpc.Message_Which.BOOTSTRAP: return this.onBootstrap(m.bootstrap.questionId);
       case rpc.Message_Which.CALL: return this.onCall(m.call);
+      case rpc.Message_Which.RELEASE: return this.release(m.release.id, m.release.referenceCount);
       case rpc.Message_Which.FINISH: {
         this.answers.delete(m.finish.questionId);
         this.bootstrapAnswers.delete(m.finish.questionId);
+        this.callAnswers.delete(m.finish.questionId);
         return;
       }
       case rpc.Message_Which.ABORT: return this.close(fromReason(m.abort.reason, m.abort.type));
@@ -183,14 +207,15 @@ export class Connection {
 
   private onBootstrap(id: number): void {
     this.beginAnswer(id);
-    if (this.bootstrapExport === null) return this.sendException(id, new RpcError('failed', 'this vat offers no bootstrap capability'));
+    if (this.bootstrapServer === null) return this.sendException(id, new RpcError('failed', 'this vat offers no bootstrap capability'));
+    const exportId = this.export(this.bootstrapServer);
     const out = new $.Message();
     const ret = out.initRoot(rpc.Message)._initReturn();
     ret.answerId = id;
     const payload = ret._initResults();
     $.utils.setInterfacePointer(0, payload.content);
-    payload._initCapTable(1).get(0).senderHosted = this.bootstrapExport;
-    this.bootstrapAnswers.set(id, this.bootstrapExport);
+    payload._initCapTable(1).get(0).senderHosted = exportId;
+    this.bootstrapAnswers.set(id, exportId);
     this.transport.send(new Uint8Array(out.toArrayBuffer()));
   }
 
@@ -201,25 +226,49 @@ export class Connection {
       return this.sendException(id, new RpcError('overloaded', `more than ${this.maxAnswers} calls are in progress on this connection`));
     }
     const target = call.target;
-    let exportId: number;
-    if (target.which() === rpc.MessageTarget_Which.IMPORTED_CAP) exportId = target.importedCap;
-    else {
-      // A call pipelined on an earlier answer. So far only on a bootstrap
-      // answer itself (what C++ clients send before bootstrap returns).
-      const pa = target.promisedAnswer;
-      const boot = this.bootstrapAnswers.get(pa.questionId);
-      if (boot === undefined || pa.transform.length !== 0) {
-        return this.sendException(id, new RpcError('unimplemented', 'calls pipelined on the results of a call are not supported yet'));
-      }
-      exportId = boot;
+    if (target.which() === rpc.MessageTarget_Which.IMPORTED_CAP) {
+      const server = this.exports.get(target.importedCap);
+      if (!server) throw new WireError(`call on export ${target.importedCap}, which does not exist`);
+      return this.dispatch(id, call, server);
     }
-    const server = this.exports.get(exportId);
-    if (!server) throw new WireError(`call on export ${exportId}, which does not exist`);
+    // A call pipelined on an earlier answer: on a bootstrap answer itself
+    // (what C++ clients send before bootstrap returns), or on a capability
+    // in the results of a call, once that call has returned. Calls
+    // pipelined on one answer are dispatched in the order they arrived.
+    const pa = target.promisedAnswer;
+    const boot = this.bootstrapAnswers.get(pa.questionId);
+    if (boot !== undefined && pa.transform.length === 0) return this.dispatch(id, call, this.exports.get(boot)!);
+    const answer = this.callAnswers.get(pa.questionId);
+    if (!answer) throw new WireError(`call pipelined on question ${pa.questionId}, which is not an answer in progress`);
+    const fields: number[] = [];
+    for (let i = 0; i < pa.transform.length; i++) {
+      const op = pa.transform.get(i);
+      if (op.which() === rpc.PromisedAnswer_Op_Which.GET_POINTER_FIELD) fields.push(op.getPointerField);
+    }
+    answer.then((results) => {
+      const server = this.capabilityAt(results, fields);
+      if (!server) return this.sendException(id, new RpcError('failed', 'the pipelined capability is not one this vat serves'));
+      this.dispatch(id, call, server);
+    }, (e) => this.sendException(id, e instanceof RpcError ? e : new RpcError('failed', String(e?.message ?? e))));
+  }
+
+  /** Follows pointer fields from a results struct to a capability we export. */
+  private capabilityAt(results: $.Struct, fields: number[]): LocalServer | null {
+    let s: any = results;
+    for (let i = 0; i < fields.length - 1; i++) s = $.utils.getAs($.Struct as any, $.utils.getPointer(fields[i]!, s));
+    const ptr = $.utils.getPointer(fields[fields.length - 1] ?? 0, s);
+    const capId = $.utils.getInterfacePointer(ptr);
+    const entry = (results.segment.message as any)._capnp.capTable?.[capId];
+    return entry instanceof $.Server ? (entry as unknown as LocalServer) : null;
+  }
+
+  private dispatch(id: number, call: rpc.Call, server: LocalServer): void {
     const method = server.methods.find((m) => m.interfaceId === call.interfaceId && m.methodId === call.methodId);
     if (!method) {
       return this.sendException(id, new RpcError('unimplemented',
         `no method ${call.methodId} of interface 0x${call.interfaceId.toString(16)} on this capability`));
     }
+    this.importCaps(call.params, call.segment.message);
     const params = $.utils.getAs(method.ParamsClass, call.params.content);
     const out = new $.Message();
     const ret = out.initRoot(rpc.Message)._initReturn();
@@ -227,10 +276,67 @@ export class Connection {
     const payload = ret._initResults();
     const results = $.utils.getPointerAs(0, method.ResultsClass, payload);
     $.utils.initStruct(method.ResultsClass._capnp.size, results);
-    Promise.resolve()
-      .then(() => method.impl.call(server.target, params, results))
-      .then(() => { if (!this.closedWith) this.transport.send(new Uint8Array(out.toArrayBuffer())); },
-        (e) => { if (!this.closedWith) this.sendException(id, e instanceof RpcError ? e : new RpcError('failed', String((e as Error)?.message ?? e))); });
+    const done = Promise.resolve().then(() => method.impl.call(server.target, params, results)).then(() => results as $.Struct);
+    this.callAnswers.set(id, done);
+    done.then(() => {
+      if (this.closedWith) return;
+      this.describeCaps(payload, out);
+      this.transport.send(new Uint8Array(out.toArrayBuffer()));
+    }, (e) => { if (!this.closedWith) this.sendException(id, e instanceof RpcError ? e : new RpcError('failed', String((e as Error)?.message ?? e))); });
+  }
+
+  /**
+   * Capabilities in an outgoing payload: generated setters put clients into
+   * the message's cap table; each becomes a descriptor. Our local servers are
+   * exported (senderHosted); the peer's own capabilities go back as
+   * receiverHosted.
+   */
+  private describeCaps(payload: rpc.Payload, msg: $.Message): void {
+    const table: unknown[] = (msg as any)._capnp.capTable ?? [];
+    if (!table.length) return;
+    const descs = payload._initCapTable(table.length);
+    table.forEach((entry, i) => {
+      const d = descs.get(i);
+      if (entry instanceof ImportClient && entry.conn === this) d.receiverHosted = entry.importId;
+      else if (entry instanceof $.Server) d.senderHosted = this.export(entry as unknown as LocalServer);
+      else d.none = true;
+    });
+  }
+
+  /** Capabilities in an incoming payload become clients the generated getters hand out. */
+  private importCaps(payload: rpc.Payload, msg: $.Message): void {
+    const descs = payload.capTable;
+    const table: unknown[] = [];
+    for (let i = 0; i < descs.length; i++) {
+      const d = descs.get(i);
+      switch (d.which()) {
+        case rpc.CapDescriptor_Which.SENDER_HOSTED: table.push(new ImportClient(this, d.senderHosted)); break;
+        case rpc.CapDescriptor_Which.SENDER_PROMISE: table.push(new ImportClient(this, d.senderPromise)); break;
+        case rpc.CapDescriptor_Which.RECEIVER_HOSTED: table.push(this.exports.get(d.receiverHosted) ?? null); break;
+        default: table.push(null);
+      }
+    }
+    (msg as any)._capnp.capTable = table;
+  }
+
+  /** A call from generated client code on an imported capability. */
+  callImport(importId: number, method: { interfaceId: bigint; methodId: number; ParamsClass: StructClass<any>; ResultsClass: StructClass<any> },
+    paramsFunc?: (p: any) => void): Promise<$.Struct> {
+    return this.ask((m, qid) => {
+      const call = m._initCall();
+      call.questionId = qid;
+      call.interfaceId = method.interfaceId;
+      call.methodId = method.methodId;
+      call._initTarget().importedCap = importId;
+      const payload = call._initParams();
+      const params = $.utils.getPointerAs(0, method.ParamsClass, payload);
+      $.utils.initStruct(method.ParamsClass._capnp.size, params);
+      paramsFunc?.(params);
+      this.describeCaps(payload, m.segment.message);
+    }).then((ret) => {
+      this.importCaps(ret.results, ret.segment.message);
+      return $.utils.getAs(method.ResultsClass, ret.results.content);
+    });
   }
 
   private onReturn(ret: rpc.Return): void {
@@ -262,4 +368,33 @@ export class Connection {
     this.transport.send(new Uint8Array(out.toArrayBuffer()));
     this.close(reason);
   }
+}
+
+/**
+ * An imported capability as capnp-es generated client code sees it (a
+ * `$.Client`): calls go over this connection. Pipelining on its answers
+ * waits for the answer (no promise pipelining on this side yet).
+ */
+export class ImportClient {
+  constructor(readonly conn: Connection, readonly importId: number) {}
+  call(call: { method: any; paramsFunc?: (p: any) => void }): any {
+    return new AwaitedAnswer(this.conn.callImport(this.importId, call.method, call.paramsFunc));
+  }
+  close(): void {}
+}
+
+class AwaitedAnswer {
+  constructor(private readonly p: Promise<$.Struct>) {}
+  struct(): Promise<$.Struct> { return this.p; }
+  pipelineCall(transform: Array<{ field: number }>, call: { method: any; paramsFunc?: (p: any) => void }): AwaitedAnswer {
+    return new AwaitedAnswer(this.p.then((s) => {
+      let ptr: any = s;
+      for (const op of transform) ptr = $.utils.getPointer(op.field, ptr);
+      const capId = $.utils.getInterfacePointer(ptr);
+      const entry = (s.segment.message as any)._capnp.capTable?.[capId];
+      if (!entry || typeof entry.call !== 'function') throw new RpcError('failed', 'no capability at the pipelined field');
+      return entry.call(call).struct();
+    }));
+  }
+  pipelineClose(): void {}
 }

@@ -77,6 +77,14 @@ describe('TypeScript client against the C++ reference server', () => {
   });
 });
 
+function counterServer() {
+  let n = 0n;
+  return new gen.Counter$Server({
+    increment: async (p: any, r: any) => { n += p.by; r.value = n; },
+    get: async (_p: any, r: any) => { r.value = n; },
+  });
+}
+
 /** A Calculator implemented in TypeScript, served through our connection. */
 function calculatorServer() {
   return new gen.Calculator$Server({
@@ -84,14 +92,21 @@ function calculatorServer() {
     slowAdd: async (p: any, r: any) => { await new Promise((res) => setTimeout(res, p.delayMs)); r.sum = p.a + p.b; },
     echo: async (p: any, r: any) => { r.text = p.text; },
     fail: async (p: any) => { throw new Error(p.message); },
-    counter: async () => { throw new RpcError('unimplemented', 'counter needs capability passing'); },
-    callback: async () => { throw new RpcError('unimplemented', 'callback needs capability passing'); },
-    slowCounter: async () => { throw new RpcError('unimplemented', 'slowCounter needs capability passing'); },
+    counter: async (_p: any, r: any) => { r.counter = new gen.Counter$Client(counterServer()); },
+    slowCounter: async (p: any, r: any) => {
+      await new Promise((res) => setTimeout(res, p.delayMs));
+      r.counter = new gen.Counter$Client(counterServer());
+    },
+    // Calls back into a capability the client passed in its params.
+    callback: async (p: any, r: any) => {
+      const out: any = await p.cb.call((q: any) => { q.value = p.value; }).promise();
+      r.result = out.result;
+    },
   });
 }
 
 describe('the C++ reference client against a TypeScript server', () => {
-  it('runs the add, add-many, echo and fail steps of the peer\'s script', async () => {
+  it('runs the peer\'s whole script: calls, returned and passed capabilities, pipelining, slow answers, exceptions', async () => {
     const { createServer } = await import('node:net');
     const conns: Connection[] = [];
     const srv = createServer((s) => { conns.push(new Connection(streamTransport(s), { bootstrap: calculatorServer() })); });
@@ -99,7 +114,7 @@ describe('the C++ reference client against a TypeScript server', () => {
     const tsPort = (srv.address() as { port: number }).port;
     const peer = execFileSync('bash', [join(here, 'interop/build.sh'), process.env.WW_INTEROP_BUILD ?? join(tmpdir(), 'ww-interop-build')], { encoding: 'utf8' }).trim();
     const out = await new Promise<{ code: number | null; stdout: string }>((res) => {
-      const p = spawn(peer, ['client', `127.0.0.1:${tsPort}`, 'add', 'add-many', 'echo', 'fail'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const p = spawn(peer, ['client', `127.0.0.1:${tsPort}`], { stdio: ['ignore', 'pipe', 'inherit'] });
       let stdout = '';
       p.stdout!.on('data', (d) => { stdout += d; });
       p.on('exit', (code) => res({ code, stdout }));
@@ -111,6 +126,10 @@ describe('the C++ reference client against a TypeScript server', () => {
     expect(out.stdout).toContain('ok echo hello, interop \u2713');
     expect(out.stdout).toMatch(/ok fail .*expected failure from the interop peer/);
     expect(out.stdout).toContain('ok fail-then-add 2');
+    expect(out.stdout).toContain('ok counter 5');
+    expect(out.stdout).toContain('ok callback 70');
+    expect(out.stdout).toContain('ok slow-counter 5');
+    expect(out.stdout).not.toContain('FAIL');
     expect(out.code).toBe(0);
   });
 });
