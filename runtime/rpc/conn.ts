@@ -97,6 +97,15 @@ export class Connection {
   }
 
   /**
+   * The peer's bootstrap capability as a capnp-es client, to wrap in a
+   * generated client: `new Foo$Client(await conn.bootstrapClient())`.
+   */
+  async bootstrapClient(): Promise<ImportClient> {
+    const cap = await this.bootstrap();
+    return new ImportClient(this, cap.importId);
+  }
+
+  /**
    * Calls a method on an imported capability: `fill` writes the params
    * struct; resolves with the results struct, read from the Return message
    * it arrived in.

@@ -155,3 +155,30 @@ describe('two TypeScript vats over an in-memory pipe', () => {
     expect(after.code).toBe('disconnected');
   });
 });
+
+describe('generated TypeScript clients against the C++ reference server', () => {
+  it('calls, receives a capability and calls it, and passes a local capability the server calls back', async () => {
+    const socket = connect(port, '127.0.0.1');
+    const conn = new Connection(streamTransport(socket));
+    const calc = new gen.Calculator$Client(await conn.bootstrapClient());
+    const sum: any = await calc.add((p: any) => { p.a = 20n; p.b = 22n; }).promise();
+    expect(sum.sum).toBe(42n);
+    // A capability in the results (server to client), then calls on it.
+    const counterResults: any = await calc.counter().promise();
+    const counter = counterResults.counter;
+    expect(((await counter.increment((p: any) => { p.by = 5n; }).promise()) as any).value).toBe(5n);
+    expect(((await counter.increment((p: any) => { p.by = 2n; }).promise()) as any).value).toBe(7n);
+    // Calls on a capability in results, sent before those results arrive.
+    const pipelined = calc.counter().getCounter();
+    expect(((await pipelined.increment((p: any) => { p.by = 3n; }).promise()) as any).value).toBe(3n);
+    // A capability in the params (client to server): the C++ server calls it back.
+    let calls = 0;
+    const cb = new gen.Callback$Client(new gen.Callback$Server({
+      call: async (p: any, r: any) => { calls++; r.result = p.value * 10n; },
+    }));
+    const r: any = await calc.callback((p: any) => { p.cb = cb; p.value = 7n; }).promise();
+    expect(r.result).toBe(70n);
+    expect(calls).toBe(1);
+    conn.close();
+  });
+});
