@@ -115,18 +115,7 @@ export class Connection {
     Params: StructClass<P>, Results: StructClass<R>, fill: (p: P) => void,
   ): Promise<R> {
     if (cap.conn !== this) throw new RpcError('failed', 'that capability was imported over another connection');
-    const ret = await this.ask((m, id) => {
-      const call = m._initCall();
-      call.questionId = id;
-      call.interfaceId = interfaceId;
-      call.methodId = methodId;
-      call._initTarget().importedCap = cap.importId;
-      const payload = call._initParams();
-      const params = $.utils.getPointerAs(0, Params, payload);
-      $.utils.initStruct(Params._capnp.size, params);
-      fill(params);
-    });
-    return $.utils.getAs(Results, ret.results.content);
+    return this.callImport(cap.importId, { interfaceId, methodId, ParamsClass: Params, ResultsClass: Results }, fill) as Promise<R>;
   }
 
   close(reason = new RpcError('disconnected', 'connection closed')): void {
