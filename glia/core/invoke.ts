@@ -6,6 +6,7 @@ import { fail } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { typeName } from './type.js';
 import { get } from './lookup.js';
+import { Var } from '../eval/namespace.js';
 
 export function invokeNonFn(f: any, args: any[]): any {
   if (f instanceof Keyword) {
@@ -27,7 +28,7 @@ export function invokeNonFn(f: any, args: any[]): any {
     if (i < 0 || i >= (f as List<any>).size) fail('index-out-of-bounds', `index ${i} is outside a vector of ${(f as List<any>).size}`);
     return (f as List<any>).get(i);
   }
-  if (f && f.constructor?.name === 'Var' && typeof f.value === 'function') return f.value(...args);
+  if (f instanceof Var && typeof f.value === 'function') return f.value(...args);
   return fail('type-mismatch', `${typeName(f)} ${truncate(prStr(f))} is not a function`, null,
     'only functions, keywords, maps, sets and vectors can be called');
 }

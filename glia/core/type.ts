@@ -5,6 +5,8 @@ import { Sym } from '../values/symbol.js';
 import { Atom } from '../values/atom.js';
 import { isSeqObject } from '../values/seq.js';
 import { isCapability } from '../eval/driver.js';
+import { Var, Namespace } from '../eval/namespace.js';
+import { CellValue } from '../values/cell.js';
 
 export function typeName(x: any): string {
   if (x === null || x === undefined) return 'nil';
@@ -25,8 +27,8 @@ export function typeName(x: any): string {
   if (x instanceof Uint8Array) return 'bytes';
   if (x instanceof Atom) return 'atom';
   if (isCapability(x)) return 'capability';
-  if (x && x.__gliaCell) return 'cell';
-  if (x && x.constructor?.name === 'Var') return 'var';
-  if (x && x.constructor?.name === 'Namespace') return 'namespace';
+  if (x instanceof CellValue) return 'cell';
+  if (x instanceof Var) return 'var';
+  if (x instanceof Namespace) return 'namespace';
   return 'object';
 }

@@ -9,7 +9,7 @@ import { parser } from './parser.js';
 import { findTooDeep, blank, MAX_DIAGNOSTICS, MAX_SOURCE_CHARS, MAX_NUMBER_CHARS, MAX_STRING_CHARS } from './limits.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { type Span, setSpan } from '../span.js';
-import { kw } from '../values/keyword.js';
+import { kw, Keyword } from '../values/keyword.js';
 import { Sym, sym } from '../values/symbol.js';
 import { hexToBytes } from '../values/bytes.js';
 import { prStr } from '../values/printer.js';
@@ -247,7 +247,7 @@ class Visitor {
     let mm: IMap<any, any> | null = null;
     if (IMap.isMap(m)) mm = m as IMap<any, any>;
     else if (m instanceof Sym || typeof m === 'string') mm = IMap([[kw('tag'), m]]);
-    else if (m !== null && typeof m === 'object' && m.constructor?.name === 'Keyword') mm = IMap([[m, true]]);
+    else if (m instanceof Keyword) mm = IMap([[m, true]]);
     if (!mm) {
       this.report(diagnostic('read/bad-metadata', this.span(metaNode), 'metadata must be a map, keyword, symbol or string'));
       return target;

@@ -7,7 +7,6 @@
 import type { Map as IMap } from 'immutable';
 
 export class CellValue {
-  readonly __gliaCell = true;
   constructor(
     readonly wasm: Uint8Array,
     readonly grants: IMap<string, any> | null,
