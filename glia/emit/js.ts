@@ -381,7 +381,7 @@ class Body {
       const label = `L${a.id}`;
       const vars = [...paramNames, ...(restName ? [restName] : [])];
       body.recurTargets.set(a.id, { label, vars });
-      const inner = body.blockPublic(() => {
+      const inner = body.block(() => {
         a.params.forEach((p, i) => body.out.push(`const ${p.js} = ${paramNames[i]};`));
         if (a.rest) body.out.push(`const ${a.rest.js} = ${restName};`);
         body.emit(a.body, RETURN);
@@ -392,7 +392,6 @@ class Body {
     return `${head}(${sig}) {\n${lines.join('\n')}\n${body.declarations()}${body.out.join('\n')}\n}`;
   }
 
-  blockPublic(fn: () => void): string { return this.block(fn); }
 }
 
 /**
