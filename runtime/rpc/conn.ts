@@ -1,196 +1,418 @@
-// A Cap'n Proto RPC connection (level 1). FIRST SLICE: bootstrap both
-// ways; calls on imported capabilities and on our exports (served by a
-// capnp-es generated `Foo$Server`, dispatched by interface id and method
-// number); returns, finish, exceptions, and failing every pending question
-// on disconnect. Capability passing, pipelining, release, resolve and
-// disembargo follow (runtime/rpc/DESIGN.md). Every incoming message is
-// validated once before it is read.
+// A Cap'n Proto RPC connection, level 1 (runtime/rpc/DESIGN.md): bootstrap,
+// call, return, finish, release, resolve and disembargo, over any
+// MessageTransport. Capabilities are hooks (hooks.ts); this file keeps the
+// four tables of the protocol (questions, answers, exports, imports) plus
+// embargoes, and turns messages into hook calls and back.
+//
+// Robustness rules: every incoming message is validated (validate.ts)
+// before anything reads it; handling runs inside one try/catch, and a
+// malformed message or protocol violation sends Abort and closes the
+// connection — nothing is thrown into the caller. On close, every pending
+// question, queued pipelined call and embargo fails `disconnected`.
 import * as $ from 'capnp-es';
 import * as rpc from 'capnp-es/capnp/rpc';
 import type { MessageTransport } from './transport.js';
 import { validateMessage, DEFAULT_READ_LIMITS, type ReadLimits, WireError } from './validate.js';
-import { RpcError, fromReason } from './errors.js';
+import { RpcError, fromReason, toRpcError, exceptionType } from './errors.js';
+import {
+  Hook, Answer, PromiseHook, BrokenHook, BrokenAnswer, CapAnswer, LocalServerHook, toHook, capAt, materialize,
+  type CallSpec, type ResultSlot, type Transform, type LocalServer, type MethodDesc,
+} from './hooks.js';
 
 type StructClass<T extends $.Struct> = { new (...a: any[]): T; readonly _capnp: { displayName: string; id: string; size: $.ObjectSize } };
 
-/** A capability the peer hosts, named by our import id. */
-export class ImportedCap {
-  constructor(readonly conn: Connection, readonly importId: number) {}
-}
-
-interface Question { resolve(ret: rpc.Return): void; reject(e: RpcError): void }
-
-/** What capnp-es generated servers (`new Foo$Server(impl)`) look like to us. */
-export interface LocalServer {
-  target: unknown;
-  methods: Array<{ interfaceId: bigint; methodId: number; ParamsClass: StructClass<any>; ResultsClass: StructClass<any>; impl: (p: any, r: any) => Promise<void> }>;
-}
+export type { LocalServer } from './hooks.js';
+/** A capability the peer hosts (or any hook): what `bootstrap()` gives. */
+export type ImportedCap = Hook;
 
 export interface ConnectionOptions {
   readLimits?: ReadLimits;
+  /** Most of our calls outstanding at once; more fail `overloaded` at once. */
   maxQuestions?: number;
   /** Most calls from the peer in progress at once; more are answered `overloaded`. */
   maxAnswers?: number;
-  /** The capability the peer gets from bootstrap. */
-  bootstrap?: LocalServer;
+  /** Most capabilities we export at once; beyond it, a capability is sent as broken. */
+  maxExports?: number;
+  /** Most capabilities we import at once; a peer that sends more is aborted. */
+  maxImports?: number;
+  /** The capability the peer gets from bootstrap: a generated server, or any hook. */
+  bootstrap?: LocalServer | Hook;
 }
+
+/** Our question to the peer. */
+class Question extends Answer {
+  returned = false;
+  /** The Return's payload content, while the question's results are readable. */
+  private settle!: { ok: (s: $.Struct) => void; fail: (e: RpcError) => void };
+  private readonly results = new Promise<$.Struct>((ok, fail) => { this.settle = { ok, fail }; });
+  readonly remotePipes: RemotePromiseHook[] = [];
+  constructor(readonly conn: Connection, readonly id: number) {
+    super();
+    this.results.catch(() => {});
+  }
+  override struct(): Promise<$.Struct> { return this.results; }
+  protected override makePipeline(t: Transform): Hook {
+    if (this.returned) return this.resolvedPipe(t);
+    const h = new RemotePromiseHook(this.conn, this, t);
+    this.remotePipes.push(h);
+    return h;
+  }
+  private resolvedContent: $.Struct | null = null;
+  private failure: RpcError | null = null;
+  private resolvedPipe(t: Transform): Hook {
+    return this.failure ? new BrokenHook(this.failure) : capAt(this.resolvedContent!, t);
+  }
+  /** The Return arrived: settle the results, then point every pipelined capability at its target. */
+  finish(content: $.Struct | null, err: RpcError | null): void {
+    this.returned = true;
+    this.resolvedContent = content;
+    this.failure = err;
+    if (err) this.settle.fail(err); else this.settle.ok(content!);
+    for (const p of this.remotePipes.splice(0)) p.resolveTo(this.resolvedPipe(p.transform));
+  }
+}
+
+/**
+ * A capability in the results of one of our questions, before its Return.
+ * Calls go out at once, aimed at (question, transform); once the Return
+ * arrives they go to the capability itself. If calls already went out this
+ * way and the capability turns out not to live in the peer, new calls wait
+ * behind a Disembargo round trip, so they cannot overtake the earlier ones
+ * (the E-order rule of the protocol).
+ */
+class RemotePromiseHook extends Hook {
+  private target: Hook | null = null;
+  private sentOnWire = false;
+  constructor(readonly conn: Connection, readonly question: Question, readonly transform: Transform) { super(); }
+  override call(call: CallSpec, slot?: ResultSlot): Answer {
+    if (this.target) return this.target.call(call, slot);
+    this.sentOnWire = true;
+    return this.conn.sendCall({ promisedAnswer: this.question.id, transform: this.transform }, call);
+  }
+  resolveTo(h: Hook): void {
+    const settled = h.settled();
+    const backToPeer = settled instanceof ImportClient && settled.conn === this.conn;
+    if (this.sentOnWire && !backToPeer && !(settled instanceof BrokenHook)) {
+      this.target = this.conn.embargo({ promisedAnswer: this.question.id, transform: this.transform }, h);
+    } else {
+      this.target = h;
+    }
+  }
+  override settled(): Hook { return this.target ? this.target.settled() : this; }
+  override whenSettled(): Promise<Hook> {
+    return this.target ? this.target.whenSettled() : this.question.struct().then(() => this.whenSettled(), () => this.whenSettled());
+  }
+}
+
+type Target = { importedCap: number } | { promisedAnswer: number; transform: Transform };
+
+/** One capability the peer hosts, with the references it gave us. */
+interface ImportEntry {
+  id: number;
+  /** Descriptors received for this id, to give back in Release. */
+  remoteRefs: number;
+  /** Live handles (cap table entries) pointing at it. */
+  handles: number;
+  /** For a promise (senderPromise): what it resolved to. */
+  resolution: Hook | null;
+  /** Calls made on it before it resolved, if any: a local resolution then needs an embargo. */
+  called: boolean;
+}
+
+const handleRegistry = new FinalizationRegistry<{ conn: Connection; entry: ImportEntry; state: { closed: boolean } }>((held) => {
+  if (!held.state.closed) held.conn.dropHandle(held.entry);
+});
+
+/**
+ * A capability the peer hosts, as one holder sees it. Each cap-table entry
+ * of a received message is its own handle; when the last handle for an
+ * import is closed (or collected), we send Release with every reference
+ * the peer gave us for it.
+ */
+export class ImportClient extends Hook {
+  private readonly state = { closed: false };
+  constructor(readonly conn: Connection, private readonly entry: ImportEntry) {
+    super();
+    handleRegistry.register(this, { conn, entry, state: this.state }, this);
+  }
+  get importId(): number { return this.entry.id; }
+  override call(call: CallSpec, slot?: ResultSlot): Answer {
+    if (this.state.closed) return new BrokenAnswer(new RpcError('failed', 'this capability was released'));
+    if (this.entry.resolution) return this.entry.resolution.call(call, slot);
+    this.entry.called = true;
+    return this.conn.sendCall({ importedCap: this.entry.id }, call);
+  }
+  override settled(): Hook { return this.entry.resolution ? this.entry.resolution.settled() : this; }
+  override dup(): Hook { return this.state.closed ? this : this.conn.newHandle(this.entry); }
+  override close(): void {
+    if (this.state.closed) return;
+    this.state.closed = true;
+    handleRegistry.unregister(this);
+    this.conn.dropHandle(this.entry);
+  }
+}
+
+/** The peer's question to us. */
+interface AnswerEntry {
+  answer: Answer;
+  returned: boolean;
+  finished: boolean;
+  /** Export ids (one reference each) sent in the Return's cap table. */
+  resultExports: number[];
+  /** The Finish asked us to release the result capabilities. */
+  releaseResults: boolean;
+}
+
+export interface ConnectionStats { questions: number; answers: number; exports: number; imports: number; embargoes: number }
 
 export class Connection {
   private readonly questions = new Map<number, Question>();
   private readonly freeIds: number[] = [];
-  private nextId = 0;
+  private nextQuestion = 0;
+  private readonly answers = new Map<number, AnswerEntry>();
+  /** Our capabilities the peer holds: the reference we keep for it, the hook it was exported as, and its count. */
+  private readonly exports = new Map<number, { hook: Hook; key: Hook; refs: number }>();
+  private readonly exportIds = new Map<Hook, number>();
+  private readonly freeExportIds: number[] = [];
+  private nextExport = 0;
+  private readonly imports = new Map<number, ImportEntry>();
+  private readonly embargoes = new Map<number, () => void>();
+  private nextEmbargo = 0;
   private closedWith: RpcError | null = null;
+  private closedResolve!: (e: RpcError) => void;
+  /** Resolves with the reason once the connection is closed, from either side. */
+  readonly closed = new Promise<RpcError>((res) => { this.closedResolve = res; });
   private readonly readLimits: ReadLimits;
   private readonly maxQuestions: number;
   private readonly maxAnswers: number;
-  /** Our capabilities the peer may call, by export id. */
-  private readonly exports = new Map<number, LocalServer>();
-  /** References the peer holds to each export (descriptors sent minus released). */
-  private readonly exportRefs = new Map<number, number>();
-  /** Export ids by server, so the same capability keeps its id. */
-  private readonly exportIds = new Map<LocalServer, number>();
-  private nextExport = 0;
-  /** The peer's questions to us that have not been finished. */
-  private readonly answers = new Set<number>();
-  /** Bootstrap answers, whose result is a capability at once: answer id -> export id. */
-  private readonly bootstrapAnswers = new Map<number, number>();
-  /** Call answers: the results struct and its message, once the call has returned. */
-  private readonly callAnswers = new Map<number, Promise<$.Struct>>();
-  private readonly bootstrapServer: LocalServer | null;
+  private readonly maxExports: number;
+  private readonly maxImports: number;
+  private readonly bootstrapCap: Hook | null;
 
   constructor(private readonly transport: MessageTransport, opts: ConnectionOptions = {}) {
     this.readLimits = opts.readLimits ?? DEFAULT_READ_LIMITS;
     this.maxQuestions = opts.maxQuestions ?? 1024;
     this.maxAnswers = opts.maxAnswers ?? 1024;
-    this.bootstrapServer = opts.bootstrap ?? null;
+    this.maxExports = opts.maxExports ?? 4096;
+    this.maxImports = opts.maxImports ?? 4096;
+    this.bootstrapCap = opts.bootstrap ? toHook(opts.bootstrap) : null;
     void this.receive();
   }
 
-  /** Exports a server (reusing its id) and counts one more reference the peer holds. */
-  private export(server: LocalServer): number {
-    let id = this.exportIds.get(server);
-    if (id === undefined) {
-      id = this.nextExport++;
-      this.exports.set(id, server);
-      this.exportIds.set(server, id);
-    }
-    this.exportRefs.set(id, (this.exportRefs.get(id) ?? 0) + 1);
-    return id;
+  get isClosed(): boolean { return this.closedWith !== null; }
+
+  /** Sizes of the tables, for leak checks. */
+  stats(): ConnectionStats {
+    return { questions: this.questions.size, answers: this.answers.size, exports: this.exports.size, imports: this.imports.size, embargoes: this.embargoes.size };
   }
 
-  private release(id: number, count: number): void {
-    const refs = this.exportRefs.get(id);
-    if (refs === undefined) throw new WireError(`release of export ${id}, which does not exist`);
-    if (refs - count > 0) { this.exportRefs.set(id, refs - count); return; }
-    const server = this.exports.get(id)!;
-    this.exports.delete(id);
-    this.exportRefs.delete(id);
-    this.exportIds.delete(server);
+  // ---------------------------------------------------------------- bootstrap
+
+  /**
+   * The peer's bootstrap capability, usable at once: calls made on it before
+   * the peer answers are pipelined on the bootstrap question.
+   */
+  bootstrapHook(): Hook {
+    const q = this.ask((m, id) => { m._initBootstrap().questionId = id; });
+    return q instanceof Question ? q.pipelineHook([]) : new BrokenHook(q.error);
   }
 
-  /** Asks the peer for its bootstrap capability. */
-  async bootstrap(): Promise<ImportedCap> {
-    const ret = await this.ask((m, id) => { m._initBootstrap().questionId = id; });
-    const caps = ret.results.capTable;
-    if (caps.length < 1) throw new RpcError('failed', 'bootstrap returned no capability');
-    return this.importOf(caps.get(0));
+  /** The peer's bootstrap capability, once the peer has answered (rejects with its error). */
+  async bootstrap(): Promise<Hook> {
+    const h = this.bootstrapHook();
+    if (h instanceof BrokenHook) throw h.error;
+    const q = (h as RemotePromiseHook).question;
+    await q.struct();
+    return h;
   }
 
   /**
-   * The peer's bootstrap capability as a capnp-es client, to wrap in a
-   * generated client: `new Foo$Client(await conn.bootstrapClient())`.
+   * For generated clients: `new Foo$Client(await conn.bootstrapClient())`.
    */
-  async bootstrapClient(): Promise<ImportClient> {
-    const cap = await this.bootstrap();
-    return new ImportClient(this, cap.importId);
-  }
+  bootstrapClient(): Promise<Hook> { return this.bootstrap(); }
 
-  /**
-   * Calls a method on an imported capability: `fill` writes the params
-   * struct; resolves with the results struct, read from the Return message
-   * it arrived in.
-   */
+  /** Calls a method on a capability and resolves with the typed results. */
   async call<P extends $.Struct, R extends $.Struct>(
-    cap: ImportedCap, interfaceId: bigint, methodId: number,
+    cap: Hook, interfaceId: bigint, methodId: number,
     Params: StructClass<P>, Results: StructClass<R>, fill: (p: P) => void,
   ): Promise<R> {
-    if (cap.conn !== this) throw new RpcError('failed', 'that capability was imported over another connection');
-    return this.callImport(cap.importId, { interfaceId, methodId, ParamsClass: Params, ResultsClass: Results }, fill) as Promise<R>;
+    const s = await cap.call({ method: { interfaceId, methodId, ParamsClass: Params, ResultsClass: Results }, paramsFunc: fill }).struct();
+    return $.utils.getAs(Results, s);
   }
 
-  close(reason = new RpcError('disconnected', 'connection closed')): void {
-    if (this.closedWith) return;
-    this.closedWith = reason;
-    for (const q of this.questions.values()) q.reject(reason);
-    this.questions.clear();
-    this.transport.close();
-  }
+  // ---------------------------------------------------------------- questions
 
-  private importOf(d: rpc.CapDescriptor): ImportedCap {
-    switch (d.which()) {
-      case rpc.CapDescriptor_Which.SENDER_HOSTED: return new ImportedCap(this, d.senderHosted);
-      case rpc.CapDescriptor_Which.SENDER_PROMISE: return new ImportedCap(this, d.senderPromise);
-      default: throw new RpcError('unimplemented', `capability descriptor kind ${d.which()} is not supported yet`);
-    }
-  }
-
-  private ask(build: (m: rpc.Message, questionId: number) => void): Promise<rpc.Return> {
-    if (this.closedWith) return Promise.reject(this.closedWith);
+  private ask(build: (m: rpc.Message, questionId: number) => void): Question | BrokenAnswer {
+    if (this.closedWith) return new BrokenAnswer(this.closedWith);
     if (this.questions.size >= this.maxQuestions) {
-      return Promise.reject(new RpcError('overloaded', `more than ${this.maxQuestions} calls are outstanding on this connection`));
+      return new BrokenAnswer(new RpcError('overloaded', `more than ${this.maxQuestions} calls are outstanding on this connection`));
     }
-    const id = this.freeIds.pop() ?? this.nextId++;
+    const id = this.freeIds.pop() ?? this.nextQuestion++;
     const msg = new $.Message();
     try { build(msg.initRoot(rpc.Message), id); }
-    catch (e) { this.freeIds.push(id); return Promise.reject(e); }
-    return new Promise<rpc.Return>((resolve, reject) => {
-      this.questions.set(id, { resolve, reject });
-      this.transport.send(new Uint8Array(msg.toArrayBuffer()));
+    catch (e) { this.freeIds.push(id); return new BrokenAnswer(toRpcError(e)); }
+    const q = new Question(this, id);
+    this.questions.set(id, q);
+    this.send(msg);
+    return q;
+  }
+
+  /** Sends a Call to `target` on the peer. */
+  sendCall(target: Target, call: CallSpec): Answer {
+    return this.ask((m, qid) => {
+      const c = m._initCall();
+      c.questionId = qid;
+      c.interfaceId = call.method.interfaceId;
+      c.methodId = call.method.methodId;
+      const t = c._initTarget();
+      if ('importedCap' in target) t.importedCap = target.importedCap;
+      else writePromisedAnswer(t._initPromisedAnswer(), target.promisedAnswer, target.transform);
+      const payload = c._initParams();
+      if (call.params) {
+        $.utils.copyFrom(call.params, payload.content);
+      } else if (call.method.ParamsClass) {
+        const params = $.utils.getPointerAs(0, call.method.ParamsClass, payload);
+        $.utils.initStruct(call.method.ParamsClass._capnp.size, params);
+        call.paramsFunc?.(params);
+      }
+      this.describeCaps(payload, m.segment.message);
     });
   }
 
-  private async receive(): Promise<void> {
-    for (;;) {
-      const frame = await this.transport.recv();
-      if (!frame) { this.close(new RpcError('disconnected', this.transport.closedWith?.message ?? 'the peer closed the connection')); return; }
-      try {
-        validateMessage(frame, this.readLimits);
-        this.handle(new $.Message(frame, false).getRoot(rpc.Message));
-      } catch (e) {
-        const reason = e instanceof WireError ? new RpcError('malformed', e.message) : new RpcError('failed', String((e as Error)?.message ?? e));
-        this.abort(reason);
-        return;
+  private onReturn(ret: rpc.Return): void {
+    const id = ret.answerId;
+    const q = this.questions.get(id);
+    if (!q || q.returned) throw new WireError(`Return for question ${id}, which is not outstanding`);
+    this.questions.delete(id);
+    switch (ret.which()) {
+      case rpc.Return_Which.RESULTS: {
+        this.importCaps(ret.results, ret.segment.message);
+        q.finish(ret.results.content as $.Struct, null);
+        break;
       }
+      case rpc.Return_Which.EXCEPTION: q.finish(null, fromReason(ret.exception.reason, ret.exception.type)); break;
+      case rpc.Return_Which.CANCELED: q.finish(null, new RpcError('failed', 'the call was canceled')); break;
+      default: q.finish(null, new RpcError('unimplemented', `return kind ${ret.which()} is not supported`));
     }
+    // After the pipelined capabilities were pointed at their targets (and
+    // any Disembargo for them went out): the peer may drop the answer now.
+    // We keep the result capabilities as imports, released by Release.
+    const fin = new $.Message();
+    const f = fin.initRoot(rpc.Message)._initFinish();
+    f.questionId = id;
+    f.releaseResultCaps = false;
+    this.send(fin);
+    this.freeIds.push(id);
   }
 
-  private handle(m: rpc.Message): void {
-    switch (m.which()) {
-      case rpc.Message_Which.RETURN: return this.onReturn(m.return);
-      case rpc.Message_Which.BOOTSTRAP: return this.onBootstrap(m.bootstrap.questionId);
-      case rpc.Message_Which.CALL: return this.onCall(m.call);
-      case rpc.Message_Which.RELEASE: return this.release(m.release.id, m.release.referenceCount);
-      case rpc.Message_Which.FINISH: {
-        this.answers.delete(m.finish.questionId);
-        this.bootstrapAnswers.delete(m.finish.questionId);
-        this.callAnswers.delete(m.finish.questionId);
-        return;
-      }
-      case rpc.Message_Which.ABORT: return this.close(fromReason(m.abort.reason, m.abort.type));
-      default: {
-        // Not yet implemented on this side: echo it back, as the protocol asks.
-        const out = new $.Message();
-        const root = out.initRoot(rpc.Message);
-        root.unimplemented = m;
-        this.transport.send(new Uint8Array(out.toArrayBuffer()));
-      }
-    }
-  }
+  // ---------------------------------------------------------------- answers
 
-  /** Starts an answer; a reused id that is still unfinished is a protocol error. */
-  private beginAnswer(id: number): void {
+  private beginAnswer(id: number, answer: Answer): AnswerEntry {
     if (this.answers.has(id)) throw new WireError(`question ${id} is already in use`);
-    this.answers.add(id);
+    const entry: AnswerEntry = { answer, returned: false, finished: false, resultExports: [], releaseResults: false };
+    this.answers.set(id, entry);
+    return entry;
+  }
+
+  private onBootstrap(id: number): void {
+    if (this.bootstrapCap === null) {
+      const e = new RpcError('failed', 'this vat offers no bootstrap capability');
+      this.beginAnswer(id, new BrokenAnswer(e));
+      return this.sendException(id, e);
+    }
+    const entry = this.beginAnswer(id, new CapAnswer(this.bootstrapCap));
+    const out = new $.Message();
+    const ret = out.initRoot(rpc.Message)._initReturn();
+    ret.answerId = id;
+    const payload = ret._initResults();
+    $.utils.setInterfacePointer(0, payload.content);
+    const exportId = this.export(this.bootstrapCap);
+    if (exportId === null) payload._initCapTable(1).get(0).none = true;
+    else { payload._initCapTable(1).get(0).senderHosted = exportId; entry.resultExports.push(exportId); }
+    entry.returned = true;
+    this.send(out);
+    this.afterReturn(id, entry);
+  }
+
+  private onCall(call: rpc.Call): void {
+    const id = call.questionId;
+    // Results are built straight into the Return message when the target is
+    // a local server (the slot); otherwise they are copied into it.
+    const out = new $.Message();
+    const ret = out.initRoot(rpc.Message)._initReturn();
+    ret.answerId = id;
+    const payload = ret._initResults();
+    const slot: ResultSlot = {
+      alloc(Results) {
+        const r = $.utils.getPointerAs(0, Results, payload);
+        $.utils.initStruct(Results._capnp.size, r);
+        return r;
+      },
+    };
+    if (this.answers.size >= this.maxAnswers) {
+      const e = new RpcError('overloaded', `more than ${this.maxAnswers} calls are in progress on this connection`);
+      this.beginAnswer(id, new BrokenAnswer(e));
+      return this.sendException(id, e);
+    }
+    if (call.sendResultsTo.which() !== rpc.Call_SendResultsTo_Which.CALLER) {
+      const e = new RpcError('unimplemented', 'results can only be sent to the caller (level 1)');
+      this.beginAnswer(id, new BrokenAnswer(e));
+      return this.sendException(id, e);
+    }
+    let answer: Answer;
+    let badCap: RpcError | null = null;
+    try { this.importCaps(call.params, call.segment.message); }
+    catch (e) { if (e instanceof ForgedCap) badCap = e.error; else throw e; }
+    if (badCap) answer = new BrokenAnswer(badCap);
+    else {
+      const target = this.resolveTarget(call.target);
+      const method: MethodDesc = { interfaceId: call.interfaceId, methodId: call.methodId };
+      answer = target.call({ method, params: call.params.content }, slot);
+    }
+    const entry = this.beginAnswer(id, answer);
+    answer.struct().then((results) => {
+      if (this.closedWith || !this.answers.has(id)) return;
+      if (results.segment.message !== out) $.utils.copyFrom(results, payload.content);
+      entry.resultExports = this.describeCaps(payload, out);
+      entry.returned = true;
+      this.send(out);
+      this.afterReturn(id, entry);
+    }, (e) => {
+      if (this.closedWith || !this.answers.has(id)) return;
+      entry.returned = true;
+      this.sendException(id, toRpcError(e));
+      this.afterReturn(id, entry);
+    });
+  }
+
+  /** An answer whose Finish came before its Return is dropped once returned. */
+  private afterReturn(id: number, entry: AnswerEntry): void {
+    if (!entry.finished) return;
+    if (entry.releaseResults) for (const e of entry.resultExports.splice(0)) this.release(e, 1);
+    this.answers.delete(id);
+  }
+
+  /** The hook a message target names; an unknown one gives a broken hook (the call fails, the connection lives). */
+  private resolveTarget(t: rpc.MessageTarget): Hook {
+    if (t.which() === rpc.MessageTarget_Which.IMPORTED_CAP) {
+      const e = this.exports.get(t.importedCap);
+      return e ? e.hook : new BrokenHook(new RpcError('failed', `invalid capability id ${t.importedCap}: this vat never exported it`));
+    }
+    const pa = t.promisedAnswer;
+    const a = this.answers.get(pa.questionId);
+    if (!a) return new BrokenHook(new RpcError('failed', `invalid capability: question ${pa.questionId} is not an answer in progress`));
+    return a.answer.pipelineHook(readTransform(pa));
+  }
+
+  private onFinish(f: rpc.Finish): void {
+    const entry = this.answers.get(f.questionId);
+    if (!entry) throw new WireError(`Finish for question ${f.questionId}, which is not an answer in progress`);
+    entry.finished = true;
+    entry.releaseResults = f.releaseResultCaps;
+    if (!entry.returned) return;
+    if (f.releaseResultCaps) for (const e of entry.resultExports) this.release(e, 1);
+    entry.resultExports = [];
+    if (entry.returned) this.answers.delete(f.questionId);
   }
 
   private sendException(answerId: number, e: RpcError): void {
@@ -199,200 +421,308 @@ export class Connection {
     ret.answerId = answerId;
     const ex = ret._initException();
     ex.reason = e.remote ? e.message : `${e.code}: ${e.message}`;
-    ex.type = e.code === 'overloaded' ? 1 : e.code === 'disconnected' ? 2 : e.code === 'unimplemented' ? 3 : 0;
-    this.transport.send(new Uint8Array(out.toArrayBuffer()));
+    ex.type = exceptionType(e.code) as rpc.Exception_Type;
+    const entry = this.answers.get(answerId);
+    if (entry) entry.returned = true;
+    this.send(out);
   }
 
-  private onBootstrap(id: number): void {
-    this.beginAnswer(id);
-    if (this.bootstrapServer === null) return this.sendException(id, new RpcError('failed', 'this vat offers no bootstrap capability'));
-    const exportId = this.export(this.bootstrapServer);
-    const out = new $.Message();
-    const ret = out.initRoot(rpc.Message)._initReturn();
-    ret.answerId = id;
-    const payload = ret._initResults();
-    $.utils.setInterfacePointer(0, payload.content);
-    payload._initCapTable(1).get(0).senderHosted = exportId;
-    this.bootstrapAnswers.set(id, exportId);
-    this.transport.send(new Uint8Array(out.toArrayBuffer()));
+  // ---------------------------------------------------------------- exports
+
+  /** Exports a hook (reusing its id) and counts one more reference the peer holds; null past the limit. */
+  private export(hook: Hook): number | null {
+    let id = this.exportIds.get(hook);
+    if (id === undefined) {
+      if (this.exports.size >= this.maxExports) return null;
+      id = this.freeExportIds.pop() ?? this.nextExport++;
+      this.exports.set(id, { hook: hook.dup(), key: hook, refs: 0 });
+      this.exportIds.set(hook, id);
+    }
+    this.exports.get(id)!.refs++;
+    return id;
   }
 
-  private onCall(call: rpc.Call): void {
-    const id = call.questionId;
-    this.beginAnswer(id);
-    if (this.answers.size > this.maxAnswers) {
-      return this.sendException(id, new RpcError('overloaded', `more than ${this.maxAnswers} calls are in progress on this connection`));
-    }
-    const target = call.target;
-    if (target.which() === rpc.MessageTarget_Which.IMPORTED_CAP) {
-      const server = this.exports.get(target.importedCap);
-      if (!server) throw new WireError(`call on export ${target.importedCap}, which does not exist`);
-      return this.dispatch(id, call, server);
-    }
-    // A call pipelined on an earlier answer: on a bootstrap answer itself
-    // (what C++ clients send before bootstrap returns), or on a capability
-    // in the results of a call, once that call has returned. Calls
-    // pipelined on one answer are dispatched in the order they arrived.
-    const pa = target.promisedAnswer;
-    const boot = this.bootstrapAnswers.get(pa.questionId);
-    if (boot !== undefined && pa.transform.length === 0) return this.dispatch(id, call, this.exports.get(boot)!);
-    const answer = this.callAnswers.get(pa.questionId);
-    if (!answer) throw new WireError(`call pipelined on question ${pa.questionId}, which is not an answer in progress`);
-    const fields: number[] = [];
-    for (let i = 0; i < pa.transform.length; i++) {
-      const op = pa.transform.get(i);
-      if (op.which() === rpc.PromisedAnswer_Op_Which.GET_POINTER_FIELD) fields.push(op.getPointerField);
-    }
-    answer.then((results) => {
-      const server = this.capabilityAt(results, fields);
-      if (!server) return this.sendException(id, new RpcError('failed', 'the pipelined capability is not one this vat serves'));
-      this.dispatch(id, call, server);
-    }, (e) => this.sendException(id, e instanceof RpcError ? e : new RpcError('failed', String(e?.message ?? e))));
-  }
-
-  /** Follows pointer fields from a results struct to a capability we export. */
-  private capabilityAt(results: $.Struct, fields: number[]): LocalServer | null {
-    let s: any = results;
-    for (let i = 0; i < fields.length - 1; i++) s = $.utils.getAs($.Struct as any, $.utils.getPointer(fields[i]!, s));
-    const ptr = $.utils.getPointer(fields[fields.length - 1] ?? 0, s);
-    const capId = $.utils.getInterfacePointer(ptr);
-    const entry = (results.segment.message as any)._capnp.capTable?.[capId];
-    return entry instanceof $.Server ? (entry as unknown as LocalServer) : null;
-  }
-
-  private dispatch(id: number, call: rpc.Call, server: LocalServer): void {
-    const method = server.methods.find((m) => m.interfaceId === call.interfaceId && m.methodId === call.methodId);
-    if (!method) {
-      return this.sendException(id, new RpcError('unimplemented',
-        `no method ${call.methodId} of interface 0x${call.interfaceId.toString(16)} on this capability`));
-    }
-    this.importCaps(call.params, call.segment.message);
-    const params = $.utils.getAs(method.ParamsClass, call.params.content);
-    const out = new $.Message();
-    const ret = out.initRoot(rpc.Message)._initReturn();
-    ret.answerId = id;
-    const payload = ret._initResults();
-    const results = $.utils.getPointerAs(0, method.ResultsClass, payload);
-    $.utils.initStruct(method.ResultsClass._capnp.size, results);
-    const done = Promise.resolve().then(() => method.impl.call(server.target, params, results)).then(() => results as $.Struct);
-    this.callAnswers.set(id, done);
-    done.then(() => {
-      if (this.closedWith) return;
-      this.describeCaps(payload, out);
-      this.transport.send(new Uint8Array(out.toArrayBuffer()));
-    }, (e) => { if (!this.closedWith) this.sendException(id, e instanceof RpcError ? e : new RpcError('failed', String((e as Error)?.message ?? e))); });
+  private release(id: number, count: number): void {
+    const e = this.exports.get(id);
+    if (!e) throw new WireError(`Release of export ${id}, which does not exist`);
+    e.refs -= count;
+    if (e.refs > 0) return;
+    this.exports.delete(id);
+    this.exportIds.delete(e.key);
+    this.freeExportIds.push(id);
+    e.hook.close();
   }
 
   /**
    * Capabilities in an outgoing payload: generated setters put clients into
-   * the message's cap table; each becomes a descriptor. Our local servers are
-   * exported (senderHosted); the peer's own capabilities go back as
-   * receiverHosted.
+   * the message's cap table, and each becomes a descriptor. The peer's own
+   * capabilities go back as receiverHosted, capabilities in the results of
+   * our questions still in flight as receiverAnswer; everything else —
+   * including an attenuated capability, which is never looked through — is
+   * exported. Returns the export ids written.
    */
-  private describeCaps(payload: rpc.Payload, msg: $.Message): void {
+  private describeCaps(payload: rpc.Payload, msg: $.Message): number[] {
     const table: unknown[] = (msg as any)._capnp.capTable ?? [];
-    if (!table.length) return;
+    const exported: number[] = [];
+    if (!table.length) return exported;
     const descs = payload._initCapTable(table.length);
     table.forEach((entry, i) => {
       const d = descs.get(i);
-      if (entry instanceof ImportClient && entry.conn === this) d.receiverHosted = entry.importId;
-      else if (entry instanceof $.Server) d.senderHosted = this.export(entry as unknown as LocalServer);
-      else d.none = true;
+      const hook = toHook(entry);
+      if (!hook) { d.none = true; return; }
+      const s = hook.settled();
+      if (s instanceof ImportClient && s.conn === this) { d.receiverHosted = s.importId; return; }
+      if (s instanceof RemotePromiseHook && s.conn === this && !s.question.returned) {
+        writePromisedAnswer(d._initReceiverAnswer(), s.question.id, s.transform);
+        return;
+      }
+      const id = this.export(s);
+      if (id === null) { d.none = true; return; }
+      d.senderHosted = id;
+      exported.push(id);
     });
+    return exported;
   }
 
-  /** Capabilities in an incoming payload become clients the generated getters hand out. */
+  // ---------------------------------------------------------------- imports
+
+  /** Capabilities in an incoming payload become hooks the generated getters hand out. */
   private importCaps(payload: rpc.Payload, msg: $.Message): void {
     const descs = payload.capTable;
-    const table: unknown[] = [];
-    for (let i = 0; i < descs.length; i++) {
-      const d = descs.get(i);
-      switch (d.which()) {
-        case rpc.CapDescriptor_Which.SENDER_HOSTED: table.push(new ImportClient(this, d.senderHosted)); break;
-        case rpc.CapDescriptor_Which.SENDER_PROMISE: table.push(new ImportClient(this, d.senderPromise)); break;
-        case rpc.CapDescriptor_Which.RECEIVER_HOSTED: table.push(this.exports.get(d.receiverHosted) ?? null); break;
-        default: table.push(null);
-      }
-    }
+    const table: unknown[] = new Array(descs.length);
+    for (let i = 0; i < descs.length; i++) table[i] = this.importDescriptor(descs.get(i));
     (msg as any)._capnp.capTable = table;
   }
 
-  /** A call from generated client code on an imported capability. */
-  callImport(importId: number, method: { interfaceId: bigint; methodId: number; ParamsClass: StructClass<any>; ResultsClass: StructClass<any> },
-    paramsFunc?: (p: any) => void): Promise<$.Struct> {
-    return this.ask((m, qid) => {
-      const call = m._initCall();
-      call.questionId = qid;
-      call.interfaceId = method.interfaceId;
-      call.methodId = method.methodId;
-      call._initTarget().importedCap = importId;
-      const payload = call._initParams();
-      const params = $.utils.getPointerAs(0, method.ParamsClass, payload);
-      $.utils.initStruct(method.ParamsClass._capnp.size, params);
-      paramsFunc?.(params);
-      this.describeCaps(payload, m.segment.message);
-    }).then((ret) => {
-      this.importCaps(ret.results, ret.segment.message);
-      return $.utils.getAs(method.ResultsClass, ret.results.content);
-    });
-  }
-
-  private onReturn(ret: rpc.Return): void {
-    const id = ret.answerId;
-    const q = this.questions.get(id);
-    if (!q) throw new WireError(`return for unknown question ${id}`);
-    this.questions.delete(id);
-    // The question's id is free once our Finish is sent.
-    const fin = new $.Message();
-    const f = fin.initRoot(rpc.Message)._initFinish();
-    f.questionId = id;
-    // We keep the capabilities of the results as imports (released later with
-    // Release), so the peer must not drop them when the question finishes.
-    f.releaseResultCaps = false;
-    this.transport.send(new Uint8Array(fin.toArrayBuffer()));
-    this.freeIds.push(id);
-    switch (ret.which()) {
-      case rpc.Return_Which.RESULTS: return q.resolve(ret);
-      case rpc.Return_Which.EXCEPTION: return q.reject(fromReason(ret.exception.reason, ret.exception.type));
-      case rpc.Return_Which.CANCELED: return q.reject(new RpcError('failed', 'the call was canceled'));
-      default: return q.reject(new RpcError('unimplemented', `return kind ${ret.which()} is not supported yet`));
+  private importDescriptor(d: rpc.CapDescriptor): Hook | null {
+    switch (d.which()) {
+      case rpc.CapDescriptor_Which.NONE: return null;
+      case rpc.CapDescriptor_Which.SENDER_HOSTED: return this.importHandle(d.senderHosted);
+      case rpc.CapDescriptor_Which.SENDER_PROMISE: return this.importHandle(d.senderPromise);
+      case rpc.CapDescriptor_Which.RECEIVER_HOSTED: {
+        const e = this.exports.get(d.receiverHosted);
+        if (!e) throw new ForgedCap(new RpcError('failed', `invalid capability id ${d.receiverHosted}: this vat never exported it`));
+        return e.hook;
+      }
+      case rpc.CapDescriptor_Which.RECEIVER_ANSWER: {
+        const pa = d.receiverAnswer;
+        const a = this.answers.get(pa.questionId);
+        if (!a) throw new ForgedCap(new RpcError('failed', `invalid capability: question ${pa.questionId} is not an answer in progress`));
+        return a.answer.pipelineHook(readTransform(pa));
+      }
+      default:
+        // Level 3 (third-party hand-off) is not supported: refuse the capability, not the connection.
+        return new BrokenHook(new RpcError('unimplemented', 'third-party capabilities (level 3) are not supported'));
     }
   }
 
-  private abort(reason: RpcError): void {
+  private importHandle(id: number): ImportClient {
+    let entry = this.imports.get(id);
+    if (!entry) {
+      if (this.imports.size >= this.maxImports) throw new WireError(`the peer sent more than ${this.maxImports} capabilities`);
+      entry = { id, remoteRefs: 0, handles: 0, resolution: null, called: false };
+      this.imports.set(id, entry);
+    }
+    entry.remoteRefs++;
+    return this.newHandle(entry);
+  }
+
+  /** One more holder of an import (its own reference, closed on its own). */
+  newHandle(entry: ImportEntry): ImportClient {
+    entry.handles++;
+    return new ImportClient(this, entry);
+  }
+
+  /** A handle was closed or collected; the last one releases the import. */
+  dropHandle(entry: ImportEntry): void {
+    if (--entry.handles > 0) return;
+    if (this.imports.get(entry.id) !== entry) return;
+    this.imports.delete(entry.id);
+    if (this.closedWith) return;
+    const out = new $.Message();
+    const r = out.initRoot(rpc.Message)._initRelease();
+    r.id = entry.id;
+    r.referenceCount = entry.remoteRefs;
+    this.send(out);
+  }
+
+  private onResolve(r: rpc.Resolve): void {
+    const entry = this.imports.get(r.promiseId);
+    let to: Hook;
+    if (r.which() === rpc.Resolve_Which.EXCEPTION) to = new BrokenHook(fromReason(r.exception.reason, r.exception.type));
+    else {
+      try { to = this.importDescriptor(r.cap) ?? new BrokenHook(new RpcError('failed', 'the promise resolved to a null capability')); }
+      catch (e) { if (e instanceof ForgedCap) to = new BrokenHook(e.error); else throw e; }
+    }
+    if (!entry) { to.close(); return; } // already released on our side
+    const s = to.settled();
+    const inPeer = s instanceof ImportClient && s.conn === this;
+    entry.resolution = entry.called && !inPeer && !(s instanceof BrokenHook) ? this.embargo({ importedCap: entry.id }, to) : to;
+  }
+
+  // ---------------------------------------------------------------- embargoes
+
+  /**
+   * Calls already sent to `target` over this connection will come back to
+   * `to`; later calls must wait behind them. Sends Disembargo(senderLoopback)
+   * and holds new calls until the peer's receiverLoopback echo.
+   */
+  embargo(target: Target, to: Hook): Hook {
+    const id = this.nextEmbargo++;
+    const lifted = new Promise<Hook>((res) => { this.embargoes.set(id, () => res(to)); });
+    const out = new $.Message();
+    const d = out.initRoot(rpc.Message)._initDisembargo();
+    const t = d._initTarget();
+    if ('importedCap' in target) t.importedCap = target.importedCap;
+    else writePromisedAnswer(t._initPromisedAnswer(), target.promisedAnswer, target.transform);
+    d._initContext().senderLoopback = id;
+    this.send(out);
+    return new PromiseHook(lifted);
+  }
+
+  private onDisembargo(d: rpc.Disembargo): void {
+    const ctx = d.context;
+    switch (ctx.which()) {
+      case rpc.Disembargo_Context_Which.SENDER_LOOPBACK: {
+        // The target must lead back to the sender; reply once it has settled,
+        // after every call we forwarded to it earlier.
+        const hook = this.resolveTarget(d.target);
+        const embargoId = ctx.senderLoopback;
+        void hook.whenSettled().then((s) => {
+          if (this.closedWith) return;
+          if (!(s instanceof ImportClient && s.conn === this)) {
+            return this.abort(new RpcError('failed', 'Disembargo target does not point back to the sender'));
+          }
+          const out = new $.Message();
+          const r = out.initRoot(rpc.Message)._initDisembargo();
+          r._initTarget().importedCap = s.importId;
+          r._initContext().receiverLoopback = embargoId;
+          this.send(out);
+        });
+        return;
+      }
+      case rpc.Disembargo_Context_Which.RECEIVER_LOOPBACK: {
+        const lift = this.embargoes.get(ctx.receiverLoopback);
+        if (!lift) throw new WireError(`Disembargo for embargo ${ctx.receiverLoopback}, which does not exist`);
+        this.embargoes.delete(ctx.receiverLoopback);
+        lift();
+        return;
+      }
+      default:
+        this.sendUnimplemented(d.segment.message);
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private send(msg: $.Message): void {
+    if (this.closedWith) return;
+    this.transport.send(new Uint8Array(msg.toArrayBuffer()));
+  }
+
+  private async receive(): Promise<void> {
+    for (;;) {
+      const frame = await this.transport.recv();
+      if (this.closedWith) return;
+      if (!frame) { this.close(new RpcError('disconnected', this.transport.closedWith?.message ?? 'the peer closed the connection')); return; }
+      try {
+        validateMessage(frame, this.readLimits);
+        this.handle(new $.Message(frame, false).getRoot(rpc.Message));
+      } catch (e) {
+        const reason = e instanceof WireError ? new RpcError('malformed', e.message) : new RpcError('failed', `protocol error: ${String((e as Error)?.message ?? e)}`);
+        this.abort(reason);
+        return;
+      }
+    }
+  }
+
+  private handle(m: rpc.Message): void {
+    switch (m.which()) {
+      case rpc.Message_Which.CALL: return this.onCall(m.call);
+      case rpc.Message_Which.RETURN: return this.onReturn(m.return);
+      case rpc.Message_Which.FINISH: return this.onFinish(m.finish);
+      case rpc.Message_Which.BOOTSTRAP: return this.onBootstrap(m.bootstrap.questionId);
+      case rpc.Message_Which.RELEASE: return this.release(m.release.id, m.release.referenceCount);
+      case rpc.Message_Which.RESOLVE: return this.onResolve(m.resolve);
+      case rpc.Message_Which.DISEMBARGO: return this.onDisembargo(m.disembargo);
+      case rpc.Message_Which.ABORT: return this.close(fromReason(m.abort.reason, m.abort.type));
+      case rpc.Message_Which.UNIMPLEMENTED: return this.onUnimplemented(m.unimplemented);
+      default: return this.sendUnimplemented(m.segment.message);
+    }
+  }
+
+  /** The peer did not understand one of our messages. */
+  private onUnimplemented(m: rpc.Message): void {
+    const which = m.which();
+    if (which === rpc.Message_Which.CALL || which === rpc.Message_Which.BOOTSTRAP) {
+      const id = which === rpc.Message_Which.CALL ? m.call.questionId : m.bootstrap.questionId;
+      const q = this.questions.get(id);
+      if (!q) return;
+      this.questions.delete(id);
+      this.freeIds.push(id);
+      q.finish(null, new RpcError('unimplemented', 'the peer does not implement this call'));
+    }
+    // Anything else we send is optional for the peer (Resolve, Disembargo, Release): nothing to undo.
+  }
+
+  private sendUnimplemented(original: $.Message): void {
+    const out = new $.Message();
+    out.initRoot(rpc.Message).unimplemented = original.getRoot(rpc.Message);
+    this.send(out);
+  }
+
+  /** Sends Abort with the reason, then closes. */
+  abort(reason: RpcError): void {
+    if (this.closedWith) return;
     const out = new $.Message();
     const ex = out.initRoot(rpc.Message)._initAbort();
     ex.reason = `${reason.code}: ${reason.message}`;
-    this.transport.send(new Uint8Array(out.toArrayBuffer()));
+    ex.type = exceptionType(reason.code) as rpc.Exception_Type;
+    this.send(out);
     this.close(reason);
   }
+
+  close(reason = new RpcError('disconnected', 'connection closed')): void {
+    if (this.closedWith) return;
+    // Everything waiting on this connection fails `disconnected`; the cause says why.
+    const failure = reason.code === 'disconnected' ? reason : new RpcError('disconnected', `${reason.code}: ${reason.message}`, reason.remote);
+    this.closedWith = failure;
+    const qs = [...this.questions.values()];
+    this.questions.clear();
+    for (const q of qs) q.finish(null, failure);
+    for (const [, lift] of this.embargoes) lift(); // embargoed calls then reach broken imports
+    this.embargoes.clear();
+    const ex = [...this.exports.values()];
+    this.exports.clear();
+    this.exportIds.clear();
+    for (const e of ex) e.hook.close();
+    this.answers.clear();
+    this.imports.clear();
+    this.transport.close();
+    this.closedResolve(reason);
+  }
 }
 
-/**
- * An imported capability as capnp-es generated client code sees it (a
- * `$.Client`): calls go over this connection. Pipelining on its answers
- * waits for the answer (no promise pipelining on this side yet).
- */
-export class ImportClient {
-  constructor(readonly conn: Connection, readonly importId: number) {}
-  call(call: { method: any; paramsFunc?: (p: any) => void }): any {
-    return new AwaitedAnswer(this.conn.callImport(this.importId, call.method, call.paramsFunc));
-  }
-  close(): void {}
+/** A capability descriptor naming something we never gave out: the call fails, not the connection. */
+class ForgedCap extends Error {
+  constructor(readonly error: RpcError) { super(error.message); }
 }
 
-class AwaitedAnswer {
-  constructor(private readonly p: Promise<$.Struct>) {}
-  struct(): Promise<$.Struct> { return this.p; }
-  pipelineCall(transform: Array<{ field: number }>, call: { method: any; paramsFunc?: (p: any) => void }): AwaitedAnswer {
-    return new AwaitedAnswer(this.p.then((s) => {
-      let ptr: any = s;
-      for (const op of transform) ptr = $.utils.getPointer(op.field, ptr);
-      const capId = $.utils.getInterfacePointer(ptr);
-      const entry = (s.segment.message as any)._capnp.capTable?.[capId];
-      if (!entry || typeof entry.call !== 'function') throw new RpcError('failed', 'no capability at the pipelined field');
-      return entry.call(call).struct();
-    }));
-  }
-  pipelineClose(): void {}
+function writePromisedAnswer(pa: rpc.PromisedAnswer, questionId: number, transform: Transform): void {
+  pa.questionId = questionId;
+  if (transform.length === 0) return;
+  const ops = pa._initTransform(transform.length);
+  transform.forEach((op, i) => { ops.get(i).getPointerField = op.field; });
 }
+
+function readTransform(pa: rpc.PromisedAnswer): Transform {
+  const out: Array<{ field: number }> = [];
+  const ops = pa.transform;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops.get(i);
+    if (op.which() === rpc.PromisedAnswer_Op_Which.GET_POINTER_FIELD) out.push({ field: op.getPointerField });
+  }
+  return out;
+}
+
+export { Hook, LocalServerHook, materialize };

@@ -18,3 +18,14 @@ export function fromReason(reason: string, type: number): RpcError {
   const byType: RpcErrorCode[] = ['failed', 'overloaded', 'disconnected', 'unimplemented'];
   return new RpcError(byType[type] ?? 'failed', reason, true);
 }
+
+/** Any failure as an RpcError: a thrown non-RpcError becomes `failed` with its message. */
+export function toRpcError(e: unknown): RpcError {
+  if (e instanceof RpcError) return e;
+  return new RpcError('failed', String((e as Error)?.message ?? e));
+}
+
+/** Exception.Type on the wire for a code. */
+export function exceptionType(code: RpcErrorCode): number {
+  return code === 'overloaded' ? 1 : code === 'disconnected' ? 2 : code === 'unimplemented' ? 3 : 0;
+}
