@@ -92,6 +92,10 @@ class RemotePromiseHook extends Hook {
   resolveTo(h: Hook): void {
     const settled = h.settled();
     const backToPeer = settled instanceof ImportClient && settled.conn === this.conn;
+    // Calls sent to (question, transform) count as calls on the promise the
+    // peer returned there: if that promise later resolves to one of ours,
+    // later calls must wait behind them too.
+    if (this.sentOnWire && backToPeer) (settled as ImportClient).markCalled();
     if (this.sentOnWire && !backToPeer && !(settled instanceof BrokenHook)) {
       this.target = this.conn.embargo({ promisedAnswer: this.question.id, transform: this.transform }, h);
     } else {
@@ -136,6 +140,7 @@ export class ImportClient extends Hook {
     handleRegistry.register(this, { conn, entry, state: this.state }, this);
   }
   get importId(): number { return this.entry.id; }
+  markCalled(): void { this.entry.called = true; }
   override call(call: CallSpec, slot?: ResultSlot): Answer {
     if (this.state.closed) return new BrokenAnswer(new RpcError('failed', 'this capability was released'));
     if (this.entry.resolution) return this.entry.resolution.call(call, slot);
@@ -467,21 +472,48 @@ export class Connection {
     if (!table.length) return exported;
     const descs = payload._initCapTable(table.length);
     table.forEach((entry, i) => {
-      const d = descs.get(i);
-      const hook = toHook(entry);
-      if (!hook) { d.none = true; return; }
-      const s = hook.settled();
-      if (s instanceof ImportClient && s.conn === this) { d.receiverHosted = s.importId; return; }
-      if (s instanceof RemotePromiseHook && s.conn === this && !s.question.returned) {
-        writePromisedAnswer(d._initReceiverAnswer(), s.question.id, s.transform);
-        return;
-      }
-      const id = this.export(s);
-      if (id === null) { d.none = true; return; }
-      d.senderHosted = id;
-      exported.push(id);
+      const id = this.describe(descs.get(i), toHook(entry));
+      if (id !== null) exported.push(id);
     });
     return exported;
+  }
+
+  /** Writes one capability descriptor; returns the export id if it exported one. */
+  private describe(d: rpc.CapDescriptor, hook: Hook | null): number | null {
+    if (!hook) { d.none = true; return null; }
+    const s = hook.settled();
+    if (s instanceof ImportClient && s.conn === this) { d.receiverHosted = s.importId; return null; }
+    if (s instanceof RemotePromiseHook && s.conn === this && !s.question.returned) {
+      writePromisedAnswer(d._initReceiverAnswer(), s.question.id, s.transform);
+      return null;
+    }
+    const fresh = !this.exportIds.has(s);
+    const id = this.export(s);
+    if (id === null) { d.none = true; return null; }
+    // A capability not known yet goes out as a promise, and a Resolve follows
+    // when it settles, so the peer can shorten the path and keep call order.
+    const pending = s instanceof PromiseHook || s instanceof RemotePromiseHook;
+    if (pending) {
+      d.senderPromise = id;
+      if (fresh) void s.whenSettled().then((to) => this.sendResolve(id, s, to));
+    } else d.senderHosted = id;
+    return id;
+  }
+
+  private sendResolve(id: number, promise: Hook, to: Hook): void {
+    const e = this.exports.get(id);
+    if (this.closedWith || !e || e.key !== promise) return; // released meanwhile
+    const out = new $.Message();
+    const r = out.initRoot(rpc.Message)._initResolve();
+    r.promiseId = id;
+    if (to instanceof BrokenHook) {
+      const ex = r._initException();
+      ex.reason = `${to.error.code}: ${to.error.message}`;
+      ex.type = exceptionType(to.error.code) as rpc.Exception_Type;
+    } else {
+      this.describe(r._initCap(), to);
+    }
+    this.send(out);
   }
 
   // ---------------------------------------------------------------- imports

@@ -80,6 +80,9 @@ export function pipePair(limits: FrameLimits = DEFAULT_FRAME_LIMITS): [MessageTr
 export function streamTransport(stream: Duplex, limits: FrameLimits = DEFAULT_FRAME_LIMITS): MessageTransport {
   const inbox = new Inbox();
   const decoder = new FrameDecoder(limits);
+  // Each message is written whole; Nagle's algorithm would hold small
+  // messages back waiting for an ACK (tens of ms per call round trip).
+  (stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
   const t: MessageTransport = {
     closedWith: null,
     get closed() { return inbox.closed; },

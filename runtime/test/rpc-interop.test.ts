@@ -4,7 +4,6 @@
 // (First slice of the RPC issue: calls on imported capabilities.)
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,20 +11,16 @@ import { connect } from 'node:net';
 import { Connection, type ImportedCap } from '../rpc/conn.js';
 import { streamTransport } from '../rpc/transport.js';
 import { RpcError } from '../rpc/errors.js';
+import { generateCapnp } from './gen-capnp.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../..');
 let gen: any;
 let server: ChildProcess;
 let port = 0;
 
 beforeAll(async () => {
   const peer = execFileSync('bash', [join(here, 'interop/build.sh'), process.env.WW_INTEROP_BUILD ?? join(tmpdir(), 'ww-interop-build')], { encoding: 'utf8' }).trim();
-  // TypeScript for the test interface, generated the way the build generates schema/.
-  const dir = mkdtempSync(join(tmpdir(), 'ww-interop-ts-'));
-  copyFileSync(join(here, 'interop/interop.capnp'), join(dir, 'interop.capnp'));
-  execFileSync(process.execPath, [join(root, 'node_modules/capnp-es/dist/compiler/capnpc-js.mjs'), join(dir, 'interop.capnp'), '-ots'], { cwd: dir, stdio: 'ignore' });
-  gen = await import(join(dir, 'interop.ts'));
+  gen = await generateCapnp(join(here, 'interop/interop.capnp'));
   server = spawn(peer, ['serve', '127.0.0.1:0'], { stdio: ['pipe', 'pipe', 'inherit'] });
   port = await new Promise<number>((res, rej) => {
     server.stdout!.on('data', (d: Buffer) => { const m = /listening 127\.0\.0\.1:(\d+)/.exec(d.toString()); if (m) res(Number(m[1])); });
