@@ -425,7 +425,7 @@ export class Connection {
     const ret = out.initRoot(rpc.Message)._initReturn();
     ret.answerId = answerId;
     const ex = ret._initException();
-    ex.reason = e.remote ? e.message : `${e.code}: ${e.message}`;
+    ex.reason = `${e.code}: ${e.message}`;
     ex.type = exceptionType(e.code) as rpc.Exception_Type;
     const entry = this.answers.get(answerId);
     if (entry) entry.returned = true;

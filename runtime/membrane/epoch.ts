@@ -1,0 +1,31 @@
+// Epochs. Every capability a graft hands out is guarded by the epoch it was
+// issued in; advancing the epoch (a new head adopted, a policy change)
+// makes every one of them fail `stale-epoch`, and grafting again yields
+// fresh ones. The check happens in the PolicyHook on every call.
+import { RpcError } from '../rpc/errors.js';
+import type { Guard } from './policy.js';
+
+export interface EpochInfo { seq: bigint; head: string; previousHead: string; source: string; reason: string; adoptedAtMs: number }
+
+export class Epoch {
+  private info: EpochInfo;
+  constructor(head = '', source = 'boot') {
+    this.info = { seq: 0n, head, previousHead: '', source, reason: 'initial epoch', adoptedAtMs: Date.now() };
+  }
+  get seq(): bigint { return this.info.seq; }
+  get current(): EpochInfo { return this.info; }
+  /** Moves to the next epoch; every capability issued before stops working. */
+  advance(head: string, reason: string, source = 'local'): EpochInfo {
+    this.info = { seq: this.info.seq + 1n, head, previousHead: this.info.head, source, reason, adoptedAtMs: Date.now() };
+    return this.info;
+  }
+  /** A guard that passes only while this epoch is still `seq`. */
+  guard(): Guard {
+    const issued = this.info.seq;
+    return {
+      kind: 'epoch',
+      check: () => (this.info.seq === issued ? null
+        : new RpcError('stale-epoch', `this capability was issued in epoch ${issued}; the current epoch is ${this.info.seq}. Graft again for fresh capabilities`)),
+    };
+  }
+}

@@ -1,0 +1,135 @@
+// Attenuation: a capability wrapped in a policy. The PolicyHook sits in the
+// call path of every call on the capability — typed clients, calls
+// pipelined on promised answers, and calls arriving over the wire all end
+// in Hook.call — and checks (interface id, method ordinal) before anything
+// reaches the capability inside. The RPC layer never looks through it, so
+// when an attenuated capability is sent to another vat, that vat holds
+// only an export id of the PolicyHook, and the policy here checks every
+// call however many times the capability is passed on.
+import { Hook, Answer, BrokenAnswer, toHook, type CallSpec, type ResultSlot, type Transform } from '../rpc/hooks.js';
+import { RpcError } from '../rpc/errors.js';
+import type * as $ from 'capnp-es';
+import { methodLabel } from './names.js';
+
+/** A check besides the allowlist: a revocable switch, a rate limit, an epoch. */
+export interface Guard {
+  readonly kind: string;
+  /** An error to fail the call with, or null to let it through. */
+  check(interfaceId: bigint, methodId: number): RpcError | null;
+}
+
+/** Methods allowed, by interface id; null allows every method. */
+export type Allowlist = ReadonlyMap<bigint, ReadonlySet<number>> | null;
+
+export class Policy {
+  constructor(readonly allow: Allowlist, readonly guards: readonly Guard[] = []) {}
+
+  /** Both policies at once: allowlists intersect, every guard applies. */
+  and(other: Policy): Policy {
+    return new Policy(intersect(this.allow, other.allow), [...this.guards, ...other.guards]);
+  }
+
+  /** Why a call is refused, or null when it may go through. */
+  refusal(interfaceId: bigint, methodId: number): RpcError | null {
+    if (this.allow !== null && !this.allow.get(interfaceId)?.has(methodId)) {
+      return new RpcError('permission-denied', `${methodLabel(interfaceId, methodId)} is not allowed by this capability's policy`);
+    }
+    for (const g of this.guards) {
+      const e = g.check(interfaceId, methodId);
+      if (e) return e;
+    }
+    return null;
+  }
+}
+
+function intersect(a: Allowlist, b: Allowlist): Allowlist {
+  if (a === null) return b;
+  if (b === null) return a;
+  const out = new Map<bigint, Set<number>>();
+  for (const [iid, ms] of a) {
+    const other = b.get(iid);
+    if (!other) continue;
+    const both = new Set([...ms].filter((m) => other.has(m)));
+    if (both.size) out.set(iid, both);
+  }
+  return out;
+}
+
+/** Wraps a capability in a policy; wrapping a wrapped one combines the policies. */
+export function attenuate(cap: Hook, policy: Policy): Hook {
+  if (cap instanceof PolicyHook) return new PolicyHook(cap.inner, cap.policy.and(policy));
+  return new PolicyHook(cap, policy);
+}
+
+export class PolicyHook extends Hook {
+  constructor(readonly inner: Hook, readonly policy: Policy) { super(); }
+
+  call(call: CallSpec, slot?: ResultSlot): Answer {
+    const refused = this.policy.refusal(call.method.interfaceId, call.method.methodId);
+    if (refused) return new BrokenAnswer(refused);
+    return new ConfinedAnswer(this.inner.call(call, slot), this.policy);
+  }
+  // Never looked through: the RPC layer exports the PolicyHook itself.
+  override settled(): Hook { return this; }
+}
+
+/**
+ * The answer of a call through a policy: every capability in the results,
+ * and every capability pipelined on them, comes back wrapped in the same
+ * policy, so a holder cannot escape it by asking for a sub-capability.
+ */
+class ConfinedAnswer extends Answer {
+  private confined: Promise<$.Struct> | null = null;
+  constructor(private readonly inner: Answer, private readonly policy: Policy) { super(); }
+  struct(): Promise<$.Struct> {
+    return (this.confined ??= this.inner.struct().then((s) => {
+      const table = (s.segment.message as any)._capnp.capTable as unknown[] | undefined;
+      if (table) {
+        for (let i = 0; i < table.length; i++) {
+          const h = toHook(table[i]);
+          if (h) table[i] = attenuate(h, this.policy);
+        }
+      }
+      return s;
+    }));
+  }
+  protected makePipeline(t: Transform): Hook { return attenuate(this.inner.pipelineHook(t), this.policy); }
+}
+
+/** A switch the issuer keeps: once revoked, every call fails `permission-denied`. */
+export class Revoker {
+  private revokedWith: string | null = null;
+  revoke(reason = 'revoked by its issuer'): void { this.revokedWith = reason; }
+  get revoked(): boolean { return this.revokedWith !== null; }
+  guard(): Guard {
+    return {
+      kind: 'revocable',
+      check: (iid, mid) => (this.revokedWith === null ? null
+        : new RpcError('permission-denied', `${methodLabel(iid, mid)}: this capability was revoked (${this.revokedWith})`)),
+    };
+  }
+}
+
+/**
+ * A token bucket: `perSecond` calls on average, bursts of up to `burst`.
+ * Calls over the rate fail `overloaded` (retry later), not queue.
+ */
+export function rateLimit(perSecond: number, burst = Math.max(1, Math.ceil(perSecond)), now: () => number = () => performance.now()): Guard {
+  let tokens = burst;
+  let last = now();
+  return {
+    kind: 'rate-limit',
+    check: (iid, mid) => {
+      const t = now();
+      tokens = Math.min(burst, tokens + ((t - last) / 1000) * perSecond);
+      last = t;
+      if (tokens >= 1) { tokens -= 1; return null; }
+      return new RpcError('overloaded', `${methodLabel(iid, mid)}: rate limit of ${perSecond} calls per second exceeded`);
+    },
+  };
+}
+
+/** An allowlist from method ordinals of one interface. */
+export function allowOnly(interfaceId: bigint, methodIds: Iterable<number>): Allowlist {
+  return new Map([[interfaceId, new Set(methodIds)]]);
+}
