@@ -5,10 +5,7 @@
 import * as vscode from 'vscode';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
-import {
-  LanguageClient, TransportKind,
-  type LanguageClientOptions, type ServerOptions,
-} from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from './language-client.js';
 import { topLevelFormAt } from './top-level-form.js';
 import { evalSource } from './eval-source.js';
 import { runEval } from './run-eval.js';
