@@ -46,6 +46,15 @@ export const CATALOG: Record<string, Entry> = {
   'too-deep': { severity: 'error', summary: 'a form (usually one built by a macro) nests too deeply to compile' },
   'macro-error': { severity: 'error', summary: 'a macro threw while expanding' },
   'stale-pure-assumption': { severity: 'warning', summary: 'a function compiled as pure calls a var that now performs effects' },
+  // Checker (effects, capabilities and names; `ww check` and the language server)
+  'effect-not-allowed': { severity: 'error', summary: 'code performs an effect that its context does not allow and no handler takes' },
+  'method-arity': { severity: 'error', summary: 'a capability method gets too many or too few arguments, or a keyword option it does not have' },
+  'method-arg-type': { severity: 'error', summary: 'a literal argument of a capability method has the wrong type for the schema' },
+  'resume-outside-handler': { severity: 'error', summary: 'resume is called where no handler has bound it' },
+  'unknown-context': { severity: 'error', summary: 'a glia: header names no known context, or is malformed' },
+  'dynamic-target': { severity: 'warning', summary: 'an effect target or method is computed, so the checker cannot check it; the run-time checks still apply' },
+  'unused-binding': { severity: 'warning', summary: 'a local binding is never used' },
+  'shadowed-capability': { severity: 'warning', summary: 'a local or def hides a capability name that the context binds' },
   // Runtime (thrown as :glia.error/<code>)
   'read': { severity: 'error', summary: 'read-string or eval was given text that does not read' },
   'type-mismatch': { severity: 'error', summary: 'a value of the wrong type was passed' },

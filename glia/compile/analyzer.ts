@@ -209,6 +209,10 @@ export class Analyzer {
     if (SPECIAL_FORMS.has(s.name)) {
       this.fail('malformed', ctx, s, `'${s.name}' is a special form and cannot be used as a value`, `call it: (${s.name} ...)`);
     }
+    if (s.ns === null && s.name === 'resume') {
+      this.fail('resume-outside-handler', ctx, s, 'resume is not bound here: only a handler receives it',
+        'a handler gets it as its second parameter, (with-effect-handler :e (fn [data resume] ... (resume v)) body), and an effect clause of match as its third name, (effect :e data resume)');
+    }
     const names = [...ctx.scope.names(), ...cur.vars.keys(), ...[...this.registry.core.vars.keys()].filter((n) => !n.startsWith('-'))];
     const hint = closest(s.name, names);
     this.fail('unbound-symbol', ctx, s, `unable to resolve symbol '${clip(s.name)}'`,
@@ -459,7 +463,7 @@ export class Analyzer {
       for (const [s, f] of this.expandPattern(pat, init, ctx, items[1])) {
         const node = this.safe(f, { ...ctx, scope, tail: false });
         scope = new Scope(scope);
-        const b = scope.bind(s.name, { pureFn: node.op === 'fn' ? node.pure : isPureValueNode(node) });
+        const b = scope.bind(s.name, { pureFn: node.op === 'fn' ? node.pure : isPureValueNode(node), span: spanOf(s) });
         bindings.push([b, node]);
       }
     }
@@ -483,7 +487,7 @@ export class Analyzer {
     for (let round = 0; ; round++) {
       const mark = this.diagnostics.length;
       const scope = new Scope(ctx.scope);
-      const bindings = names.map((n) => scope.bind(n, { pureFn: !impure.has(n) }));
+      const bindings = names.map((n, i) => scope.bind(n, { pureFn: !impure.has(n), span: spanOf((fns[i] as Stack<any>).first()) }));
       const inner = { ...ctx, scope, tail: false, recur: null };
       const nodes = fns.map((f, i) => this.fnForm(f, [sym('fn'), ...(f as Stack<any>).rest().toArray()], inner, names[i]!));
       let changed = false;
@@ -516,7 +520,7 @@ export class Analyzer {
     for (const [s, init] of loopPairs) {
       const node = this.safe(init, { ...ctx, scope, tail: false });
       scope = new Scope(scope);
-      bindings.push([scope.bind((s as Sym).name), node]);
+      bindings.push([scope.bind((s as Sym).name, { span: spanOf(s) }), node]);
     }
     const id = nextId();
     const target = { kind: 'loop' as const, id, params: bindings.map(([b]) => b) };
@@ -567,7 +571,7 @@ export class Analyzer {
     let self: IR.Binding | null = null;
     if (name && items[1] instanceof Sym) {
       scope = new Scope(scope);
-      self = scope.bind(name, { pureFn: !this.pessimisticSelf });
+      self = scope.bind(name, { pureFn: !this.pessimisticSelf, span: spanOf(items[1]) });
     }
     const node: IR.FnNode = { op: 'fn', name: name ?? 'fn', self, arities: [], pure: true, doc, effectful: false, span: ctx.span };
     const seen = new Set<string>();
@@ -607,11 +611,11 @@ export class Analyzer {
       if (isSymNamed(p, '&')) {
         const r = ps[j + 1];
         if (r === undefined || j + 2 !== ps.length) this.fail('bad-binding', ctx, paramsVec, '& must be followed by exactly one parameter');
-        if (isSimpleParam(r)) rest = scope.bind(r.name);
+        if (isSimpleParam(r)) rest = scope.bind(r.name, { span: spanOf(r) });
         else { const g = gensym('rest'); rest = scope.bind(g.name); destructures.push(r, g); }
         break;
       }
-      if (isSimpleParam(p)) params.push(scope.bind(p.name));
+      if (isSimpleParam(p)) params.push(scope.bind(p.name, { span: spanOf(p) }));
       else if (List.isList(p) || IMap.isMap(p)) {
         const g = gensym('p');
         params.push(scope.bind(g.name));
@@ -670,7 +674,7 @@ export class Analyzer {
         if (t instanceof Keyword) type = t.fqn === 'default' ? null : t;
         else if (!(t instanceof Sym)) this.fail('malformed', ctx, it, 'the catch type must be a keyword, or _ for anything');
         const scope = new Scope(ctx.scope);
-        const binding = scope.bind((c[2] as Sym).name);
+        const binding = scope.bind((c[2] as Sym).name, { span: spanOf(c[2]) });
         catches.push({ type, binding, body: this.doForm(c.slice(3), { ...inner, scope }) });
       } else if (isClause('finally')) {
         if (fin) this.fail('malformed', ctx, it, 'a try has at most one finally');
@@ -712,7 +716,7 @@ export class Analyzer {
     for (const [pat, bodyForm] of valueClauses) {
       const steps: IR.MatchStep[] = [];
       let s = scope;
-      const addBind = (name: string, expr: IR.Node) => { s = new Scope(s); const b = s.bind(name); steps.push({ kind: 'bind', binding: b, expr }); return b; };
+      const addBind = (name: string, expr: IR.Node, at?: any) => { s = new Scope(s); const b = s.bind(name, { span: spanOf(at) }); steps.push({ kind: 'bind', binding: b, expr }); return b; };
       const local = (b: IR.Binding): IR.Node => ({ op: 'local', binding: b, effectful: false });
       const coreCall = (f: string, ...args: IR.Node[]): IR.Node => {
         const v = this.registry.core.vars.get(f)!;
@@ -720,7 +724,7 @@ export class Analyzer {
       };
       const compilePattern = (p: any, subj: IR.Binding): void => {
         if (isSymNamed(p, '_')) return;
-        if (p instanceof Sym && p.ns === null && p.name !== '&') { addBind(p.name, local(subj)); return; }
+        if (p instanceof Sym && p.ns === null && p.name !== '&') { addBind(p.name, local(subj), p); return; }
         if (Stack.isStack(p) && isSymNamed((p as Stack<any>).first(), 'quote')) {
           steps.push({ kind: 'test', expr: coreCall('=', local(subj), constNode((p as Stack<any>).get(1))) });
           return;
@@ -750,11 +754,11 @@ export class Analyzer {
             compilePattern(q, b);
           }
           const keys = (p as IMap<any, any>).get(kw('keys'));
-          if (List.isList(keys)) for (const k of keys as List<any>) if (k instanceof Sym) addBind(k.name, coreCall('get', local(subj), constNode(kw(k.name))));
+          if (List.isList(keys)) for (const k of keys as List<any>) if (k instanceof Sym) addBind(k.name, coreCall('get', local(subj), constNode(kw(k.name))), k);
           const strs = (p as IMap<any, any>).get(kw('strs'));
-          if (List.isList(strs)) for (const k of strs as List<any>) if (k instanceof Sym) addBind(k.name, coreCall('get', local(subj), constNode(k.name)));
+          if (List.isList(strs)) for (const k of strs as List<any>) if (k instanceof Sym) addBind(k.name, coreCall('get', local(subj), constNode(k.name)), k);
           const as = (p as IMap<any, any>).get(kw('as'));
-          if (as instanceof Sym) addBind(as.name, local(subj));
+          if (as instanceof Sym) addBind(as.name, local(subj), as);
           return;
         }
         if (p === null || typeof p !== 'object' || p instanceof Keyword || ISet.isSet(p)) {

@@ -1,9 +1,11 @@
 // The analyzer's output: a tree with resolved names. Every node records
 // whether evaluating it may perform an effect (`effectful`), which picks
-// the tier its enclosing function is compiled to. The effect checker of the
-// static-analysis issue refines this flag into effect *sets*; it reads
-// these same nodes.
+// the tier its enclosing function is compiled to. The effect checker
+// (glia/compile/infer.ts) refines this flag into effect *sets* on these
+// same nodes (`effects`); compiling to run never computes them, so the
+// checker costs nothing on the eval path.
 import type { Span } from '../span.js';
+import type { EffectSet } from './effects.js';
 import type { Var } from '../eval/namespace.js';
 import type { Keyword } from '../values/keyword.js';
 
@@ -14,9 +16,16 @@ export interface Binding {
   pureFn?: boolean;
   /** A binding created by the handler syntax to hold the continuation. */
   continuation?: boolean;
+  /** Where the name was written (absent for bindings the compiler makes). */
+  span?: Span;
 }
 
-interface Base { span?: Span; effectful: boolean }
+interface Base {
+  span?: Span;
+  effectful: boolean;
+  /** The effects evaluating the node may perform; set only by the effect checker. */
+  effects?: EffectSet;
+}
 
 export type Node =
   | ConstNode | LocalNode | VarNode | TheVarNode | IfNode | DoNode | LetNode | LoopNode | RecurNode
