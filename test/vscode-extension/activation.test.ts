@@ -112,11 +112,11 @@ describe('Glia: Evaluate top-level form', () => {
 
   it('shows an error in the error colour, with its position in the file', async () => {
     await activate(context as any);
-    const editor = open('(def a 1)\n\n(/ 1 <|>0)');
+    const editor = open('(def a 1)\n\n(let [x 1]\n  (/ x <|>0))');
     await evaluate();
     const [shown, ...rest] = editor.shown();
     expect(rest).toEqual([]);
-    expect(shown).toMatchObject({ line: 2, color: 'glia.inlineErrorForeground', text: '✗ error[arithmetic]: divide by zero (line 3, column 1)' });
+    expect(shown).toMatchObject({ line: 3, color: 'glia.inlineErrorForeground', text: '✗ error[arithmetic]: divide by zero (line 4, column 3)' });
     expect(shown!.hover).toContain('hint:');
   });
 

@@ -28,6 +28,13 @@ describe('parseEvalOutput', () => {
     expect(r.detail).toBe('error[arithmetic]: divide by zero (line 4, column 2)\nhint: check the divisor\nstack:\n  <top level> (<expr>:4:2)');
   });
 
+  it('shows a position in the evaluated text as its place in the file, and names other files', () => {
+    const at = (file: string) => JSON.stringify({ value: null, error: { code: 'x', message: 'm', file, line: 1, col: 3 } }) + '\n';
+    const shifted = (p: { line: number; col: number }) => ({ line: p.line + 40, col: p.col + 2 });
+    expect(parseEvalOutput(at('<expr>'), '', 1, null, shifted)).toMatchObject({ message: 'error[x]: m (line 41, column 5)' });
+    expect(parseEvalOutput(at('/w/lib.glia'), '', 1, null, shifted)).toMatchObject({ message: 'error[x]: m (/w/lib.glia:1:3)' });
+  });
+
   it('explains a run that printed no result', () => {
     const exited = parseEvalOutput('bye\n', '', 3);
     expect(exited).toMatchObject({ ok: false, output: 'bye\n' });

@@ -91,24 +91,36 @@ describe('topLevelFormAt', () => {
 });
 
 describe('evalSource', () => {
-  it('is the form alone, at its own line and column', () => {
-    const text = '(def a 1)\n\n  (+ 1 2)\n(def b 2)';
+  it('is the form alone, mapped back to its own line and column', () => {
+    const text = '(def a 1)\n\n  (+ 1\n     (/ 2 0))\n(def b 2)';
     const form = topLevelFormAt(text, text.indexOf('+'))!;
-    expect(evalSource(text, form)).toBe('\n\n  (+ 1 2)');
+    const e = evalSource(text, form);
+    expect(e.source).toBe('(+ 1\n     (/ 2 0))');
+    expect(e.filePosition({ line: 1, col: 1 })).toEqual({ line: 3, col: 3 });
+    expect(e.filePosition({ line: 2, col: 6 })).toEqual({ line: 4, col: 6 });
   });
 
   it('brings along the earlier ns and import forms, so aliases resolve', () => {
-    const text = '(ns app.main)\n(import "ww/string" :as s)\n(def skipped (launch))\n(s/join "," [1 2])\n(import "later" :as l)';
+    const text = '(ns app.main)\n(import "ww/string" :as s)\n(def skipped (launch))\n\n(s/join "," [1 2])\n(import "later" :as l)';
     const form = topLevelFormAt(text, text.indexOf('s/join'))!;
-    const src = evalSource(text, form);
-    expect(src).toBe('(ns app.main)\n(import "ww/string" :as s)\n\n(s/join "," [1 2])');
-    // Each piece sits at its own line, so error positions match the file.
-    expect(src.split('\n')[3]).toBe('(s/join "," [1 2])');
+    const e = evalSource(text, form);
+    expect(e.source).toBe('(ns app.main)\n(import "ww/string" :as s)\n(s/join "," [1 2])');
+    expect(e.filePosition({ line: 2, col: 9 })).toEqual({ line: 2, col: 9 });
+    expect(e.filePosition({ line: 3, col: 4 })).toEqual({ line: 5, col: 4 });
   });
 
-  it('keeps the column of a form inside a comment block', () => {
+  it('maps a form inside a comment block to its column there', () => {
     const text = '(comment\n  (f 1))';
     const form = topLevelFormAt(text, text.indexOf('f'))!;
-    expect(evalSource(text, form)).toBe('\n  (f 1)');
+    const e = evalSource(text, form);
+    expect(e.source).toBe('(f 1)');
+    expect(e.filePosition({ line: 1, col: 2 })).toEqual({ line: 2, col: 4 });
+  });
+
+  it('stays as long as the forms it sends, however far down the file they are', () => {
+    const text = '(def filler 0)\n'.repeat(50_000) + '(+ 1 2)';
+    const e = evalSource(text, topLevelFormAt(text, text.length)!);
+    expect(e.source).toBe('(+ 1 2)');
+    expect(e.filePosition({ line: 1, col: 1 })).toEqual({ line: 50_001, col: 1 });
   });
 });

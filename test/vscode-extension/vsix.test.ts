@@ -136,9 +136,10 @@ describe('the bundled language server', () => {
 
 describe('the bundled ww CLI', () => {
   const ww = (args: string[]) => wwCommand({ wwPath: '', extensionPath: installed, execPath: process.execPath, platform: process.platform }, args);
+  const src = (source: string) => ({ source, filePosition: (p: { line: number; col: number }) => p });
 
   it('evaluates effects and handlers the way the extension runs it', async () => {
-    const r = await runEval(ww, '(with-effect-handler :x (fn [d k] (* 2 (k 5))) (+ 1 (perform :x 0)))', tmpdir(), 60_000);
+    const r = await runEval(ww, src('(with-effect-handler :x (fn [d k] (* 2 (k 5))) (+ 1 (perform :x 0)))'), tmpdir(), 60_000);
     expect(r).toMatchObject({ ok: true, value: '12' });
   });
 
@@ -146,7 +147,7 @@ describe('the bundled ww CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glia-vsix-eval-'));
     try {
       writeFileSync(join(dir, 'five.txt'), '12345');
-      const r = await runEval(ww, '(import "ww/string" :as s)\n(s/join "-" [(count (load "five.txt")) "ok"])', dir, 60_000);
+      const r = await runEval(ww, src('(import "ww/string" :as s)\n(s/join "-" [(count (load "five.txt")) "ok"])'), dir, 60_000);
       expect(r).toMatchObject({ ok: true, value: '"5-ok"' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -154,7 +155,7 @@ describe('the bundled ww CLI', () => {
   });
 
   it('reports errors as JSON', async () => {
-    const r = await runEval(ww, '(/ 1 0)', tmpdir(), 60_000);
+    const r = await runEval(ww, src('(/ 1 0)'), tmpdir(), 60_000);
     expect(r).toMatchObject({ ok: false, message: 'error[arithmetic]: divide by zero (line 1, column 1)' });
   });
 });

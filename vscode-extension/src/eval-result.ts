@@ -27,7 +27,8 @@ interface ErrorReport {
  * `{"value": ..., "error": ...}`. A run that ends without it exited through
  * `(exit n)`, crashed or was stopped; `stderr` then says why.
  */
-export function parseEvalOutput(stdout: string, stderr: string, exitCode: number | null, signal: string | null = null): EvalOutcome {
+export function parseEvalOutput(stdout: string, stderr: string, exitCode: number | null, signal: string | null = null,
+  filePosition: (p: { line: number; col: number }) => { line: number; col: number } = (p) => p): EvalOutcome {
   const log = stderr.trim();
   // The JSON line is the last thing printed; it may follow output that did
   // not end with a newline, so look for its start rather than a line break.
@@ -39,7 +40,7 @@ export function parseEvalOutput(stdout: string, stderr: string, exitCode: number
   }
   if (json) {
     const output = trimmed.slice(0, at);
-    if (json.error) return { ok: false, ...describe(json.error), output, log };
+    if (json.error) return { ok: false, ...describe(json.error, filePosition), output, log };
     if (typeof json.value === 'string') return { ok: true, value: json.value, output, log };
   }
   const message = signal ? `ww eval was stopped (${signal})`
@@ -48,8 +49,15 @@ export function parseEvalOutput(stdout: string, stderr: string, exitCode: number
   return { ok: false, message, detail: log, output: stdout, log };
 }
 
-function describe(e: ErrorReport): { message: string; detail: string } {
-  const where = e.line !== undefined ? ` (line ${e.line}${e.col !== undefined ? `, column ${e.col}` : ''})` : '';
+/** The error as the user reads it; a position in the evaluated text is shown as its place in the file. */
+function describe(e: ErrorReport, filePosition: (p: { line: number; col: number }) => { line: number; col: number }): { message: string; detail: string } {
+  let where = '';
+  if (e.line !== undefined && e.file === '<expr>') {
+    const p = filePosition({ line: e.line, col: e.col ?? 1 });
+    where = ` (line ${p.line}, column ${p.col})`;
+  } else if (e.line !== undefined && e.file) {
+    where = ` (${e.file}:${e.line}${e.col !== undefined ? `:${e.col}` : ''})`;
+  }
   const message = `error[${e.code}]: ${e.message}${where}`;
   const lines = [message];
   if (e.hint) lines.push(`hint: ${e.hint}`);

@@ -4,9 +4,10 @@
 import { spawn } from 'node:child_process';
 import type { WwCommand } from './ww-command.js';
 import { parseEvalOutput, type EvalOutcome } from './eval-result.js';
+import type { EvalSource } from './eval-source.js';
 
-export function runEval(ww: (args: string[]) => WwCommand, source: string, cwd: string, timeoutMs: number): Promise<EvalOutcome> {
-  const { command, args, env } = ww(['eval', '--json', source]);
+export function runEval(ww: (args: string[]) => WwCommand, src: EvalSource, cwd: string, timeoutMs: number): Promise<EvalOutcome> {
+  const { command, args, env } = ww(['eval', '--json', src.source]);
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -31,7 +32,7 @@ export function runEval(ww: (args: string[]) => WwCommand, source: string, cwd: 
         resolve({ ok: false, message: `timed out after ${timeoutMs} ms (glia.eval.timeout)`, detail: '', output: stdout, log: stderr });
         return;
       }
-      resolve(parseEvalOutput(stdout, stderr, code, signal));
+      resolve(parseEvalOutput(stdout, stderr, code, signal, (p) => src.filePosition(p)));
     });
   });
 }
