@@ -1,0 +1,75 @@
+// A loaded cell, ready to spawn: `Executor.spawn(args, env, limits) ->
+// CellProcess`, and its CID. Each spawn gets a fresh worker, fresh
+// memories and fresh host objects; the compiled modules are shared.
+// (Capabilities for the cell, `caps` in the issue's Executor.spawn, arrive
+// with the membrane: in vat and pid0 modes they travel over stdio.)
+import { CellError } from './errors.js';
+import { resolveLimits, type CellLimits } from './limits.js';
+import { CellProcess } from './process.js';
+import type { WorkerPool } from './worker-pool.js';
+import type { GuardedMemory } from './wasm/memory-guard.js';
+
+export interface CompiledCell {
+  cid: string;
+  gluePath: string;
+  entry: string;
+  importKeys: string[];
+  cores: Array<{ file: string; module: WebAssembly.Module; memories: GuardedMemory[] }>;
+}
+
+/** The stdio protocols a cell speaks, by WW_CELL_MODE. vat and pid0 (unset) come with the membrane. */
+export type CellMode = 'raw' | 'http';
+export const CELL_MODES: readonly CellMode[] = ['raw', 'http'];
+
+export interface SpawnOptions {
+  /** Arguments after argv[0]. */
+  args?: readonly string[];
+  /** The cell's entire environment (nothing of the node's is inherited). */
+  env?: Readonly<Record<string, string>> | ReadonlyArray<readonly [string, string]>;
+  /** Sets WW_CELL_MODE in the environment, over any value in `env`. */
+  mode?: CellMode;
+  limits?: Partial<CellLimits>;
+}
+
+export class Executor {
+  constructor(private readonly cell: CompiledCell, private readonly pool: WorkerPool, readonly name: string) {}
+
+  get cid(): string { return this.cell.cid; }
+
+  spawn(opts: SpawnOptions = {}): CellProcess {
+    const limits = resolveLimits(opts.limits);
+    const args = [this.name, ...checkArgs(opts.args ?? [])];
+    const env = checkEnv(opts.env ?? []);
+    if (opts.mode !== undefined) {
+      if (!CELL_MODES.includes(opts.mode)) throw new CellError('cell/bad-spawn', `unknown cell mode '${String(opts.mode)}'`);
+      const i = env.findIndex(([k]) => k === 'WW_CELL_MODE');
+      if (i >= 0) env.splice(i, 1);
+      env.push(['WW_CELL_MODE', opts.mode]);
+    }
+    const { cid: _cid, ...cell } = this.cell;
+    return new CellProcess(this.pool.acquire(), { ...cell, args, env, memoryBytes: limits.memoryBytes }, limits);
+  }
+}
+
+function checkArgs(args: readonly string[]): string[] {
+  if (!Array.isArray(args)) throw new CellError('cell/bad-spawn', 'args must be a list of strings');
+  return args.map((a, i) => {
+    if (typeof a !== 'string') throw new CellError('cell/bad-spawn', `argument ${i} is not a string`);
+    return a;
+  });
+}
+
+function checkEnv(env: SpawnOptions['env']): Array<[string, string]> {
+  const pairs: Array<readonly [string, string]> = Array.isArray(env) ? env as Array<readonly [string, string]> : Object.entries(env ?? {});
+  const seen = new Set<string>();
+  return pairs.map(([k, v]) => {
+    if (typeof k !== 'string' || typeof v !== 'string') throw new CellError('cell/bad-spawn', 'environment names and values must be strings');
+    if (k === '' || k.includes('=') || k.includes('\0') || v.includes('\0')) {
+      throw new CellError('cell/bad-spawn', `invalid environment variable ${JSON.stringify(k)}`,
+        {}, 'a name is non-empty and holds no "=" or NUL; a value holds no NUL');
+    }
+    if (seen.has(k)) throw new CellError('cell/bad-spawn', `environment variable ${k} is given twice`);
+    seen.add(k);
+    return [k, v];
+  });
+}

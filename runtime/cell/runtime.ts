@@ -1,0 +1,96 @@
+// Loading cells: bytes -> CID -> an Executor that spawns them. The
+// in-memory half of the cache lives here (compiled WebAssembly.Module
+// objects by CID, shared with every worker without recompiling); the
+// on-disk half is cache.ts. So a spawn only instantiates.
+//
+// This is what the Runtime capability (`Runtime.load(wasm) -> Executor`)
+// will serve once the membrane is back: the capability server is a thin
+// wrapper over load() and Executor.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cidOf } from './cid.js';
+import { DiskCache } from './cache.js';
+import { CellError } from './errors.js';
+import { Executor, type CompiledCell } from './executor.js';
+import { translate, type CellArtifacts } from './translate.js';
+import { WorkerPool } from './worker-pool.js';
+
+export interface CellRuntimeOptions {
+  /** Root of the on-disk cache (default: $WW_CACHE_DIR or ~/.ww/cache). */
+  cacheDir?: string;
+  /** Booted workers to keep ready (default 1). */
+  warmWorkers?: number;
+}
+
+/** What the caches did; the tests count compilations with it. */
+export interface CellCacheStats {
+  /** Components translated (jco transpile + memory guard): disk misses. */
+  translations: number;
+  /** Core modules compiled with WebAssembly.compile. */
+  compiles: number;
+  memoryHits: number;
+  diskHits: number;
+  /** Disk entries found damaged and rebuilt. */
+  corrupt: number;
+}
+
+export class CellRuntime {
+  readonly stats: CellCacheStats = { translations: 0, compiles: 0, memoryHits: 0, diskHits: 0, corrupt: 0 };
+  readonly pool: WorkerPool;
+  private readonly disk: DiskCache;
+  private readonly loaded = new Map<string, Promise<CompiledCell>>();
+
+  constructor(opts: CellRuntimeOptions = {}) {
+    this.disk = new DiskCache(opts.cacheDir);
+    this.pool = new WorkerPool(opts.warmWorkers ?? 1);
+  }
+
+  /** Loads a component: checks, translates and compiles it once per CID. `name` becomes argv[0]. */
+  async load(wasm: Uint8Array, name?: string): Promise<Executor> {
+    if (!(wasm instanceof Uint8Array)) throw new CellError('cell/invalid', 'a cell is loaded from bytes');
+    const cid = cidOf(wasm);
+    let p = this.loaded.get(cid);
+    if (p) this.stats.memoryHits++;
+    else {
+      p = this.compile(cid, wasm);
+      this.loaded.set(cid, p);
+      p.catch(() => this.loaded.delete(cid));
+    }
+    const cell = await p;
+    this.pool.fill();
+    return new Executor(cell, this.pool, name ?? cid);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async compile(cid: string, wasm: Uint8Array): Promise<CompiledCell> {
+    const read = await this.disk.read(cid);
+    let artifacts: CellArtifacts;
+    let gluePath: string;
+    if (read.kind === 'hit') {
+      this.stats.diskHits++;
+      ({ artifacts, gluePath } = read);
+    } else {
+      if (read.kind === 'corrupt') this.stats.corrupt++;
+      artifacts = await translate(wasm);
+      this.stats.translations++;
+      gluePath = await this.disk.write(cid, artifacts).catch(() =>
+        // An unwritable cache costs a translation per process, not the cell.
+        new DiskCache(join(tmpdir(), `ww-cell-cache-${process.getuid?.() ?? 'user'}`)).write(cid, artifacts));
+    }
+    const cores = [];
+    for (const c of artifacts.cores) {
+      let module: WebAssembly.Module;
+      try {
+        module = await WebAssembly.compile(c.bytes);
+      } catch (e) {
+        throw new CellError('cell/invalid', `core module ${c.file} does not compile: ${(e as Error).message}`);
+      }
+      this.stats.compiles++;
+      cores.push({ file: c.file, module, memories: c.memories });
+    }
+    return { cid, gluePath, entry: artifacts.entry, importKeys: artifacts.importKeys, cores };
+  }
+}

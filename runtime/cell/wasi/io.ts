@@ -1,0 +1,191 @@
+// wasi:io (error, poll, streams) for a cell, inside its worker thread.
+// Streams are the cell's stdio rings (runtime/cell/ring.ts); a blocking
+// call waits on the cell's doorbell with Atomics.wait, which the node's
+// thread rings whenever it moves bytes. jco's glue turns a thrown plain
+// object into the `err` of a result, so stream errors are thrown as
+// `{ tag: 'closed' }` or `{ tag: 'last-operation-failed', val: IoError }`,
+// while anything that must stop the cell is thrown as an Error subclass,
+// which the glue lets through.
+import type { Doorbells, Ring } from '../ring.js';
+
+/** wasi:io/error `error`: a message for humans, nothing more (as the WIT says). */
+export class IoError {
+  constructor(private readonly message: string) {}
+  toDebugString(): string { return this.message; }
+}
+
+/** wasi:io/poll `pollable`: ready now, or at a monotonic deadline, or when a ring changes. */
+export class Pollable {
+  constructor(
+    private readonly io: CellIo,
+    private readonly isReady: () => boolean,
+    /** Monotonic nanoseconds at which it becomes ready, for clock pollables. */
+    readonly deadline?: bigint,
+  ) {}
+  ready(): boolean {
+    return this.isReady() || (this.deadline !== undefined && process.hrtime.bigint() >= this.deadline);
+  }
+  block(): void { this.io.poll([this]); }
+}
+
+/** What the streams of one cell share: its doorbells, and a cap on what the host allocates for it. */
+export class CellIo {
+  constructor(readonly bells: Doorbells, readonly maxAllocation: number, readonly fatalMemory: (what: string) => never) {}
+
+  /** Waits (blocking the cell's thread) until `ready()` holds or `deadline` passes. */
+  waitUntil(ready: () => boolean, deadline?: bigint): void {
+    for (;;) {
+      const seq = this.bells.cellSeq();
+      if (ready()) return;
+      let timeout = Infinity;
+      if (deadline !== undefined) {
+        const left = deadline - process.hrtime.bigint();
+        if (left <= 0n) return;
+        timeout = Number(left) / 1e6;
+      }
+      this.bells.waitCell(seq, timeout);
+    }
+  }
+
+  poll(list: Pollable[]): Uint32Array {
+    if (list.length === 0) throw new TypeError('poll: the list of pollables is empty');
+    let ready: number[] = [];
+    const check = () => {
+      ready = [];
+      list.forEach((p, i) => { if (p.ready()) ready.push(i); });
+      return ready.length > 0;
+    };
+    let deadline: bigint | undefined;
+    for (const p of list) if (p.deadline !== undefined && (deadline === undefined || p.deadline < deadline)) deadline = p.deadline;
+    for (;;) {
+      this.waitUntil(check, deadline);
+      if (ready.length > 0 || check()) return Uint32Array.from(ready);
+    }
+  }
+
+  /** A length the guest asked for, as a number, refused when it exceeds what the cell could ever hold. */
+  length(len: bigint, what: string): number {
+    if (len > BigInt(this.maxAllocation)) this.fatalMemory(`${what} of ${len} bytes`);
+    return Number(len);
+  }
+}
+
+const CLOSED = { tag: 'closed' } as const;
+
+function clampLen(len: bigint): number {
+  return len > 0x7fffffffn ? 0x7fffffff : Number(len);
+}
+
+/** wasi:io/streams `input-stream` over a ring the node writes. */
+export class InputStream {
+  constructor(private readonly io: CellIo, private readonly ring: Ring) {}
+
+  read(len: bigint): Uint8Array {
+    const n = clampLen(len);
+    if (this.ring.available() === 0) {
+      if (this.ring.writerClosed) throw CLOSED;
+      return new Uint8Array(0);
+    }
+    const out = this.ring.read(n);
+    this.io.bells.ringNode();
+    return out;
+  }
+
+  blockingRead(len: bigint): Uint8Array {
+    if (len === 0n) return new Uint8Array(0);
+    this.io.waitUntil(() => this.ring.available() > 0 || this.ring.writerClosed);
+    return this.read(len);
+  }
+
+  skip(len: bigint): bigint { return BigInt(this.read(len).length); }
+
+  blockingSkip(len: bigint): bigint { return BigInt(this.blockingRead(len).length); }
+
+  subscribe(): Pollable {
+    return new Pollable(this.io, () => this.ring.available() > 0 || this.ring.writerClosed);
+  }
+
+  [Symbol.dispose](): void {}
+}
+
+/** wasi:io/streams `output-stream` over a ring the node drains. */
+export class OutputStream {
+  constructor(private readonly io: CellIo, private readonly ring: Ring) {}
+
+  private open(): void {
+    if (this.ring.readerClosed) throw CLOSED;
+  }
+
+  checkWrite(): bigint {
+    this.open();
+    return BigInt(this.ring.space());
+  }
+
+  write(contents: Uint8Array): void {
+    this.open();
+    if (contents.length > this.ring.space()) {
+      throw { tag: 'last-operation-failed', val: new IoError(`write of ${contents.length} bytes exceeds the ${this.ring.space()} that check-write allowed`) };
+    }
+    this.ring.write(contents);
+    this.io.bells.ringNode();
+  }
+
+  blockingWriteAndFlush(contents: Uint8Array): void {
+    let at = 0;
+    for (;;) {
+      this.open();
+      at += this.ring.write(contents.subarray(at));
+      this.io.bells.ringNode();
+      if (at >= contents.length) return;
+      this.io.waitUntil(() => this.ring.space() > 0 || this.ring.readerClosed);
+    }
+  }
+
+  /** Bytes in the ring are already the host's, so flushing completes at once. */
+  flush(): void { this.open(); }
+  blockingFlush(): void { this.open(); }
+
+  subscribe(): Pollable {
+    return new Pollable(this.io, () => this.ring.space() > 0 || this.ring.readerClosed);
+  }
+
+  writeZeroes(len: bigint): void {
+    this.open();
+    const n = clampLen(len);
+    if (n > this.ring.space()) {
+      throw { tag: 'last-operation-failed', val: new IoError(`write of ${n} zeroes exceeds the ${this.ring.space()} that check-write allowed`) };
+    }
+    this.ring.writeZeroes(n);
+    this.io.bells.ringNode();
+  }
+
+  blockingWriteZeroesAndFlush(len: bigint): void {
+    let left = len;
+    for (;;) {
+      this.open();
+      left -= BigInt(this.ring.writeZeroes(clampLen(left)));
+      this.io.bells.ringNode();
+      if (left <= 0n) return;
+      this.io.waitUntil(() => this.ring.space() > 0 || this.ring.readerClosed);
+    }
+  }
+
+  splice(src: InputStream, len: bigint): bigint {
+    this.open();
+    const room = BigInt(this.ring.space());
+    const bytes = src.read(len < room ? len : room);
+    if (bytes.length) this.write(bytes);
+    return BigInt(bytes.length);
+  }
+
+  blockingSplice(src: InputStream, len: bigint): bigint {
+    this.open();
+    this.io.waitUntil(() => this.ring.space() > 0 || this.ring.readerClosed);
+    const room = BigInt(this.ring.space());
+    const bytes = src.blockingRead(len < room ? len : room);
+    if (bytes.length) this.blockingWriteAndFlush(bytes);
+    return BigInt(bytes.length);
+  }
+
+  [Symbol.dispose](): void {}
+}

@@ -1,0 +1,108 @@
+// The entry point of a cell's worker thread. A worker boots ahead of time
+// (see worker-pool.ts), runs exactly one cell, and is thrown away, so no
+// state of one cell can reach the next. While the cell runs, this thread
+// belongs to it: every WASI call is synchronous and blocking ones wait
+// with Atomics.wait. The node's thread is never blocked, and ends this
+// one with worker.terminate() when a limit is hit.
+import { readFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { CellError } from './errors.js';
+import { Doorbells, Ring } from './ring.js';
+import { CellExit } from './wasi/cli.js';
+import { importObject } from './wasi/host.js';
+import { CellIo } from './wasi/io.js';
+import { GROW_REFUSED_EXPORT, GUARD_IMPORT_MODULE } from './wasm/memory-guard.js';
+import type { FromWorker, SpawnMessage } from './worker-protocol.js';
+
+const WASM_PAGE = 65536;
+const port = parentPort!;
+const send = (m: FromWorker) => port.postMessage(m);
+
+/** This thread's kernel id, so the node can read its CPU time from /proc (Linux only). */
+function threadId(): number | null {
+  try { return Number(readFileSync('/proc/thread-self/stat', 'latin1').split(' ', 1)[0]); } catch { return null; }
+}
+
+send({ type: 'ready', tid: threadId() });
+port.once('message', (m: SpawnMessage) => { void run(m); });
+
+async function run(m: SpawnMessage): Promise<void> {
+  let finished = false;
+  const finish = (msg: FromWorker) => {
+    if (finished) return;
+    finished = true;
+    send(msg);
+  };
+  // A fatal condition is reported before unwinding, because the guest may
+  // catch JS exceptions (wasm exception handling can), and the node kills
+  // this thread as soon as it hears.
+  const fatal = (e: CellError): never => { finish({ type: 'error', error: e.toData() }); throw e; };
+  const bells = new Doorbells(m.bells);
+  const stdout = new Ring(m.stdout), stderr = new Ring(m.stderr);
+  const ceilingPages = Math.floor(m.memoryBytes / WASM_PAGE);
+  const io = new CellIo(bells, m.memoryBytes, (what) =>
+    fatal(new CellError('cell/memory', `the cell asked the host for ${what}, over its memory ceiling of ${m.memoryBytes} bytes`, { limitBytes: m.memoryBytes })));
+  const imports = importObject(m.importKeys, {
+    io, args: m.args, env: m.env,
+    stdin: new Ring(m.stdin), stdout, stderr,
+    exit: (code) => { finish({ type: 'exit', code }); throw new CellExit(code); },
+  });
+
+  const cores = new Map(m.cores.map((c) => [c.module, c]));
+  const instances: WebAssembly.Instance[] = [];
+  const instantiateCore = async (module: WebAssembly.Module, coreImports: Record<string, any> = {}) => {
+    const core = cores.get(module);
+    if (core && core.memories.length) {
+      const memories: Record<string, WebAssembly.Memory> = {};
+      for (const mem of core.memories) {
+        if (mem.initial > ceilingPages) {
+          fatal(new CellError('cell/memory', `the cell starts with ${mem.initial * WASM_PAGE} bytes of memory, over its ceiling of ${m.memoryBytes}`,
+            { limitBytes: m.memoryBytes, initialBytes: mem.initial * WASM_PAGE }));
+        }
+        const maximum = Math.min(mem.maximum ?? 65536, ceilingPages);
+        memories[mem.name] = new WebAssembly.Memory({ initial: mem.initial, maximum, shared: mem.shared } as WebAssembly.MemoryDescriptor);
+      }
+      coreImports = { ...coreImports, [GUARD_IMPORT_MODULE]: memories };
+    }
+    const instance = await WebAssembly.instantiate(module, coreImports);
+    instances.push(instance);
+    return instance;
+  };
+  const growRefused = () => instances.some((i) => (i.exports[GROW_REFUSED_EXPORT] as WebAssembly.Global | undefined)?.value === 1);
+
+  try {
+    const glue = await import(pathToFileURL(m.gluePath).href);
+    const exports = await glue.instantiate((file: string) => m.cores.find((c) => c.file === file)?.module, imports, instantiateCore);
+    try {
+      exports[m.entry].run();
+      finish({ type: 'exit', code: 0 });
+    } catch (e) {
+      // jco throws a ComponentError (it has a `payload`) when run returns err.
+      if (e && typeof e === 'object' && 'payload' in e && !(e instanceof CellError)) finish({ type: 'exit', code: 1 });
+      else throw e;
+    }
+  } catch (e) {
+    if (e instanceof CellExit || finished) return;
+    if (e instanceof CellError) { finish({ type: 'error', error: e.toData() }); return; }
+    if (growRefused()) {
+      finish({ type: 'error', error: new CellError('cell/memory', `the cell tried to grow its memory past its ceiling of ${m.memoryBytes} bytes`, { limitBytes: m.memoryBytes }).toData() });
+      return;
+    }
+    finish({ type: 'error', error: describeFailure(e).toData() });
+  } finally {
+    // Whatever the guest left unwritten stays unwritten; the reader sees the end of its streams.
+    stdout.closeWriter(); stderr.closeWriter();
+    bells.ringNode();
+  }
+}
+
+function describeFailure(e: unknown): CellError {
+  if (e instanceof WebAssembly.RuntimeError) return new CellError('cell/trap', `the cell trapped: ${e.message}`);
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return new CellError('cell/trap', 'the cell trapped: stack overflow');
+  if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.CompileError) {
+    return new CellError('cell/invalid', `the cell could not be instantiated: ${e.message}`);
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return new CellError('cell/host-failure', `the cell host failed: ${msg}`);
+}
