@@ -44,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 export async function deactivate(): Promise<void> {
   const c = client;
   client = undefined;
-  await c?.stop();
+  try { await c?.stop(); } catch { /* it may never have started */ }
 }
 
 /** How the client starts the server: the bundled one, or `ww lsp` (the client appends `--stdio`). */
