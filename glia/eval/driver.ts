@@ -53,7 +53,7 @@ type Frame = Generator<any, any, any> | AbortGuard | UnwindEnd;
 /** A run of frames above one handler installation (the root segment has none). */
 export interface Segment { handler: HandlerFrame | null; frames: Frame[] }
 
-function isGenerator(x: any): x is Generator {
+export function isGenerator(x: any): x is Generator {
   return x !== null && typeof x === 'object' && typeof x.next === 'function' && typeof x.throw === 'function';
 }
 

@@ -9,7 +9,7 @@ import { Analyzer } from '../compile/analyzer.js';
 import { Registry, CORE_NS } from '../compile/registry.js';
 import { emitTopLevel } from '../emit/js.js';
 import { rt, setFallbackHost, runtimeWarnings } from './rt.js';
-import { drive, NOT_HANDLED, type Host } from './driver.js';
+import { drive, isGenerator, NOT_HANDLED, type Host, type Capability } from './driver.js';
 import { isControlSignal } from './ops.js';
 import { registerUnit, gliaFrames } from './stack.js';
 import { toGliaError } from './convert-error.js';
@@ -354,6 +354,22 @@ export class Session {
     } catch (e) {
       return failed(e);
     }
+  }
+
+  /**
+   * Answers a call on a Glia capability from outside Glia (a call that
+   * arrived over RPC for a `defcap`): runs the method on this session's
+   * host, so its effects reach this session's handlers. Returns the value,
+   * or a promise of it; throws (or rejects with) a GliaError.
+   */
+  invokeCapability(cap: Capability, method: Keyword, args: any[]): any {
+    return this.run({
+      thunk: () => {
+        const r = cap.invoke(method, args);
+        return isGenerator(r) ? r : (function* () { return r; })();
+      },
+      resumable: true,
+    }, undefined);
   }
 
   private collectWarnings(mark: number): void {

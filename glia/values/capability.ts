@@ -17,6 +17,14 @@ export abstract class CapabilityBase implements Capability {
   /** Methods that can be called, or null when unknown. */
   abstract methods(): Keyword[] | null;
   abstract invoke(method: Keyword, args: any[]): any;
+  /**
+   * Narrows this capability to `methods`. Capabilities the runtime backs
+   * (Cap'n Proto ones) override it to return a real membrane policy, which
+   * holds wherever the capability goes; the default wraps it here.
+   */
+  attenuateMethods(methods: Keyword[]): CapabilityBase {
+    return new Attenuated(this, new Set(methods));
+  }
 }
 
 export class LocalCap extends CapabilityBase {
@@ -62,9 +70,7 @@ function confine(result: any, allow: ReadonlySet<Keyword>): any {
 }
 
 export function attenuate(cap: CapabilityBase, methods: Keyword[]): CapabilityBase {
-  if (cap instanceof Attenuated) {
-    const both = new Set(methods.filter((m) => cap.allow.has(m)));
-    return new Attenuated(cap.inner, both);
-  }
-  return new Attenuated(cap, new Set(methods));
+  if (!(cap instanceof Attenuated)) return cap.attenuateMethods(methods);
+  // Attenuating again intersects the lists.
+  return new Attenuated(cap.inner, new Set(methods.filter((m) => cap.allow.has(m))));
 }

@@ -6,9 +6,12 @@
 // when an attenuated capability is sent to another vat, that vat holds
 // only an export id of the PolicyHook, and the policy here checks every
 // call however many times the capability is passed on.
-import { Hook, Answer, BrokenAnswer, toHook, type CallSpec, type ResultSlot, type Transform } from '../rpc/hooks.js';
+import { GliaCap$Client, GliaCap_Call$Params } from '../../schema/generated/glia.js';
+import { Hook, Answer, BrokenAnswer, toHook, materialize, type CallSpec, type ResultSlot, type Transform } from '../rpc/hooks.js';
 import { RpcError } from '../rpc/errors.js';
 import type * as $ from 'capnp-es';
+import { utils } from 'capnp-es';
+const { getAs } = utils;
 import { methodLabel } from './names.js';
 
 /** A check besides the allowlist: a revocable switch, a rate limit, an epoch. */
@@ -22,17 +25,31 @@ export interface Guard {
 export type Allowlist = ReadonlyMap<bigint, ReadonlySet<number>> | null;
 
 export class Policy {
-  constructor(readonly allow: Allowlist, readonly guards: readonly Guard[] = []) {}
+  /**
+   * `gliaMethods` narrows a GliaCap (a `defcap` served over RPC, whose
+   * methods are called by name through GliaCap.call): null allows them all.
+   */
+  constructor(readonly allow: Allowlist, readonly guards: readonly Guard[] = [], readonly gliaMethods: ReadonlySet<string> | null = null) {}
 
   /** Both policies at once: allowlists intersect, every guard applies. */
   and(other: Policy): Policy {
-    return new Policy(intersect(this.allow, other.allow), [...this.guards, ...other.guards]);
+    const glia = this.gliaMethods === null ? other.gliaMethods
+      : other.gliaMethods === null ? this.gliaMethods
+        : new Set([...this.gliaMethods].filter((m) => other.gliaMethods!.has(m)));
+    return new Policy(intersect(this.allow, other.allow), [...this.guards, ...other.guards], glia);
   }
 
   /** Why a call is refused, or null when it may go through. */
-  refusal(interfaceId: bigint, methodId: number): RpcError | null {
+  refusal(call: CallSpec): RpcError | null {
+    const { interfaceId, methodId } = call.method;
     if (this.allow !== null && !this.allow.get(interfaceId)?.has(methodId)) {
       return new RpcError('permission-denied', `${methodLabel(interfaceId, methodId)} is not allowed by this capability's policy`);
+    }
+    if (this.gliaMethods !== null && interfaceId === GliaCap$Client.interfaceId && methodId === 0) {
+      const name = gliaMethodOf(call);
+      if (!this.gliaMethods.has(name)) {
+        return new RpcError('permission-denied', `method :${name} is not allowed by this capability's policy (allowed: ${[...this.gliaMethods].map((m) => ':' + m).join(' ') || 'nothing'})`);
+      }
     }
     for (const g of this.guards) {
       const e = g.check(interfaceId, methodId);
@@ -40,6 +57,11 @@ export class Policy {
     }
     return null;
   }
+}
+
+/** The method name a GliaCap.call asks for (its params are built by then). */
+function gliaMethodOf(call: CallSpec): string {
+  return call.params ? getAs(GliaCap_Call$Params, call.params).method : '';
 }
 
 function intersect(a: Allowlist, b: Allowlist): Allowlist {
@@ -65,7 +87,12 @@ export class PolicyHook extends Hook {
   constructor(readonly inner: Hook, readonly policy: Policy) { super(); }
 
   call(call: CallSpec, slot?: ResultSlot): Answer {
-    const refused = this.policy.refusal(call.method.interfaceId, call.method.methodId);
+    // A policy that reads GliaCap method names needs the params built first
+    // (once: the built call is what goes on).
+    if (this.policy.gliaMethods !== null && !call.params && call.method.interfaceId === GliaCap$Client.interfaceId) {
+      call = materialize({ ...call, method: { ...call.method, ParamsClass: call.method.ParamsClass ?? (GliaCap_Call$Params as any) } });
+    }
+    const refused = this.policy.refusal(call);
     if (refused) return new BrokenAnswer(refused);
     return new ConfinedAnswer(this.inner.call(call, slot), this.policy);
   }

@@ -279,15 +279,23 @@ export function capOfPointer(p: $.Pointer): Hook {
   return h ?? new BrokenHook(NULL_CAP);
 }
 
-/** A hook that holds on to one resolved answer's capability for the bootstrap. */
+/**
+ * A pointer to `cap` in a message of its own: what generated setters of
+ * `Capability` fields copy from (`s.cap = capPointer(h)`).
+ */
+export function capPointer(cap: Hook): $.Pointer {
+  const msg = new $.Message();
+  const root = new $.Pointer(msg.getSegment(0), 0);
+  msg.getSegment(0).allocate(8);
+  $.utils.setInterfacePointer(msg.addCap(cap as any), root);
+  return root;
+}
+
+/** The answer of a bootstrap question: the capability itself. */
 export class CapAnswer extends Answer {
   constructor(readonly cap: Hook) { super(); }
   override struct(): Promise<$.Struct> {
-    const msg = new $.Message();
-    const root = new $.Pointer(msg.getSegment(0), 0);
-    msg.getSegment(0).allocate(8);
-    $.utils.setInterfacePointer(msg.addCap(this.cap as any), root);
-    return Promise.resolve(root as $.Struct);
+    return Promise.resolve(capPointer(this.cap) as $.Struct);
   }
   protected override makePipeline(t: Transform): Hook { return t.length === 0 ? this.cap : new BrokenHook(NULL_CAP); }
 }
