@@ -39,7 +39,7 @@ export class RpcCap extends CapabilityBase {
 
   invoke(method: Keyword, args: any[]): Promise<unknown> {
     if (!this.iface) {
-      fail('unknown-interface', `this capability's interface is not known here, so ${prStr(method)} cannot be called on it`, null,
+      fail('cap-call-failed', `this capability's interface is not known here, so ${prStr(method)} cannot be called on it`, null,
         'capabilities received as a bare Capability field carry no interface; ask its sender for a typed one');
     }
     if (this.interfaceId === GLIA_CAP_ID) return this.invokeGlia(method, args);
@@ -83,7 +83,7 @@ export class RpcCap extends CapabilityBase {
 
   /** `(attenuate cap [:m ...])`: a membrane policy on the hook, not a check in the evaluator. */
   override attenuateMethods(methods: Keyword[]): CapabilityBase {
-    if (!this.iface) fail('unknown-interface', 'cannot attenuate a capability whose interface is not known here');
+    if (!this.iface) fail('cap-call-failed', 'cannot attenuate a capability whose interface is not known here');
     if (this.interfaceId === GLIA_CAP_ID) {
       return new RpcCap(attenuateHook(this.hook, gliaMethodPolicy(methods.map((k) => k.fqn))), this.iface, this.bridge);
     }
@@ -118,7 +118,7 @@ function splitArgs(m: CapabilityMethod, args: any[]): { positional: any[]; optio
     return { positional: args.slice(0, start), options };
   }
   const sig = m.params.map((p) => p.name).join(' ');
-  return fail('arity', `${m.interfaceName} :${m.name} takes ${m.params.length} argument${m.params.length === 1 ? '' : 's'} [${sig}], got ${args.length}`,
+  return fail('arity-mismatch', `${m.interfaceName} :${m.name} takes ${m.params.length} argument${m.params.length === 1 ? '' : 's'} [${sig}], got ${args.length}`,
     null, m.params.length ? `(perform cap :${m.name} ${m.params.map((p) => p.name).join(' ')}), or trailing ones as :${m.params[m.params.length - 1]!.name} value` : `(perform cap :${m.name})`);
 }
 
@@ -126,9 +126,20 @@ function splitArgs(m: CapabilityMethod, args: any[]): { positional: any[]; optio
 function generatedMethod(m: CapabilityMethod): any {
   const client = $.Registry.lookup(BigInt(m.interfaceId)) as { methods: any[] } | undefined;
   const gen = client?.methods[m.ordinal];
-  if (!gen) fail('unsupported', `${m.interfaceName}.${m.schemaName} has no generated client in this runtime`);
+  if (!gen) fail('cap-call-failed', `${m.interfaceName}.${m.schemaName} has no generated client in this runtime`);
   return gen;
 }
+
+/** The Glia error type (in `glia.error`) for each RPC error code. */
+const GLIA_ERROR_TYPE: Record<RpcError['code'], string> = {
+  'permission-denied': 'permission-denied',
+  'stale-epoch': 'stale-epoch',
+  overloaded: 'limit',
+  disconnected: 'disconnected',
+  unimplemented: 'unknown-method',
+  failed: 'cap-call-failed',
+  malformed: 'cap-call-failed',
+};
 
 /** An RPC failure as the Glia error a `try` can catch: `:glia.error/permission-denied` and so on. */
 function toGlia(e: unknown, what: string): GliaError {
@@ -138,8 +149,9 @@ function toGlia(e: unknown, what: string): GliaError {
   const typed = /^([\w.\-]+\/[\w.\-?!*]+): ([\s\S]*)$/.exec(r.message);
   if (r.code === 'failed' && typed) return new GliaError(errorValueOf(typed[1]!, typed[2]!));
   const hint = r.code === 'stale-epoch' ? 'graft again for fresh capabilities'
-    : r.code === 'disconnected' ? 'the vat that serves this capability is gone; reconnect and graft again' : undefined;
-  return gliaError(r.code, `${what}: ${r.message}`, null, hint);
+    : r.code === 'disconnected' ? 'the vat that serves this capability is gone; reconnect and graft again'
+      : r.code === 'overloaded' ? 'too many calls at once or too fast; retry later (ww/policy retry)' : undefined;
+  return gliaError(GLIA_ERROR_TYPE[r.code], `${what}: ${r.message}`, { 'rpc-code': r.code }, hint);
 }
 
 function errorValueOf(typeFqn: string, message: string): any {

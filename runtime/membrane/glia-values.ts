@@ -56,7 +56,7 @@ export function writeField(s: any, f: CapabilityField, v: unknown, where: string
       else if (typeof v === 'number' && Number.isInteger(v)) b = BigInt(v);
       else mismatch(where, t, v, 'an integer');
       if (t.kind === 'UInt64' ? (b < 0n || b > 0xffffffffffffffffn) : (b < -(1n << 63n) || b >= (1n << 63n))) {
-        fail('out-of-range', `${where} must fit in ${t.text}, got ${b}`);
+        fail('illegal-argument', `${where} must fit in ${t.text}, got ${b}`);
       }
       s[name] = b;
       return;
@@ -65,7 +65,7 @@ export function writeField(s: any, f: CapabilityField, v: unknown, where: string
       const n = typeof v === 'bigint' ? Number(v) : v;
       if (typeof n !== 'number' || !Number.isInteger(n)) mismatch(where, t, v, 'an integer');
       const [lo, hi] = INT_RANGES[t.kind]!;
-      if (n < lo || n > hi) fail('out-of-range', `${where} must fit in ${t.text} (${lo}..${hi}), got ${n}`);
+      if (n < lo || n > hi) fail('illegal-argument', `${where} must fit in ${t.text} (${lo}..${hi}), got ${n}`);
       s[name] = n;
       return;
     }
@@ -107,7 +107,7 @@ export function writeField(s: any, f: CapabilityField, v: unknown, where: string
       s[name] = v;
       return;
     }
-    default: fail('unsupported', `${where}: the Glia binding cannot send ${t.text} yet`);
+    default: fail('cap-call-failed', `${where}: the Glia binding cannot send ${t.text} yet`);
   }
 }
 
@@ -130,12 +130,12 @@ function writeElement(list: any, i: number, t: CapnpType, v: unknown, where: str
 
 function writeStruct(s: any, structName: string, m: IMap<unknown, unknown>, where: string, bridge: CapBridge): void {
   const def = capabilityStruct(structName);
-  if (!def) fail('unsupported', `${where}: unknown struct ${structName}`);
+  if (!def) fail('cap-call-failed', `${where}: unknown struct ${structName}`);
   for (const [k, v] of m) {
     const key = k instanceof Keyword ? k.name : String(k);
     const f = def.fields.find((x) => x.name === key);
     if (!f) {
-      fail('unknown-field', `${structName} has no field ${prStr(k)}`, null,
+      fail('illegal-argument', `${structName} has no field ${prStr(k)}`, null,
         `its fields are ${def.fields.map((x) => ':' + x.name).join(' ')}`);
     }
     writeField(s, f, v, `${where} ${prStr(k)}`, bridge);
@@ -200,7 +200,7 @@ export function readResults(results: any, fields: readonly CapabilityField[], br
 const I64_MIN = -(1n << 63n), I64_MAX = (1n << 63n) - 1n;
 
 export function writeValue(out: Value, v: unknown, bridge: CapBridge, depth = 0): void {
-  if (depth > 64) fail('too-deep', 'a value sent to another vat nests more than 64 levels');
+  if (depth > 64) fail('illegal-argument', 'a value sent to another vat nests more than 64 levels');
   if (v === null || v === undefined) { out.nil = true; return; }
   switch (typeof v) {
     case 'boolean': out.bool = v; return;

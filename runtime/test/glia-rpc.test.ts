@@ -107,7 +107,7 @@ describe('perform on Cap\'n Proto capabilities from Glia', () => {
   it('reports unknown methods, wrong arity and wrong types as coded Glia errors', async () => {
     const err = async (src: string) => evalB(`(try ${src} (catch _ e [(:glia.error/type e) (:glia.error/message e)]))`);
     expect(await err('(perform host :idd)')).toMatch(/^\[:glia.error\/unknown-method "Host has no method :idd; did you mean :id\?"\]$/);
-    expect(await err('(perform host :id 1)')).toMatch(/:glia.error\/arity "Host :id takes 0 arguments/);
+    expect(await err('(perform host :id 1)')).toMatch(/:glia.error\/arity-mismatch "Host :id takes 0 arguments/);
     expect(await err('(perform executor :spawn 42)')).toMatch(/:glia.error\/type-mismatch "Executor :spawn argument args must be List\(Text\), got number 42"/);
   });
 
