@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['glia/test/**/*.test.ts', 'runtime/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['glia/test/**/*.test.ts', 'runtime/test/**/*.test.ts', 'lsp/test/**/*.test.ts', 'test/**/*.test.ts'],
     setupFiles: ['./test/setup.ts'],
     globalSetup: ['./test/global-setup.ts'],
     pool: 'forks',

@@ -10,3 +10,10 @@ export { GliaError, errorType, messageOf } from './values/errors.js';
 export { CATALOG, type Diagnostic } from './diagnostics.js';
 export { SessionExit } from './eval/ops.js';
 export type { Span } from './span.js';
+// Editor queries (the language server builds on these).
+export { splitTopLevel, type Chunk } from './analysis/chunks.js';
+export { tokenize, type SourceToken, type TokenKind } from './analysis/tokens.js';
+export { indexSymbols, type SymbolIndex, type Occurrence, type OccurrenceRole, type LocalBinding, type Definition, type ImportSpec, type MacroEnv } from './analysis/symbols.js';
+export { SOURCES } from './generated/sources.js';
+export { SPECIAL_FORMS } from './compile/analyzer.js';
+export { FN_INFO, type FnInfo } from './values/fn.js';

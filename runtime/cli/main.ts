@@ -1,6 +1,7 @@
 // The `ww` program: subcommand dispatch and top-level help.
 import { evalCommand } from './eval-command.js';
 import { testCommand } from './test-command.js';
+import { lspCommand } from './lsp-command.js';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
 
@@ -12,6 +13,7 @@ them together with Glia.
 Commands:
   eval EXPR | -f FILE   evaluate Glia locally and print the last value
   test [FILES...]       run ww/test suites (default: every *_test.glia under test/)
+  lsp [--stdio]         run the Glia language server for editors (LSP on stdio)
 
 Options:
   -h, --help            show help (also after any command: ww eval --help)
@@ -23,6 +25,7 @@ Quick start:
 const commands: Record<string, (args: string[], io: Io) => Promise<number>> = {
   eval: evalCommand,
   test: testCommand,
+  lsp: lspCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

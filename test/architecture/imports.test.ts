@@ -59,3 +59,29 @@ describe('layer rules', () => {
     expect(bad).toEqual([]);
   });
 });
+
+// lsp/ sits beside runtime/ on top of glia/ (ARCHITECTURE.md): it may use
+// glia/, Node's built-ins and the language-server libraries, never runtime/.
+const ALLOWED_IN_LSP = [/^node:/, /^vscode-languageserver(\/node)?$/, /^vscode-languageserver-textdocument$/];
+
+describe('layer rules for lsp/', () => {
+  const lspFiles = sources(join(root, 'lsp'));
+
+  it('finds the lsp sources', () => {
+    expect(lspFiles.length).toBeGreaterThan(10);
+  });
+
+  it('lsp/ imports only lsp/, glia/, Node built-ins and vscode-languageserver', () => {
+    const bad: string[] = [];
+    for (const f of lspFiles) {
+      for (const spec of importsOf(f)) {
+        const rel = relative(root, f);
+        if (spec.startsWith('.')) {
+          const target = relative(root, resolve(dirname(f), spec));
+          if (!target.startsWith('lsp') && !target.startsWith('glia')) bad.push(`${rel} imports ${spec} (outside lsp/ and glia/)`);
+        } else if (!ALLOWED_IN_LSP.some((r) => r.test(spec))) bad.push(`${rel} imports ${spec} (not an allowed library)`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+// Compile-time checks for a document: the same checker `ww check` runs
+// (glia/compile/check.ts: names, arities, effects against the file's
+// context, capability calls against the schemas), so the editor and the
+// command line agree. One CheckWorld is kept and reused: building one runs
+// the prelude, too slow for every keystroke. Results are cached by text, so
+// diagnostics and hovers of one version share a check.
+import type { MacroEnv } from '../glia/index.js';
+import { CheckWorld, checkSource, type CheckResult, type LoadedModule } from '../glia/compile/check.js';
+
+export type ModuleLoader = (path: string, fromFile: string) => LoadedModule | undefined;
+
+export class Checker {
+  private world = new CheckWorld();
+  private readonly results = new Map<string, { text: string; result: CheckResult }>();
+
+  constructor(private readonly loadModule: ModuleLoader = () => undefined) {}
+
+  /** The namespaces the checker knows (glia.core and the native std modules). */
+  get registry() { return this.world.session.registry; }
+
+  /** The world's macros, for the symbol index; its user namespace is fresh at each call. */
+  env(): MacroEnv {
+    this.world.reset();
+    return this.world.session;
+  }
+
+  /** Checks a text (cached per key while the text stays the same). Never throws. */
+  check(key: string, text: string, file: string): CheckResult | undefined {
+    const hit = this.results.get(key);
+    if (hit && hit.text === text) return hit.result;
+    // A document that enters glia.core (or a std namespace) would change it
+    // for every later check; it is checked in a world of its own.
+    const world = ENTERS_BUILTIN_NS.test(text) ? new CheckWorld() : this.world;
+    let result: CheckResult;
+    try {
+      result = checkSource(text, { file, loadModule: this.loadModule }, world);
+    } catch {
+      return undefined;
+    } finally {
+      if (world === this.world) this.world.reset();
+    }
+    this.results.set(key, { text, result });
+    return result;
+  }
+
+  forget(key: string): void { this.results.delete(key); }
+}
+
+const ENTERS_BUILTIN_NS = /\((?:ns|in-ns)\s+'?(?:glia\.core|ww\.[\w.-]+)(?![\w.*+!?<>=/-])/;

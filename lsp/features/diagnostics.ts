@@ -1,0 +1,75 @@
+// Diagnostics as you type: the reader's, from each chunk (so broken code
+// still yields them), and the checker's (names, arities, effects, capability
+// calls; glia/compile/check.ts) over the text with the unreadable chunks
+// blanked out. Blanking keeps every offset in
+// place; the names a blanked chunk defines are declared at the end, so a
+// half-typed defn does not turn every use of it into an unbound symbol.
+import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
+import type { FileAnalysis, FileDiagnostic } from '../file-analysis.js';
+import type { Checker } from '../checker.js';
+
+/** Larger texts get the reader's diagnostics only: the whole-file check runs in one piece. */
+export const MAX_CHECK_CHARS = 1_000_000;
+
+export interface DiagnosticData {
+  code: string;
+  hint?: string;
+  /** A replacement the hint suggests ("did you mean join?"), for the quick fix. */
+  suggestion?: string;
+}
+
+export function fileDiagnostics(file: FileAnalysis, checker: Checker, fileName: string, compile: boolean): FileDiagnostic[] {
+  const out = [...file.readDiagnostics];
+  if (!compile || file.text.length > MAX_CHECK_CHARS) return out;
+  const result = checker.check(file.uri, repairedText(file), fileName);
+  // The checker never throws by contract; if it did, the reader's diagnostics still stand.
+  if (!result) return out;
+  const len = file.text.length;
+  for (const d of result.diagnostics) {
+    if (d.code.startsWith('read/')) continue;
+    const offset = Math.min(d.span.offset, len);
+    out.push({
+      code: d.code, severity: d.severity, message: d.message, ...(d.hint ? { hint: d.hint } : {}),
+      offset, end: Math.min(Math.max(d.span.endOffset, offset), len),
+    });
+  }
+  return out;
+}
+
+/** The text with each chunk the reader could not read blanked, and the names it defines declared. */
+export function repairedText(file: FileAnalysis): string {
+  const text = file.text;
+  const broken = file.chunks.filter((c) => c.data.skipped || c.data.read.diagnostics.some((d) => d.severity === 'error'));
+  if (broken.length === 0) return text;
+  let out = '';
+  let last = 0;
+  const names = new Set<string>();
+  for (const c of broken) {
+    out += text.slice(last, c.start) + text.slice(c.start, c.end).replace(/[^\r\n]/g, ' ');
+    last = c.end;
+    for (const d of c.data.index.definitions) names.add(d.name);
+  }
+  out += text.slice(last);
+  if (names.size) out += `\n(declare ${[...names].join(' ')})`;
+  return out;
+}
+
+export function toLspDiagnostic(file: FileAnalysis, d: FileDiagnostic): LspDiagnostic {
+  const severity = d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+  const suggestion = suggestionOf(d.hint) ?? suggestionOf(d.message);
+  const data: DiagnosticData = { code: d.code, ...(d.hint ? { hint: d.hint } : {}), ...(suggestion ? { suggestion } : {}) };
+  return {
+    range: { start: file.doc.positionAt(d.offset), end: file.doc.positionAt(Math.max(d.end, d.offset)) },
+    severity,
+    code: d.code,
+    source: 'glia',
+    message: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message,
+    data,
+  };
+}
+
+/** "did you mean str/join?" -> "str/join". */
+export function suggestionOf(text: string | undefined): string | undefined {
+  const m = text && /did you mean (\S+?)\?/.exec(text);
+  return m ? m[1] : undefined;
+}
