@@ -1,6 +1,7 @@
 // The `ww` program: subcommand dispatch and top-level help.
 import { evalCommand } from './eval-command.js';
 import { testCommand } from './test-command.js';
+import { fmtCommand } from './fmt-command.js';
 import { lspCommand } from './lsp-command.js';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
@@ -13,6 +14,7 @@ them together with Glia.
 Commands:
   eval EXPR | -f FILE   evaluate Glia locally and print the last value
   test [FILES...]       run ww/test suites (default: every *_test.glia under test/)
+  fmt [--check] FILES   format Glia source in place (- for stdin to stdout)
   lsp [--stdio]         run the Glia language server for editors (LSP on stdio)
 
 Options:
@@ -25,6 +27,7 @@ Quick start:
 const commands: Record<string, (args: string[], io: Io) => Promise<number>> = {
   eval: evalCommand,
   test: testCommand,
+  fmt: fmtCommand,
   lsp: lspCommand,
 };
 
