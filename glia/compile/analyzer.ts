@@ -256,7 +256,11 @@ export class Analyzer {
         this.fail('macro-error', ctx, form, `macro expansion nests more than ${MAX_EXPANSION_DEPTH} levels deep`,
           'a macro probably expands into a call of itself without a base case');
       }
-      try { return this.analyze(expanded, ctx); } finally { this.expansionDepth = Math.max(0, this.expansionDepth - 1); }
+      try {
+        const node = this.analyze(expanded, ctx);
+        if (ctx.span) node.macroCall = ctx.span;
+        return node;
+      } finally { this.expansionDepth = Math.max(0, this.expansionDepth - 1); }
     }
     return this.call(form, ctx);
   }

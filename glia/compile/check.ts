@@ -25,12 +25,12 @@ import { EffectInference, type Static, type FnSummary } from './infer.js';
 import { lintNames, writtenAt } from './lint.js';
 import { elementSpan } from './element-spans.js';
 import {
-  makeContext, parseHeader, contextForPath, verdict, describeAllowed, ContextError, DEFAULT_CONTEXT,
+  makeContext, parseHeader, contextForPath, verdict, describeAllowed, ContextError, DEFAULT_CONTEXT, GRAFTED,
   type Context, type ContextSpec,
 } from './contexts.js';
 import { capabilityInterface } from './capabilities.js';
 import { gliaMethod } from './conveniences.js';
-import { effectNames, isMarker, type EffectSet, type Origin } from './effects.js';
+import { effectNames, isMarker, union, NO_EFFECTS, type EffectSet, type Origin } from './effects.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Span } from '../span.js';
 import { spanOf } from '../span.js';
@@ -46,6 +46,8 @@ export interface CheckOptions {
   file?: string;
   /** The context, overriding the header and the location: a name, a spec or a made context. */
   context?: string | ContextSpec | Context;
+  /** Effects to allow on top of the context's own (`ww check --allow`): `:kw`, `name`, `name/:method`. */
+  allow?: readonly string[];
   /** Reads a module that `(import "path")` names, relative to `fromFile`; undefined when there is none. */
   loadModule?: (path: string, fromFile: string) => LoadedModule | undefined;
 }
@@ -66,9 +68,18 @@ export interface SymbolInfo {
   interfaceName?: string;
 }
 
+/** A top-level form and what it performs; a def of a function also says what calling it performs. */
+export interface FormEffects {
+  span: Span;
+  effects: string[];
+  defines?: { name: string; signature: string; effects: string[]; macro: boolean };
+}
+
 export interface CheckResult {
   diagnostics: Diagnostic[];
   context: Context;
+  /** Each top-level form (the parts of a top-level do separately) with its effects. */
+  forms: FormEffects[];
   /** Names in the source with what the checker knows about them, in source order. */
   symbols: SymbolInfo[];
 }
@@ -153,26 +164,27 @@ let sharedWorld: CheckWorld | null = null;
 export function checkWorld(): CheckWorld { return (sharedWorld ??= new CheckWorld()); }
 
 /** Resolves the context of a unit: the option, else its header, else its location, else eval. */
-export function resolveContext(source: string, file: string, forced: CheckOptions['context']): { context: Context; diagnostics: Diagnostic[] } {
+export function resolveContext(source: string, file: string, forced: CheckOptions['context'], extra?: readonly string[]): { context: Context; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const fallback = () => makeContext({ name: DEFAULT_CONTEXT });
+  const withExtra = (spec: ContextSpec): ContextSpec => (extra?.length ? { ...spec, allow: [...(spec.allow ?? []), ...extra] } : spec);
+  const fallback = () => makeContext(withExtra({ name: DEFAULT_CONTEXT }));
   if (forced !== undefined && typeof forced === 'object' && 'capabilities' in forced) return { context: forced, diagnostics };
   let header = null;
   try { header = parseHeader(source); }
   catch (e) {
     if (!(e instanceof ContextError)) throw e;
     const h = (e as any).header as { offset: number; end: number; line: number };
-    diagnostics.push(diagnostic('unknown-context', headerSpan(file, source, h), e.message, `for example ;; glia: context=init.d (contexts: init.d, mcp, pure, cell, eval)`));
+    diagnostics.push(diagnostic('unknown-context', headerSpan(file, source, h), e.message, e.hint ?? 'for example ;; glia: context=init.d (contexts: init.d, mcp, pure, cell, eval)'));
   }
   const spec: ContextSpec | null = forced !== undefined ? (typeof forced === 'string' ? { name: forced } : forced as ContextSpec)
     : header ? header.spec : contextForPath(file) ? { name: contextForPath(file)! } : null;
   if (!spec) return { context: fallback(), diagnostics };
   try {
-    return { context: makeContext(spec), diagnostics };
+    return { context: makeContext(withExtra(spec)), diagnostics };
   } catch (e) {
     if (!(e instanceof ContextError)) throw e;
     if (header && forced === undefined) {
-      diagnostics.push(diagnostic('unknown-context', headerSpan(file, source, header), e.message, 'the contexts are init.d, mcp, pure, cell and eval'));
+      diagnostics.push(diagnostic('unknown-context', headerSpan(file, source, header), e.message, e.hint));
       return { context: fallback(), diagnostics };
     }
     throw e;
@@ -190,7 +202,7 @@ function headerSpan(file: string, source: string, h: { offset: number; end: numb
  */
 export function checkSource(source: string, opts: CheckOptions = {}, world: CheckWorld = checkWorld()): CheckResult {
   const file = opts.file ?? '<check>';
-  const { context, diagnostics: contextDiags } = resolveContext(source, file, opts.context);
+  const { context, diagnostics: contextDiags } = resolveContext(source, file, opts.context, opts.allow);
   const user = world.reset();
   const caps = new Map<Var, Static>();
   for (const [name, ifaceName] of context.capabilities) {
@@ -202,11 +214,16 @@ export function checkSource(source: string, opts: CheckOptions = {}, world: Chec
   const statics = checker.statics;
   const inference = inferUnit(unit.roots, (v) => checker.varStatic(v), statics, checker.host(source), 4);
 
-  const diagnostics: Diagnostic[] = [...contextDiags, ...r.diagnostics, ...checker.diagnostics, ...inference.diagnostics];
+  const diagnostics: Diagnostic[] = [...contextDiags, ...r.diagnostics, ...checker.diagnostics.map((d) => explainUnbound(d, context)), ...inference.diagnostics];
+  diagnostics.push(...stalePureAssumptions(unit, inference));
   diagnostics.push(...contextViolations(unit, context, inference));
-  diagnostics.push(...lintNames(unit.roots, source, new Set(context.capabilities.keys())));
+  // A form with a compile error lost the code around the error, so its
+  // locals may look unused: only names in sound forms are reported.
+  const errorAt = checker.diagnostics.filter((d) => d.severity === 'error').map((d) => d.span.offset);
+  const sound = unit.roots.filter((n) => !n.span || !errorAt.some((o) => o >= n.span!.offset && o < n.span!.endOffset));
+  diagnostics.push(...lintNames(sound, source, new Set(context.capabilities.keys())));
   const symbols = collectSymbols(unit, inference, (v) => checker.varStatic(v));
-  return { diagnostics: sortUnique(diagnostics), context, symbols };
+  return { diagnostics: sortUnique(diagnostics), context, forms: formEffects(unit, inference), symbols };
 }
 
 /** Analyses the forms of a unit (and the modules it imports) the way running it would. */
@@ -244,10 +261,12 @@ class UnitChecker {
         const mark = analyzer.diagnostics.length;
         const head = Stack.isStack(form) && (form as Stack<any>).size ? (form as Stack<any>).first() : null;
         const headName = head instanceof Sym && head.ns === null ? head.name : null;
+        // An ns form switches namespace first, then imports into the new one.
+        if (headName === 'ns') enterNamespace(form, registry);
         if (headName === 'import' || headName === 'ns') this.followImports(form, analyzer, file);
         if (headName === 'defmacro') this.defineMacro(form, pendingFns, file);
         const node = analyzer.analyzeTop(form);
-        if (headName === 'ns' || headName === 'in-ns') enterNamespace(form, registry);
+        if (headName === 'in-ns') enterNamespace(form, registry);
         if (isBroken) analyzer.diagnostics.length = mark;
         if (headName === 'import' || headName === 'ns') unit.importRoots.add(node);
         if (node.op === 'def' && node.init?.op === 'fn' && !node.macro) pendingFns.push(form);
@@ -412,7 +431,8 @@ function inferUnit(roots: IR.Node[], varStatic: (v: Var) => Static, statics: Map
 function runRound(inference: EffectInference, roots: IR.Node[], statics: Map<Var, Static>): string {
   const parts: string[] = [];
   const visit = (n: IR.Node) => {
-    if (n.op === 'do') { for (const b of n.body) visit(b); visit(n.ret); n.effects = undefined; return; }
+    // The parts of a top-level do are top-level forms (a def in one is seen by the next).
+    if (n.op === 'do') { for (const b of n.body) visit(b); visit(n.ret); return; }
     try { inference.infer(n); } catch (e) { if (!(e instanceof RangeError)) throw e; }
     if (n.op === 'def' && n.init) {
       const s = inference.staticOf(n.init);
@@ -422,8 +442,6 @@ function runRound(inference: EffectInference, roots: IR.Node[], statics: Map<Var
     }
   };
   for (const r of roots) visit(r);
-  // A top-level do has its effects after its parts are done.
-  for (const r of roots) if (r.op === 'do' && !r.effects) inference.infer(r);
   return parts.join(';');
 }
 
@@ -439,11 +457,17 @@ function contextViolations(unit: Unit, ctx: Context, inference: EffectInference)
     const key = `${effect}@${span.offset}:${span.endOffset}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const via = o.via.length ? `calling ${o.via[0]} performs ${effect}${o.via.length > 1 ? ` (through ${o.via.slice(1).join(' -> ')})` : ''}` : `${effect} is performed here`;
+    // Where a function performs it, when that is in code the user wrote (not the prelude or std).
+    const at = o.root && o.via.length && !/^(glia\/prelude|std)\//.test(o.root.file) ? ` (at ${o.root.file}:${o.root.line}:${o.root.col})` : '';
+    const root = o.root;
+    const inside = !!root && root.file === span.file && root.offset >= span.offset && root.endOffset <= span.endOffset;
+    const via = o.via.length ? `calling ${o.via[0]} performs ${effect}${o.via.length > 1 ? ` (through ${o.via.slice(1).join(' -> ')})` : ''}${at}`
+      : root && !inside ? `this macro call expands to code that performs ${effect}`
+      : root && (root.offset !== span.offset || root.endOffset !== span.endOffset) ? `this form performs ${effect} through a function it runs (at ${root.file}:${root.line}:${root.col})`
+      : `${effect} is performed here`;
     const inFn = where === 'top' ? '' : ` (in ${where}, which ${ctx.title} exports)`;
-    const rootAt = o.root && o.via.length ? `; it is performed at ${o.root.file}:${o.root.line}:${o.root.col}` : '';
     out.push(diagnostic('effect-not-allowed', span, `${via}, which ${ctx.title} does not allow${inFn}`,
-      `${ctx.title} allows ${describeAllowed(ctx)}; handle it with (with-effect-handler ${handlerTarget(effect)} (fn [data resume] ...) ...)${rootAt}, or run it where it is allowed`));
+      `${ctx.title} allows ${describeAllowed(ctx)}; handle it with (with-effect-handler ${handlerTarget(effect)} (fn [data resume] ...) ...) or run the code where it is allowed`));
   };
   const check = (n: IR.Node, where: 'top' | string) => {
     const effects = n.effects;
@@ -451,8 +475,8 @@ function contextViolations(unit: Unit, ctx: Context, inference: EffectInference)
     for (const [effect, o] of effects) if (!isMarker(effect)) report(effect, o, where);
   };
   const topLevel = (n: IR.Node) => {
-    if (n.op === 'do') { n.body.forEach(topLevel); topLevel(n.ret); return; }
     if (ctx.importsAtTopLevel && unit.importRoots.has(n)) return;
+    if (n.op === 'do') { n.body.forEach(topLevel); topLevel(n.ret); return; }
     check(n, 'top');
     if (ctx.checkDefinitions && n.op === 'def' && n.init?.op === 'fn') {
       const s = inference.summaryOf(n.init);
@@ -463,10 +487,64 @@ function contextViolations(unit: Unit, ctx: Context, inference: EffectInference)
   return out;
 }
 
+/** An unbound capability name is usually a file checked in the wrong context: say so. */
+function explainUnbound(d: Diagnostic, ctx: Context): Diagnostic {
+  if (d.code !== 'unbound-symbol') return d;
+  const m = /^unable to resolve symbol '([^']+)'$/.exec(d.message);
+  if (!m || !(GRAFTED as readonly string[]).includes(m[1]!) || ctx.capabilities.has(m[1]!)) return d;
+  return { ...d, hint: `${m[1]} is a capability that init.d scripts and MCP sessions find bound, but this file is checked as ${ctx.title}; if it is one of those, start it with ;; glia: context=init.d` };
+}
+
+/**
+ * A function redefined to perform effects after other functions were
+ * defined calling it: when the unit runs, those were compiled as pure calls
+ * (the session warns about it then; this says it before running).
+ */
+function stalePureAssumptions(unit: Unit, inference: EffectInference): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const pure = new Map<Var, boolean>();
+  const callers = new Map<Var, string[]>();
+  const defs: IR.DefNode[] = [];
+  const flatten = (n: IR.Node) => { if (n.op === 'do') { n.body.forEach(flatten); flatten(n.ret); } else if (n.op === 'def') defs.push(n); };
+  unit.roots.forEach(flatten);
+  for (const d of defs) {
+    const s = d.init?.op === 'fn' ? inference.summaryOf(d.init) : undefined;
+    const performs = !!s && [...s.effects.keys()].some((k) => !isMarker(k));
+    if (s && performs && pure.get(d.v) === true && callers.get(d.v)?.length) {
+      const names = callers.get(d.v)!;
+      out.push(diagnostic('stale-pure-assumption', (d.span && elementSpan(unit.source, d.span, 1)) ?? d.span!,
+        `${d.v.fqn} now performs effects, but ${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} defined earlier calling it while it did not`,
+        `when this file runs, those calls were compiled assuming ${d.v.name} is pure; define ${d.v.name} once, before its callers`));
+    }
+    if (d.init) {
+      walk(d.init, (n) => { if (n.op === 'var' && n.v !== d.v && pure.get(n.v) === true) callers.set(n.v, [...(callers.get(n.v) ?? []), d.v.name]); });
+    }
+    if (s) { pure.set(d.v, !performs); if (!performs) callers.set(d.v, []); }
+  }
+  return out.filter((d) => d.span);
+}
+
 function handlerTarget(effect: string): string {
   if (effect.startsWith(':')) return effect;
   const slash = effect.indexOf('/');
   return slash > 0 ? effect.slice(0, slash) : effect;
+}
+
+function formEffects(unit: Unit, inference: EffectInference): FormEffects[] {
+  const out: FormEffects[] = [];
+  const visit = (n: IR.Node) => {
+    if (n.op === 'do' && !unit.importRoots.has(n)) { n.body.forEach(visit); visit(n.ret); return; }
+    if (!n.span) return;
+    const effects = n.op === 'do' ? [...n.body, n.ret].reduce((acc, x) => union(acc, x.effects ?? NO_EFFECTS), NO_EFFECTS) : n.effects;
+    const f: FormEffects = { span: n.span, effects: effects ? effectNames(effects) : [] };
+    if (n.op === 'def' && n.init?.op === 'fn') {
+      const s = inference.summaryOf(n.init);
+      if (s) f.defines = { name: n.v.name, signature: signatureOf(s), effects: effectNames(ownEffects(s)), macro: !!n.macro };
+    }
+    out.push(f);
+  };
+  unit.roots.forEach(visit);
+  return out;
 }
 
 // ---- hovers -------------------------------------------------------------------------

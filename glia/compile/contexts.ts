@@ -57,7 +57,11 @@ export interface ContextSpec {
   importsAtTopLevel?: boolean;
 }
 
-export class ContextError extends Error {}
+export class ContextError extends Error {
+  constructor(message: string, readonly hint?: string) { super(message); }
+}
+
+const GRANT_HINT = 'a grant is name, name/:method, name/* or name:Interface (such as store:Ipfs/:read), with an interface of schema/*.capnp';
 
 const BUILTIN: Record<string, Required<Pick<ContextSpec, 'title' | 'grants' | 'allow' | 'checkDefinitions' | 'importsAtTopLevel'>>> = {
   'init.d': { title: 'an init.d script', grants: GRAFTED, allow: [':load', ':stdout', ':import', ':exit'], checkDefinitions: false, importsAtTopLevel: false },
@@ -75,12 +79,12 @@ export function makeContext(spec: ContextSpec): Context {
   const keywords = new Set<string>();
   const grant = (entry: string) => {
     const m = /^([a-z][a-z0-9-]*)(?::([A-Z][A-Za-z0-9]*))?(?:\/(\*|:[a-z][a-z0-9-]*))?$/.exec(entry);
-    if (!m) throw new ContextError(`'${entry}' is not a capability grant; write name, name/:method or name:Interface`);
+    if (!m) throw new ContextError(`'${entry}' is not a capability grant`, GRANT_HINT);
     const [, name, ifaceName, method] = m;
     const iface = ifaceName ? capabilityInterface(ifaceName) : capabilityInterfaceForBinding(name!);
     if (!iface) {
       throw new ContextError(ifaceName ? `no capability interface ${ifaceName} in the schemas`
-        : `'${name}' names no capability interface; say which one: ${name}:Interface`);
+        : `'${name}' names no capability interface; say which one: ${name}:Interface`, GRANT_HINT);
     }
     capabilities.set(name!, iface.name);
     allowMethod(name!, method && method !== '*' ? method.slice(1) : null);
@@ -95,16 +99,16 @@ export function makeContext(spec: ContextSpec): Context {
   };
   const allow = (entry: string) => {
     if (entry.startsWith(':')) {
-      if (!/^:[^\s/:][^\s]*$/.test(entry)) throw new ContextError(`'${entry}' is not a keyword effect`);
+      if (!/^:[^\s/:][^\s]*$/.test(entry)) throw new ContextError(`'${entry}' is not a keyword effect`, 'allow= takes :keyword, name or name/:method, comma-separated');
       keywords.add(entry.slice(1));
       return;
     }
     const m = /^([a-z][a-z0-9-]*)(?:\/(\*|:[a-z][a-z0-9-]*))?$/.exec(entry);
-    if (!m) throw new ContextError(`'${entry}' is not an effect; write :keyword, name or name/:method`);
+    if (!m) throw new ContextError(`'${entry}' is not an effect`, 'allow= takes :keyword, name or name/:method, comma-separated');
     if (!capabilities.has(m[1]!)) grant(entry);
     else allowMethod(m[1]!, m[2] && m[2] !== '*' ? m[2].slice(1) : null);
   };
-  if (!base) throw new ContextError(`no context named '${spec.name}'`);
+  if (!base) throw new ContextError(`no context named '${spec.name}'`, `the contexts are ${CONTEXT_NAMES.join(', ')}`);
   for (const g of spec.grants ?? base.grants) grant(g);
   for (const a of base.allow) allow(a);
   if (spec.grants && spec.grants !== base.grants) for (const g of base.grants) if (!capabilities.has(g)) grant(g);
@@ -182,9 +186,9 @@ export function parseHeader(source: string): Header | null {
         if (key === 'context' && value) spec.name = value;
         else if (key === 'allow') spec.allow = list();
         else if (key === 'grants') spec.grants = list();
-        else throw Object.assign(new ContextError(`unknown header setting '${part}'; the header takes context=NAME, allow=... and grants=...`), { header: { offset, end, line } });
+        else throw Object.assign(new ContextError(`unknown header setting '${part}'`, 'the header takes context=NAME, allow=... and grants=..., such as ;; glia: context=cell grants=host/:id'), { header: { offset, end, line } });
       }
-      if (!spec.name) throw Object.assign(new ContextError('the glia: header needs context=NAME'), { header: { offset, end, line } });
+      if (!spec.name) throw Object.assign(new ContextError('the glia: header needs context=NAME', `the contexts are ${CONTEXT_NAMES.join(', ')}`), { header: { offset, end, line } });
       return { spec: spec as ContextSpec, offset, end, line };
     }
     offset = end + 1;

@@ -5,6 +5,7 @@ import { List, Map as IMap, Stack } from 'immutable';
 import { Sym, sym, isSymNamed } from '../values/symbol.js';
 import { Keyword, kw } from '../values/keyword.js';
 import { nextGensymId } from '../expand/syntax-quote.js';
+import { setSpan, spanOf } from '../span.js';
 
 export class BindingError extends Error {
   constructor(message: string, readonly form: any) { super(message); }
@@ -89,7 +90,8 @@ function destructureMap(pat: IMap<any, any>, init: any, out: Array<[Sym, any]>):
         for (const s of (v as List<any>)) {
           const name = s instanceof Sym ? s : s instanceof Keyword ? sym(s.name) : null;
           if (!name) throw new BindingError(`:${k.fqn} takes symbols`, pat);
-          const local = sym(name.name);
+          // The local keeps the span of the name as written (editors and unused-binding warnings point there).
+          const local = setSpan(sym(name.name), spanOf(s));
           const ns = k.ns ?? name.ns;
           const key = k.name === 'keys' ? kw(name.name, ns) : k.name === 'strs' ? name.name : Stack([sym('quote'), sym(name.name, ns)]);
           out.push([local, get(key, local)]);

@@ -107,7 +107,7 @@ export class EffectInference {
     const callee = this.staticOf(n.fn);
     if (callee?.kind === 'native') {
       if (FN_RETURNING.has(callee.name)) {
-        const effects = unionAllOf(n.args.map((a) => this.latentOf(a, n.span)));
+        const effects = unionAllOf(n.args.map((a) => this.latentOf(a, this.site(n.span))));
         return { kind: 'fn', summary: { name: callee.name, effects, arities: [], info: { name: callee.name, arities: [], variadic: 0 } } };
       }
       if (callee.name === 'attenuate' && n.args.length === 2) {
@@ -168,7 +168,8 @@ export class EffectInference {
   private methodCall(n: IR.PerformNode): { method: string | null; args: IR.Node[]; argBase: number } | null {
     if (!n.star) {
       const first = n.args[0];
-      if (first?.op === 'const' && first.value instanceof Keyword) return { method: first.value.name, args: n.args.slice(1), argBase: 3 };
+      const k = first ? (first.op === 'const' && first.value instanceof Keyword ? { kind: 'keyword' as const, keyword: first.value } : this.staticOf(first)) : null;
+      if (k?.kind === 'keyword') return { method: k.keyword.name, args: n.args.slice(1), argBase: 3 };
       return { method: null, args: [], argBase: 3 };
     }
     const payload = n.args[0];
@@ -187,7 +188,7 @@ export class EffectInference {
     const s = this.staticOf(n);
     if (!s) return NO_EFFECTS;
     switch (s.kind) {
-      case 'fn': return through(dropOwnMarkers(s.summary), at, s.summary.name === 'fn' ? null : s.summary.name);
+      case 'fn': return through(dropOwnMarkers(s.summary), at, calleeName(n, s.summary.name));
       case 'param': return single(paramMarker(s.binding), { span: at, via: [], root: at, param: s.binding });
       case 'native': return nativeLatent(s, at);
       default: return NO_EFFECTS;
@@ -197,9 +198,29 @@ export class EffectInference {
   // ---- the walk ------------------------------------------------------------------
 
   infer(n: IR.Node): EffectSet {
-    const e = this.effectsOf(n);
-    n.effects = e;
-    return e;
+    if (n.macroCall) this.macroCalls.push(n.macroCall);
+    try {
+      const e = this.effectsOf(n);
+      n.effects = e;
+      return e;
+    } finally {
+      if (n.macroCall) this.macroCalls.pop();
+    }
+  }
+
+  /** Macro calls being inferred, innermost last. */
+  private readonly macroCalls: Span[] = [];
+
+  /**
+   * Where an effect enters, as the user sees it: code a macro's template
+   * produced carries the template's span, so it is reported at the macro
+   * call being expanded instead.
+   */
+  private site(span: Span | undefined): Span | undefined {
+    const call = this.macroCalls[this.macroCalls.length - 1];
+    if (!call || !span) return span ?? call;
+    const inside = span.file === call.file && span.offset >= call.offset && span.endOffset <= call.endOffset;
+    return inside ? span : call;
   }
 
   private all(ns: readonly IR.Node[]): EffectSet {
@@ -291,8 +312,8 @@ export class EffectInference {
     const callee = this.staticOf(n.fn);
     if (!callee) return acc;
     switch (callee.kind) {
-      case 'fn': acc = union(acc, this.substitute(callee.summary, n.args, n.span, calleeName(n.fn, callee.summary.name))); break;
-      case 'param': acc = union(acc, single(paramMarker(callee.binding), { span: n.span, via: [], root: n.span, param: callee.binding })); break;
+      case 'fn': acc = union(acc, this.substitute(callee.summary, n.args, this.site(n.span), calleeName(n.fn, callee.summary.name))); break;
+      case 'param': acc = union(acc, single(paramMarker(callee.binding), { span: this.site(n.span), via: [], root: n.span, param: callee.binding })); break;
       case 'native': acc = union(acc, this.nativeCall(callee, n)); break;
     }
     return acc;
@@ -320,24 +341,24 @@ export class EffectInference {
     if (hof) {
       if (FN_RETURNING.has(callee.name)) return NO_EFFECTS;
       const idx = hof === 'all' ? n.args.map((_, i) => i) : hof;
-      return unionAllOf(idx.filter((i) => i < n.args.length).map((i) => this.latentOf(n.args[i]!, n.span)));
+      return unionAllOf(idx.filter((i) => i < n.args.length).map((i) => this.latentOf(n.args[i]!, this.site(n.span))));
     }
     if (!f[GEN]) return NO_EFFECTS;
     switch (callee.name) {
       case 'discontinue': return NO_EFFECTS;
-      case '-with-file': return n.args[1] ? this.latentOf(n.args[1], n.span) : NO_EFFECTS;
+      case '-with-file': return n.args[1] ? this.latentOf(n.args[1], this.site(n.span)) : NO_EFFECTS;
       case 'reperform': {
         const t = n.args[0] ? this.staticOf(n.args[0]) : null;
         const e = t ? effectOfTarget(t) : null;
-        return single(e ?? UNKNOWN_EFFECT, { span: n.span, via: [], root: n.span });
+        return single(e ?? UNKNOWN_EFFECT, { span: this.site(n.span), via: [], root: n.span });
       }
-      default: return single(UNKNOWN_EFFECT, { span: n.span, via: [callee.name], root: n.span });
+      default: return single(UNKNOWN_EFFECT, { span: this.site(n.span), via: [callee.name], root: n.span });
     }
   }
 
   private performEffects(n: IR.PerformNode): EffectSet {
     const acc = union(this.infer(n.target), this.all(n.args));
-    const origin: Origin = { span: n.span, via: [], root: n.span };
+    const origin: Origin = { span: this.site(n.span), via: [], root: n.span };
     const target = this.staticOf(n.target);
     if (n.target.op === 'const' && n.target.value instanceof Keyword) return union(acc, single(keywordEffect(n.target.value.fqn), origin));
     if (target?.kind === 'keyword') return union(acc, single(keywordEffect(target.keyword.fqn), origin));
@@ -371,7 +392,7 @@ export class EffectInference {
         `the run-time checks still apply; name the method with a keyword: (perform ${owner} :${target.iface ? gliaMethods(target.iface)[0]?.name ?? 'method' : 'method'} ...)`);
       return single(capabilityEffect(owner, null), origin);
     }
-    const methodSpan = call.argBase > 0 ? this.host.elementSpan(n.span, 2) : n.args[0]?.span ?? n.span;
+    const methodSpan = this.host.elementSpan(n.span, 2);
     if (!target.iface) return single(capabilityEffect(owner, call.method), origin);
     const m = gliaMethod(target.iface, call.method);
     if (!m) {
@@ -386,7 +407,7 @@ export class EffectInference {
         'calling it throws :glia.error/permission-denied at run time');
     }
     for (const p of checkMethodArgs(target.iface, m, call.args)) {
-      const span = p.index < 0 || call.argBase < 0 ? (call.argBase < 0 ? n.args[0]?.span ?? n.span : n.span) : this.host.elementSpan(n.span, call.argBase + p.index);
+      const span = p.index < 0 ? n.span : call.argBase < 0 ? this.host.elementSpan(n.span, 2) : this.host.elementSpan(n.span, call.argBase + p.index);
       this.diag(p.code, span, p.message, p.hint);
     }
     let out = NO_EFFECTS;
@@ -404,7 +425,7 @@ export class EffectInference {
     if (!target.methods.has(call.method)) {
       const names = [...target.methods.keys()];
       const guess = closest(call.method, names);
-      this.diag('unknown-method', call.argBase > 0 ? this.host.elementSpan(n.span, 2) : n.span,
+      this.diag('unknown-method', this.host.elementSpan(n.span, 2),
         `${target.name} has no method :${call.method}${guess ? `; did you mean :${guess}?` : ''}`,
         `the defcap defines ${names.map((x) => `:${x}`).join(' ') || 'no methods'}`);
       return NO_EFFECTS;
@@ -426,7 +447,7 @@ export class EffectInference {
     } else if (target?.kind !== 'defcap') {
       this.dynamicTarget(n.target, n.span, 'handler');
     }
-    return union(union(union(eTarget, eHandler), rest), this.latentOf(n.handler, n.span));
+    return union(union(union(eTarget, eHandler), rest), this.latentOf(n.handler, this.site(n.span)));
   }
 }
 

@@ -25,6 +25,8 @@ interface Base {
   effectful: boolean;
   /** The effects evaluating the node may perform; set only by the effect checker. */
   effects?: EffectSet;
+  /** The macro call this node was expanded from (its own span may be in the macro's template). */
+  macroCall?: Span;
 }
 
 export type Node =

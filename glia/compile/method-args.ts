@@ -96,7 +96,7 @@ export function checkMethodArgs(iface: CapabilityInterface, m: GliaMethod, args:
 
 function signatureText(m: GliaMethod): string {
   const results = m.results.map((r) => `${r.name} :${r.type.text}`).join(', ');
-  return `(${m.name} ${m.params.map((p) => `${p.name} :${p.type.text}`).join(' ')})${results ? ` -> ${results}` : ''}`;
+  return `(${[m.name, ...m.params.map((p) => `${p.name} :${p.type.text}`)].join(' ')})${results ? ` -> ${results}` : ''}`;
 }
 
 function describeNode(n: IR.Node): string {
@@ -133,7 +133,7 @@ function hintFor(t: CapnpType): string | undefined {
     case 'Data': return 'pass bytes (#bytes "00ff", or (load "file")) or a string, which is sent as UTF-8';
     case 'Bool': return 'pass true or false';
     case 'List': return `pass a vector, such as [${t.element?.kind === 'Text' ? '"a" "b"' : '...'}]`;
-    case 'Struct': return `pass a map with keyword keys${fieldList(t)}`;
+    case 'Struct': return t.name === 'CellSpec' ? 'pass a cell value: (cell (load "bin/app.wasm")) or (cell wasm {"host" host})' : `pass a map with keyword keys${fieldList(t)}`;
     case 'Interface': case 'Capability': return 'pass a capability';
     default: return INT_RANGE[t.kind] ? `pass an integer from ${INT_RANGE[t.kind]![0]} to ${INT_RANGE[t.kind]![1]}` : undefined;
   }
