@@ -17,3 +17,21 @@ export { indexSymbols, type SymbolIndex, type Occurrence, type OccurrenceRole, t
 export { SOURCES } from './generated/sources.js';
 export { SPECIAL_FORMS } from './compile/analyzer.js';
 export { FN_INFO, type FnInfo } from './values/fn.js';
+// The checker (`ww check`, and the language server's diagnostics and hovers):
+//   checkSource(text, { file, context, loadModule }) -> { diagnostics, context, symbols }
+//     reads, analyses and effect-checks a document without running it; the
+//     context comes from `context` (a name such as 'init.d', or makeContext's
+//     result), else a `;; glia: context=...` header, else the file's folder.
+//   symbolAt(result, offset) -> the name under the cursor with its signature
+//     (arity list or schema signature), docstring and inferred effects.
+// The capability-signature table (completion after `(perform host :`, hovers):
+//   capabilityInterfaceForBinding('host'), gliaMethods(iface), methodSignature(m), ...
+export { checkSource, symbolAt, checkWorld, CheckWorld, type CheckOptions, type CheckResult, type SymbolInfo, type LoadedModule } from './compile/check.js';
+export { makeContext, contextForPath, parseHeader, ContextError, CONTEXT_NAMES, GRAFTED, type Context, type ContextSpec } from './compile/contexts.js';
+export { formatEffects, type EffectSet } from './compile/effects.js';
+export {
+  allCapabilityInterfaces, capabilityInterface, capabilityInterfaceById, capabilityInterfaceForBinding,
+  capabilityMethod, capabilityMethods, capabilityStruct, methodSignature, kebabCase,
+  type CapabilityInterface, type CapabilityMethod, type CapabilityField, type CapabilityStruct, type CapnpType,
+} from './compile/capabilities.js';
+export { gliaMethods, gliaMethod, type GliaMethod } from './compile/conveniences.js';
