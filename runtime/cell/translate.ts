@@ -8,7 +8,6 @@
 // Every import the component declares is checked against the WASI surface
 // here, before anything runs: a component that imports something we do
 // not provide never loads, and the error names each such import.
-import { componentWit, transpile } from '@bytecodealliance/jco';
 import { CellError } from './errors.js';
 import { WasmFormatError } from './wasm/bytes.js';
 import { guardMemory, type GuardedMemory } from './wasm/memory-guard.js';
@@ -55,8 +54,12 @@ export function checkHeader(bytes: Uint8Array): void {
   }
 }
 
+/** jco, loaded on the first translation only: a warm cache never needs it, and it is slow to load. */
+const jco = () => import('@bytecodealliance/jco');
+
 export async function translate(bytes: Uint8Array): Promise<CellArtifacts> {
   checkHeader(bytes);
+  const { transpile } = await jco();
   let out: Awaited<ReturnType<typeof transpile>>;
   try {
     out = await transpile(bytes, {
@@ -100,6 +103,7 @@ export async function translate(bytes: Uint8Array): Promise<CellArtifacts> {
  * core function uses; a cell still may not declare them.)
  */
 export async function declaredImports(bytes: Uint8Array): Promise<string[]> {
+  const { componentWit } = await jco();
   let wit: string;
   try { wit = await componentWit(bytes); } catch (e) { throw new CellError('cell/invalid', `not a valid component: ${firstLine(e)}`); }
   const world = /^world root \{\n([\s\S]*?)^\}/m.exec(wit);

@@ -4,6 +4,7 @@ import { testCommand } from './test-command.js';
 import { fmtCommand } from './fmt-command.js';
 import { checkCommand } from './check-command.js';
 import { lspCommand } from './lsp-command.js';
+import { cellCommand } from './cell-command.js';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
 
@@ -15,6 +16,7 @@ them together with Glia.
 Commands:
   eval EXPR | -f FILE   evaluate Glia locally and print the last value
   test [FILES...]       run ww/test suites (default: every *_test.glia under test/)
+  cell run FILE.wasm    run a WebAssembly component as a cell, with no grants
   fmt [--check] FILES   format Glia source in place (- for stdin to stdout)
   check FILES...        check Glia files without running them (effects, capability calls, names)
   lsp [--stdio]         run the Glia language server for editors (LSP on stdio)
@@ -29,6 +31,7 @@ Quick start:
 const commands: Record<string, (args: string[], io: Io) => Promise<number>> = {
   eval: evalCommand,
   test: testCommand,
+  cell: cellCommand,
   fmt: fmtCommand,
   check: checkCommand,
   lsp: lspCommand,
