@@ -8,8 +8,12 @@ import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-lan
 import type { FileAnalysis, FileDiagnostic } from '../file-analysis.js';
 import type { Checker } from '../checker.js';
 
-/** Larger texts get the reader's diagnostics only: the whole-file check runs in one piece. */
-export const MAX_CHECK_CHARS = 1_000_000;
+/**
+ * Larger texts get the reader's diagnostics only: the checker runs over the
+ * whole file in one piece, and on a file this size that takes long enough
+ * to stall every other request.
+ */
+export const MAX_CHECK_CHARS = 250_000;
 
 export interface DiagnosticData {
   code: string;
@@ -20,7 +24,15 @@ export interface DiagnosticData {
 
 export function fileDiagnostics(file: FileAnalysis, checker: Checker, fileName: string, compile: boolean): FileDiagnostic[] {
   const out = [...file.readDiagnostics];
-  if (!compile || file.text.length > MAX_CHECK_CHARS) return out;
+  if (!compile) return out;
+  if (file.text.length > MAX_CHECK_CHARS) {
+    out.push({
+      code: 'lsp/not-checked', severity: 'information', offset: 0, end: 0,
+      message: `this file is ${file.text.length} characters long; the editor checks files up to ${MAX_CHECK_CHARS} characters and shows only read errors here`,
+      hint: 'run ww check on it for the full checks',
+    });
+    return out;
+  }
   const result = checker.check(file.uri, repairedText(file), fileName);
   // The checker never throws by contract; if it did, the reader's diagnostics still stand.
   if (!result) return out;

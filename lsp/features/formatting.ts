@@ -5,13 +5,23 @@ import type { Range, TextEdit } from 'vscode-languageserver/node';
 import { formatGlia, formatGliaRange } from '../../glia/fmt/format.js';
 import type { FileAnalysis } from '../file-analysis.js';
 
+/** Formatting reads the whole text again; past this size it is left to `ww fmt`. */
+export const MAX_FORMAT_CHARS = 1_000_000;
+
+/** The formatter refuses what the reader cannot read; the chunks already know, so it is not asked. */
+function formattable(file: FileAnalysis): boolean {
+  return file.text.length <= MAX_FORMAT_CHARS && !file.readDiagnostics.some((d) => d.severity === 'error' || d.code === 'read/too-large');
+}
+
 export function formatDocument(file: FileAnalysis): TextEdit[] {
+  if (!formattable(file)) return [];
   const r = formatGlia(file.text, file.uri);
   if (!r.ok || r.text === file.text) return [];
   return [minimalEdit(file, 0, file.text.length, r.text)];
 }
 
 export function formatRange(file: FileAnalysis, range: Range): TextEdit[] {
+  if (!formattable(file)) return [];
   const r = formatGliaRange(file.text, file.doc.offsetAt(range.start), file.doc.offsetAt(range.end), file.uri);
   if (!r.ok || !r.edit) return [];
   return [minimalEdit(file, r.edit.start, r.edit.end, r.edit.text)];
