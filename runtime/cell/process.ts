@@ -65,6 +65,7 @@ export class CellProcess {
     [this.stdout, this.stderr] = this.outStreams;
     this.stdin = new Writable({
       write(chunk: Buffer, _enc, done) {
+        if (chunk.length === 0) { done(); return; }
         self.pendingIn.push({ chunk: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length), at: 0, done });
         self.service();
       },

@@ -84,6 +84,13 @@ describe('a cell in http mode', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it('gets an empty, closed stdin for a request without a body (it does not wait for one)', async () => {
+    const cell = await t.rt.load(await watFixture('cgi'));
+    const r = await runHttpCell(cell, { method: 'GET', url: '/', headers: [] }, { limits: { timeoutMs: 5000 } });
+    expect(r.status).toBe(201);
+    expect(new TextDecoder().decode(r.body).endsWith('--\n')).toBe(true);
+  });
+
   it('that answers with something other than CGI gives :cell/bad-cgi', async () => {
     const echo = await t.rt.load(await watFixture('echo'));
     await expect(runHttpCell(echo, { method: 'POST', url: '/', headers: [], body: enc('just some text') }))
