@@ -19,8 +19,10 @@
 // first call that resolves the bootstrap capability), so no run inherits
 // another's tables. Runs of the two implementations alternate, so drift on
 // a shared machine hits both. Reported: the median of the timed runs after
-// warm-ups, and `ratio` = our calls per second / capnp-es's (higher is
-// better for us; the target is 3). doc/performance.md explains the figures.
+// warm-ups, `ratio` = our calls per second / capnp-es's (higher is better
+// for us; the target is 3), and `ratio_range`, the lowest and highest ratio
+// of a pair of runs made one after the other. doc/performance.md explains
+// the figures.
 // `npm run bench -- rpc [WORKLOAD...] [TRANSPORT...] [--quick]`.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -365,6 +367,13 @@ function line(kind: TransportKind, w: Workload, n: number, t: Record<Impl, Timin
   const ours = rate.ours;
   const peer = rate['capnp-es'];
   f.push(`ratio=${ours !== undefined && peer !== undefined ? (ours / peer).toFixed(2) : 'na'}`);
+  // The spread of the ratio over the pairs of runs made one after the other:
+  // how much the machine's noise moves it.
+  const a = t.ours, b = t['capnp-es'];
+  if (a.ok && b.ok && a.runsMs.length === b.runsMs.length && a.runsMs.length > 1) {
+    const pairs = a.runsMs.map((ms, i) => b.runsMs[i]! / ms);
+    f.push(`ratio_range=${Math.min(...pairs).toFixed(2)}..${Math.max(...pairs).toFixed(2)}`);
+  }
   return `bench rpc ${f.join(' ')}`;
 }
 
