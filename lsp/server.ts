@@ -19,7 +19,8 @@ import { Workspace, DEFAULT_LIMITS } from './workspace.js';
 import { Resolver } from './resolve.js';
 import type { FileAnalysis } from './file-analysis.js';
 import { canonicalUri, uriToPath } from './uri.js';
-import { fileDiagnostics, repairedText, toLspDiagnostic, MAX_CHECK_CHARS } from './features/diagnostics.js';
+import { repairedText, MAX_CHECK_CHARS } from './features/diagnostics.js';
+import { DiagnosticsLoop } from './diagnostics-loop.js';
 import { hover } from './features/hover.js';
 import { complete, resolveItem } from './features/completion.js';
 import { definition, prepareRename, referencesAt, rename, toLocations } from './features/navigation.js';
@@ -41,6 +42,8 @@ export interface ServerSettings {
   maxFiles?: number;
   /** Larger files on disk are not indexed (default 2 MB). */
   maxFileBytes?: number;
+  /** Milliseconds after the last change before the whole file is checked again (default 100). */
+  checkDelayMs?: number;
 }
 
 /** Starts the server on this process's stdin and stdout. */
@@ -62,8 +65,7 @@ export class GliaServer {
   private std!: StdSources;
   private ws!: Workspace;
   private resolver!: Resolver;
-  private readonly pendingDiagnostics = new Set<string>();
-  private draining = false;
+  private diagnostics!: DiagnosticsLoop;
   private lastYield = Date.now();
 
   constructor(private readonly connection: Connection) {
@@ -74,6 +76,7 @@ export class GliaServer {
     this.std = std;
     this.ws = new Workspace(this.checker, std, () => this.pause());
     this.resolver = new Resolver(this.ws, this.checker);
+    this.diagnostics = new DiagnosticsLoop(this.connection, this.documents, this.ws, this.checker, (e) => console.error('glia-lsp:', e));
   }
 
   /** Yields to the event loop every few milliseconds of analysis, so requests keep being answered. */
@@ -86,17 +89,16 @@ export class GliaServer {
     const c = this.connection;
     c.onInitialize((p) => this.initialize(p));
     c.onInitialized(() => { void this.initialized(); });
-    this.documents.onDidChangeContent((e) => { this.ws.setOpen(e.document); this.scheduleDiagnostics(e.document.uri); });
+    this.documents.onDidChangeContent((e) => { this.ws.setOpen(e.document); this.diagnostics.changed(e.document.uri); });
     this.documents.onDidClose((e) => {
       this.ws.setClosed(e.document.uri);
       this.checker.forget(canonicalUri(e.document.uri));
-      this.pendingDiagnostics.delete(e.document.uri);
-      void c.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+      this.diagnostics.closed(e.document.uri);
     });
     c.onDidChangeWatchedFiles((p) => {
       for (const ch of p.changes) this.ws.fileChanged(ch.uri, ch.type === FileChangeType.Deleted);
       // An imported file may have changed what the open documents see.
-      for (const d of this.documents.all()) this.scheduleDiagnostics(d.uri);
+      for (const d of this.documents.all()) this.diagnostics.changed(d.uri);
     });
 
     c.onHover((p) => this.withFile(p.textDocument.uri, null, (f) => hover(f, f.doc.offsetAt(p.position), this.resolver, (file, start, end) => this.effectsAt(file, start, end))));
@@ -132,6 +134,7 @@ export class GliaServer {
       maxFiles: typeof opts.maxFiles === 'number' ? opts.maxFiles : DEFAULT_LIMITS.maxFiles,
       maxFileBytes: typeof opts.maxFileBytes === 'number' ? opts.maxFileBytes : DEFAULT_LIMITS.maxFileBytes,
     };
+    if (typeof opts.checkDelayMs === 'number' && opts.checkDelayMs >= 0) this.diagnostics.checkDelayMs = opts.checkDelayMs;
     const folders = p.workspaceFolders?.map((f) => f.uri) ?? (p.rootUri ? [p.rootUri] : []);
     this.ws.roots = folders.map(uriToPath).filter((x): x is string => !!x);
     this.watchFiles = !!p.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
@@ -168,37 +171,6 @@ export class GliaServer {
       await this.pause();
       this.ws.scanFolders();
     });
-  }
-
-  // ---- diagnostics ----------------------------------------------------------
-
-  private scheduleDiagnostics(uri: string): void {
-    this.pendingDiagnostics.add(uri);
-    if (this.draining) return;
-    this.draining = true;
-    setImmediate(() => { void this.drainDiagnostics(); });
-  }
-
-  private async drainDiagnostics(): Promise<void> {
-    try {
-      while (this.pendingDiagnostics.size) {
-        const uri = this.pendingDiagnostics.values().next().value!;
-        this.pendingDiagnostics.delete(uri);
-        await this.safe(undefined, () => this.publishDiagnostics(uri));
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private async publishDiagnostics(uri: string): Promise<void> {
-    const live = this.documents.get(uri);
-    if (!live) return;
-    const file = await this.ws.analysis(uri);
-    if (!file || !this.ws.isOpen(uri)) return;
-    const compile = !this.std.keyOf(canonicalUri(uri));
-    const found = fileDiagnostics(file, this.checker, this.ws.fileName(file.uri), compile);
-    await this.connection.sendDiagnostics({ uri: live.uri, version: file.version, diagnostics: found.map((d) => toLspDiagnostic(file, d)) });
   }
 
   /** What the checker inferred about the function named at [start, end): its effects. */

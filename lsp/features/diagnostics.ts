@@ -1,9 +1,10 @@
 // Diagnostics as you type: the reader's, from each chunk (so broken code
 // still yields them), and the checker's (names, arities, effects, capability
 // calls; glia/compile/check.ts) over the text with the unreadable chunks
-// blanked out. Blanking keeps every offset in
-// place; the names a blanked chunk defines are declared at the end, so a
-// half-typed defn does not turn every use of it into an unbound symbol.
+// blanked out. Blanking keeps every offset in place; the names a blanked
+// chunk defines are declared at the end, so a half-typed defn does not turn
+// every use of it into an unbound symbol. When and how they are sent is
+// lsp/diagnostics-loop.ts.
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { FileAnalysis, FileDiagnostic } from '../file-analysis.js';
 import type { Checker } from '../checker.js';
@@ -22,20 +23,23 @@ export interface DiagnosticData {
   suggestion?: string;
 }
 
-export function fileDiagnostics(file: FileAnalysis, checker: Checker, fileName: string, compile: boolean): FileDiagnostic[] {
-  const out = [...file.readDiagnostics];
-  if (!compile) return out;
+/**
+ * The checker's diagnostics for a file (none for files it does not check;
+ * for a file too large to check, a note saying so). The reader's own are
+ * `file.readDiagnostics`.
+ */
+export function checkerDiagnostics(file: FileAnalysis, checker: Checker, fileName: string): FileDiagnostic[] {
   if (file.text.length > MAX_CHECK_CHARS) {
-    out.push({
+    return [{
       code: 'lsp/not-checked', severity: 'information', offset: 0, end: 0,
       message: `this file is ${file.text.length} characters long; the editor checks files up to ${MAX_CHECK_CHARS} characters and shows only read errors here`,
       hint: 'run ww check on it for the full checks',
-    });
-    return out;
+    }];
   }
   const result = checker.check(file.uri, repairedText(file), fileName);
   // The checker never throws by contract; if it did, the reader's diagnostics still stand.
-  if (!result) return out;
+  if (!result) return [];
+  const out: FileDiagnostic[] = [];
   const len = file.text.length;
   for (const d of result.diagnostics) {
     if (d.code.startsWith('read/')) continue;
@@ -46,6 +50,52 @@ export function fileDiagnostics(file: FileAnalysis, checker: Checker, fileName: 
     });
   }
   return out;
+}
+
+/**
+ * The checker's diagnostics of an earlier version, moved to where their
+ * chunks are now. A chunk whose text is unchanged is the same ChunkData
+ * object in both analyses; diagnostics in chunks that changed are dropped,
+ * since they may no longer hold. This lets the editor show the reader's
+ * diagnostics for a new version at once, without the checker's vanishing
+ * until the whole file has been checked again.
+ */
+export function carryOver(prev: FileAnalysis, diags: readonly FileDiagnostic[], next: FileAnalysis): FileDiagnostic[] {
+  if (prev === next) return [...diags];
+  // Identical chunk texts share data: pair their old and new places in order.
+  const places = new Map<object, number[]>();
+  for (const c of next.chunks) {
+    const list = places.get(c.data);
+    if (list) list.push(c.start); else places.set(c.data, [c.start]);
+  }
+  const seen = new Map<object, number>();
+  const moved = new Map<number, number>();
+  prev.chunks.forEach((c, i) => {
+    const k = seen.get(c.data) ?? 0;
+    seen.set(c.data, k + 1);
+    const to = places.get(c.data)?.[k];
+    if (to !== undefined) moved.set(i, to - c.start);
+  });
+  const out: FileDiagnostic[] = [];
+  for (const d of diags) {
+    if (d.code === 'lsp/not-checked') continue;
+    const i = chunkIndexAt(prev, d.offset);
+    const delta = moved.get(i);
+    if (delta === undefined) continue;
+    const c = prev.chunks[i]!;
+    if (d.end > c.end) continue;
+    out.push({ ...d, offset: d.offset + delta, end: d.end + delta });
+  }
+  return out;
+}
+
+function chunkIndexAt(file: FileAnalysis, offset: number): number {
+  let lo = 0, hi = file.chunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (file.chunks[mid]!.start <= offset) lo = mid; else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** The text with each chunk the reader could not read blanked, and the names it defines declared. */

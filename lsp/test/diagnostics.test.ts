@@ -99,6 +99,27 @@ describe('diagnostics', { timeout: 30_000 }, () => {
     expect(await client.diagnostics(uri, v4)).toEqual([]);
   });
 
+  it('answers an edit at once with the reader\'s diagnostics and the checker\'s of unchanged forms, then checks again', async () => {
+    const text = '(defn f [x] x)\n(nope 1)\n';
+    const uri = await client.open('two-pass.glia', text);
+    expect(codes(await client.diagnostics(uri))).toEqual(['unbound-symbol']);
+    // A new form above: the quick pass moves the unchanged form's error with it.
+    const v2text = '(def a 1)\n' + text;
+    const v2 = await client.change(uri, v2text);
+    const quick = await client.firstDiagnostics(uri, v2);
+    expect(codes(quick)).toEqual(['unbound-symbol']);
+    expect(textOf(v2text, quick[0]!.range)).toBe('nope');
+    expect(quick[0]!.range.start.line).toBe(2);
+    // Editing the form itself: its old checker error no longer holds and is not carried over.
+    const v3text = '(def a 1)\n(defn f [x] x)\n(nope 1\n';
+    const v3 = await client.change(uri, v3text);
+    expect(codes(await client.firstDiagnostics(uri, v3))).toEqual(['read/unclosed']);
+    expect(codes(await client.diagnostics(uri, v3))).toEqual(['read/unclosed']);
+    // Closing it again: the full check finds the unbound symbol again.
+    const v4 = await client.change(uri, '(def a 1)\n(defn f [x] x)\n(nope 1)\n');
+    expect(codes(await client.diagnostics(uri, v4))).toEqual(['unbound-symbol']);
+  });
+
   it('clears the diagnostics of a closed document', async () => {
     const uri = await client.open('closing.glia', '(nope)');
     expect(codes(await client.diagnostics(uri))).toEqual(['unbound-symbol']);

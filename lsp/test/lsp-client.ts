@@ -60,6 +60,8 @@ export class LspClient {
   readonly dir: string;
   readonly stdDir: string;
   private readonly published = new Map<string, Array<{ version?: number; diagnostics: Diagnostic[] }>>();
+  /** Versions whose full check has been published (glia/diagnosticsComplete), by URI. */
+  private readonly complete = new Map<string, Set<number>>();
   private readonly waiters: Array<() => void> = [];
   private versions = new Map<string, number>();
   stderr = '';
@@ -73,6 +75,12 @@ export class LspClient {
       const list = this.published.get(p.uri) ?? [];
       list.push({ version: p.version, diagnostics: p.diagnostics });
       this.published.set(p.uri, list);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    conn.onNotification('glia/diagnosticsComplete', (p: { uri: string; version: number }) => {
+      const set = this.complete.get(p.uri) ?? new Set<number>();
+      set.add(p.version);
+      this.complete.set(p.uri, set);
       for (const w of this.waiters.splice(0)) w();
     });
     // The server may log, ask for configuration or register watchers; answer like an editor.
@@ -151,12 +159,27 @@ export class LspClient {
 
   version(uri: string): number { return this.versions.get(uri) ?? 1; }
 
-  /** The diagnostics the server publishes for a version of a document (the current one by default). */
+  /**
+   * The diagnostics of a version of a document (the current one by default)
+   * once the server has checked it fully (glia/diagnosticsComplete).
+   */
   async diagnostics(uri: string, version = this.version(uri), timeoutMs = 15_000): Promise<Diagnostic[]> {
+    return this.waitFor(uri, version, timeoutMs, () => {
+      if (!this.complete.get(uri)?.has(version)) return undefined;
+      return (this.published.get(uri) ?? []).filter((p) => p.version === version).pop()?.diagnostics;
+    });
+  }
+
+  /** The first diagnostics published for a version: the quick pass, before the full check. */
+  async firstDiagnostics(uri: string, version = this.version(uri), timeoutMs = 15_000): Promise<Diagnostic[]> {
+    return this.waitFor(uri, version, timeoutMs, () => (this.published.get(uri) ?? []).find((p) => p.version === version)?.diagnostics);
+  }
+
+  private async waitFor(uri: string, version: number, timeoutMs: number, probe: () => Diagnostic[] | undefined): Promise<Diagnostic[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const hit = (this.published.get(uri) ?? []).filter((p) => p.version === version).pop();
-      if (hit) return hit.diagnostics;
+      const hit = probe();
+      if (hit) return hit;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no diagnostics for ${uri} version ${version} within ${timeoutMs} ms; stderr: ${this.stderr.slice(0, 2000)}`);
       await new Promise<void>((resolve) => {
