@@ -115,7 +115,7 @@ export class CheckWorld {
       const forms = read(source, file).forms;
       const analyzer = new Analyzer(registry, this.session.runMacro, file);
       const roots = forms.map((f) => analyzer.analyzeTop(f));
-      inferUnit(roots, (v) => this.stdStatics.get(v) ?? boundStatic(v), this.stdStatics, null, 3);
+      inferUnit(roots, (v) => this.stdStatics.get(v) ?? boundStatic(v), this.stdStatics, null, 4);
     } finally {
       registry.current = saved;
     }
@@ -212,7 +212,7 @@ export function checkSource(source: string, opts: CheckOptions = {}, world: Chec
   const r = read(source, file);
   const unit = checker.analyzeUnit(r.forms, source, file, r.diagnostics);
   const statics = checker.statics;
-  const inference = inferUnit(unit.roots, (v) => checker.varStatic(v), statics, checker.host(source), 4);
+  const inference = inferUnit(unit.roots, (v) => checker.varStatic(v), statics, checker.host(source), 5);
 
   const diagnostics: Diagnostic[] = [...contextDiags, ...r.diagnostics, ...checker.diagnostics.map((d) => explainUnbound(d, context)), ...inference.diagnostics];
   diagnostics.push(...stalePureAssumptions(unit, inference));
@@ -222,8 +222,15 @@ export function checkSource(source: string, opts: CheckOptions = {}, world: Chec
   const errorAt = checker.diagnostics.filter((d) => d.severity === 'error').map((d) => d.span.offset);
   const sound = unit.roots.filter((n) => !n.span || !errorAt.some((o) => o >= n.span!.offset && o < n.span!.endOffset));
   diagnostics.push(...lintNames(sound, source, new Set(context.capabilities.keys())));
-  const symbols = collectSymbols(unit, inference, (v) => checker.varStatic(v));
-  return { diagnostics: sortUnique(diagnostics), context, forms: formEffects(unit, inference), symbols };
+  // Hover data costs a walk and some lexing; only an editor asks for it.
+  let symbols: SymbolInfo[] | null = null;
+  let forms: FormEffects[] | null = null;
+  return {
+    diagnostics: sortUnique(diagnostics),
+    context,
+    get forms() { return (forms ??= formEffects(unit, inference)); },
+    get symbols() { return (symbols ??= collectSymbols(unit, inference, (v) => checker.varStatic(v))); },
+  };
 }
 
 /** Analyses the forms of a unit (and the modules it imports) the way running it would. */
@@ -327,7 +334,7 @@ class UnitChecker {
       const r = read(loaded.source, loaded.file);
       const unit = this.analyzeUnit(r.forms, loaded.source, loaded.file, r.diagnostics, false);
       const ns = registry.current;
-      inferUnit(unit.roots, (v) => this.varStatic(v), this.statics, null, 3);
+      inferUnit(unit.roots, (v) => this.varStatic(v), this.statics, null, 4);
       return lastNamespace(r.forms, registry) ?? ns;
     } finally {
       registry.current = saved;
@@ -405,40 +412,50 @@ function boundStatic(v: Var): Static {
 }
 
 /**
- * Infers a unit's effects until the functions' summaries stop changing
- * (a function may call one defined further down, or itself), then once
- * more with diagnostics on. `statics` receives what each def defines.
+ * Infers a unit's effects. One round is exact when no function of the unit
+ * is used before its def; otherwise (a forward reference, recursion) rounds
+ * repeat until the functions' summaries stop changing. With a host, the
+ * last round's diagnostics are the result. `statics` receives what each
+ * def defines.
  */
 function inferUnit(roots: IR.Node[], varStatic: (v: Var) => Static, statics: Map<Var, Static>,
   host: { varStatic: (v: Var) => Static; elementSpan: (s: Span | undefined, i: number) => Span | undefined } | null, rounds: number): EffectInference {
-  const h = host ?? { varStatic, elementSpan: (s: Span | undefined) => s };
-  let last = '';
+  const unitVars = new Set<Var>();
+  const collect = (n: IR.Node) => { if (n.op === 'do') { n.body.forEach(collect); collect(n.ret); } else if (n.op === 'def') unitVars.add(n.v); };
+  roots.forEach(collect);
+  const defined = new Set<Var>();
+  let early = false;
+  const lookup = host?.varStatic ?? varStatic;
+  const h = {
+    varStatic: (v: Var) => { if (unitVars.has(v) && !defined.has(v)) early = true; return lookup(v); },
+    elementSpan: host?.elementSpan ?? ((s: Span | undefined) => s),
+  };
+  let last: string | null = null;
   let inference = new EffectInference(h);
   for (let round = 0; round < rounds; round++) {
     inference = new EffectInference(h);
-    inference.report = false;
-    const fingerprint = runRound(inference, roots, statics);
-    if (fingerprint === last) break;
+    inference.report = !!host;
+    defined.clear();
+    early = false;
+    const fingerprint = runRound(inference, roots, statics, defined);
+    if (!early || fingerprint === last) break;
     last = fingerprint;
-  }
-  if (host) {
-    inference = new EffectInference(h);
-    runRound(inference, roots, statics);
   }
   return inference;
 }
 
-function runRound(inference: EffectInference, roots: IR.Node[], statics: Map<Var, Static>): string {
+function runRound(inference: EffectInference, roots: IR.Node[], statics: Map<Var, Static>, defined: Set<Var>): string {
   const parts: string[] = [];
   const visit = (n: IR.Node) => {
     // The parts of a top-level do are top-level forms (a def in one is seen by the next).
     if (n.op === 'do') { for (const b of n.body) visit(b); visit(n.ret); return; }
     try { inference.infer(n); } catch (e) { if (!(e instanceof RangeError)) throw e; }
-    if (n.op === 'def' && n.init) {
-      const s = inference.staticOf(n.init);
+    if (n.op === 'def') {
+      const s = n.init ? inference.staticOf(n.init) : null;
       if (s) statics.set(n.v, s);
-      else statics.delete(n.v);
+      else if (n.init) statics.delete(n.v);
       if (s?.kind === 'fn') parts.push(`${n.v.fqn}:${[...s.summary.effects.keys()].sort().join(',')}`);
+      defined.add(n.v);
     }
   };
   for (const r of roots) visit(r);
