@@ -1,12 +1,13 @@
 // A loaded cell, ready to spawn: `Executor.spawn(args, env, limits) ->
-// CellProcess`, and its CID. Each spawn gets a fresh worker, fresh
-// memories and fresh host objects; the compiled modules are shared.
+// CellProcess`, and its CID. Each spawn gets fresh memories, instances and
+// host objects on a worker of this cell's own; the compiled modules are
+// shared by all of them.
 // (Capabilities for the cell, `caps` in the issue's Executor.spawn, arrive
 // with the membrane: in vat and pid0 modes they travel over stdio.)
 import { CellError } from './errors.js';
 import { resolveLimits, type CellLimits } from './limits.js';
 import { CellProcess } from './process.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { CellWorkers } from './cell-workers.js';
 import type { GuardedMemory } from './wasm/memory-guard.js';
 
 export interface CompiledCell {
@@ -15,6 +16,8 @@ export interface CompiledCell {
   entry: string;
   importKeys: string[];
   cores: Array<{ file: string; module: WebAssembly.Module; memories: GuardedMemory[] }>;
+  /** Workers that have this cell's glue loaded (warm spawns). */
+  workers: CellWorkers;
 }
 
 /** The stdio protocols a cell speaks, by WW_CELL_MODE. vat and pid0 (unset) come with the membrane. */
@@ -32,7 +35,7 @@ export interface SpawnOptions {
 }
 
 export class Executor {
-  constructor(private readonly cell: CompiledCell, private readonly pool: WorkerPool, readonly name: string) {}
+  constructor(private readonly cell: CompiledCell, readonly name: string) {}
 
   get cid(): string { return this.cell.cid; }
 
@@ -46,8 +49,9 @@ export class Executor {
       if (i >= 0) env.splice(i, 1);
       env.push(['WW_CELL_MODE', opts.mode]);
     }
-    const { cid: _cid, ...cell } = this.cell;
-    return new CellProcess(this.pool.acquire(), { ...cell, args, env, memoryBytes: limits.memoryBytes }, limits);
+    const { gluePath, entry, importKeys, cores, workers } = this.cell;
+    return new CellProcess(workers.take(), { gluePath, entry, importKeys, cores, args, env, memoryBytes: limits.memoryBytes }, limits,
+      (w) => workers.give(w));
   }
 }
 

@@ -36,6 +36,8 @@ export class CellProcess {
   readonly stderr: Readable;
   /** Milliseconds from spawn() until the cell's worker had its spawn message. */
   startMs?: number;
+  /** The worker thread's id (worker_threads threadId), once the cell has one; for diagnostics and tests. */
+  workerId?: number;
 
   private readonly bells = new Doorbells();
   private readonly inRing = Ring.create(RING_BYTES);
@@ -56,7 +58,13 @@ export class CellProcess {
   private timers: NodeJS.Timeout[] = [];
   private readonly spawnedAt = performance.now();
 
-  constructor(worker: Promise<BootedWorker>, private readonly plan: SpawnPlan, private readonly limits: CellLimits) {
+  constructor(
+    worker: Promise<BootedWorker>,
+    private readonly plan: SpawnPlan,
+    private readonly limits: CellLimits,
+    /** Takes the worker back after a clean exit, for the next spawn of the same cell. */
+    private readonly giveBack: (w: BootedWorker) => void = (w) => { void w.worker.terminate(); },
+  ) {
     this.settled = new Promise((resolve) => { this.settle = resolve; });
     const self = this;
     this.outStreams = [0, 1].map((i) => new Readable({
@@ -98,18 +106,10 @@ export class CellProcess {
   private start(w: BootedWorker): void {
     if (this.status) { void w.worker.terminate(); return; }
     this.worker = w;
-    w.worker.on('message', (m: FromWorker) => {
-      if (m.type === 'exit') this.finish({ code: m.code });
-      else if (m.type === 'error') this.finish({ error: CellError.fromData(m.error as CellErrorData) });
-    });
-    w.worker.on('error', (e: Error & { code?: string }) => {
-      this.finish({ error: e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? new CellError('cell/memory', 'the cell host ran out of heap', { hostHeap: true })
-        : new CellError('cell/host-failure', `the cell worker failed: ${e.message}`) });
-    });
-    w.worker.on('exit', (code) => {
-      this.finish({ error: new CellError('cell/host-failure', `the cell worker exited (${code}) without a result`) });
-    });
+    this.workerId = w.worker.threadId;
+    w.worker.on('message', this.onMessage);
+    w.worker.on('error', this.onError);
+    w.worker.on('exit', this.onExit);
     const msg: SpawnMessage = {
       type: 'spawn', ...this.plan,
       bells: this.bells.sab, stdin: this.inRing.sab, stdout: this.outRings[0].sab, stderr: this.outRings[1].sab,
@@ -119,6 +119,21 @@ export class CellProcess {
     this.armLimits(w);
     void this.serviceLoop();
   }
+
+  private readonly onMessage = (m: FromWorker) => {
+    if (m.type === 'exit') this.finish({ code: m.code }, true);
+    else if (m.type === 'error') this.finish({ error: CellError.fromData(m.error as CellErrorData) });
+  };
+
+  private readonly onError = (e: Error & { code?: string }) => {
+    this.finish({ error: e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? new CellError('cell/memory', 'the cell host ran out of heap', { hostHeap: true })
+      : new CellError('cell/host-failure', `the cell worker failed: ${e.message}`) });
+  };
+
+  private readonly onExit = (code: number) => {
+    this.finish({ error: new CellError('cell/host-failure', `the cell worker exited (${code}) without a result`) });
+  };
 
   private armLimits(w: BootedWorker): void {
     const { timeoutMs, cpuMs } = this.limits;
@@ -201,13 +216,27 @@ export class CellProcess {
     if (moved) this.bells.ringCell();
   }
 
-  private finish(status: CellStatus): void {
+  /** Ends the process once: `clean` when the worker itself reported the exit (and closed the output rings first). */
+  private finish(status: CellStatus, clean = false): void {
     if (this.status) return;
     this.status = status;
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     this.inRing.closeReader();
+    // Wake the service loop so it sees the status and stops waiting.
+    this.bells.ringNode();
     const w = this.worker;
+    if (w) {
+      w.worker.off('message', this.onMessage);
+      w.worker.off('error', this.onError);
+      w.worker.off('exit', this.onExit);
+    }
+    if (w && clean) {
+      this.giveBack(w);
+      this.service();
+      this.settle(status);
+      return;
+    }
     const stopped = w ? w.worker.terminate().catch(() => 0) : Promise.resolve(0);
     void stopped.then(() => {
       // The thread is gone: whatever it wrote is all there will be.

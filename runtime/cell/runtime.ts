@@ -14,11 +14,16 @@ import { CellError } from './errors.js';
 import { Executor, type CompiledCell } from './executor.js';
 import { translate, type CellArtifacts } from './translate.js';
 import { WorkerPool } from './worker-pool.js';
+import { CellWorkers } from './cell-workers.js';
 
 export interface CellRuntimeOptions {
   /** Root of the on-disk cache (default: $WW_CACHE_DIR or ~/.ww/cache). */
   cacheDir?: string;
-  /** Booted workers to keep ready (default 1). */
+  /**
+   * Fresh workers to keep booted (default 1). With 0, nothing is booted
+   * ahead and loads prime no worker: right for a process that runs one
+   * cell and exits.
+   */
   warmWorkers?: number;
 }
 
@@ -39,10 +44,12 @@ export class CellRuntime {
   readonly pool: WorkerPool;
   private readonly disk: DiskCache;
   private readonly loaded = new Map<string, Promise<CompiledCell>>();
+  private readonly warm: boolean;
 
   constructor(opts: CellRuntimeOptions = {}) {
     this.disk = new DiskCache(opts.cacheDir);
     this.pool = new WorkerPool(opts.warmWorkers ?? 1);
+    this.warm = (opts.warmWorkers ?? 1) > 0;
   }
 
   /** Loads a component: checks, translates and compiles it once per CID. `name` becomes argv[0]. */
@@ -57,11 +64,14 @@ export class CellRuntime {
       p.catch(() => this.loaded.delete(cid));
     }
     const cell = await p;
-    this.pool.fill();
-    return new Executor(cell, this.pool, name ?? cid);
+    if (this.warm) { this.pool.fill(); cell.workers.prime(); }
+    return new Executor(cell, name ?? cid);
   }
 
+  /** Ends every idle worker. Running cells finish on their own. */
   async close(): Promise<void> {
+    const cells = await Promise.allSettled([...this.loaded.values()]);
+    await Promise.all(cells.map((c) => c.status === 'fulfilled' ? c.value.workers.close() : undefined));
     await this.pool.close();
   }
 
@@ -91,6 +101,6 @@ export class CellRuntime {
       this.stats.compiles++;
       cores.push({ file: c.file, module, memories: c.memories });
     }
-    return { cid, gluePath, entry: artifacts.entry, importKeys: artifacts.importKeys, cores };
+    return { cid, gluePath, entry: artifacts.entry, importKeys: artifacts.importKeys, cores, workers: new CellWorkers(this.pool, gluePath) };
   }
 }

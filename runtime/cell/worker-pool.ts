@@ -1,9 +1,9 @@
-// Booted worker threads, ready for a cell. Booting a worker costs tens of
-// milliseconds (a fresh V8 isolate and Node environment), far more than
-// instantiating a cached cell, so the pool keeps a few booted ahead and
-// boots a replacement each time one is taken. A worker runs one cell and
-// is then terminated: reusing it would carry one cell's leftovers (its
-// glue's module state, our host objects, heap) into the next.
+// Fresh worker threads, booted ahead. Booting a worker costs tens of
+// milliseconds (a new V8 isolate and Node environment), far more than
+// instantiating a cached cell, so the pool keeps a few booted and boots a
+// replacement each time one is taken. A worker from here has never run a
+// cell; once it has, it belongs to that cell (cell-workers.ts) until it is
+// terminated, and never comes back here.
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from './worker-url.js';
 import type { FromWorker } from './worker-protocol.js';
@@ -15,6 +15,8 @@ export interface BootedWorker {
   worker: Worker;
   /** Kernel thread id, for CPU accounting; null where /proc is unavailable. */
   tid: number | null;
+  /** How many spawns it has run. */
+  runs: number;
 }
 
 export class WorkerPool {
@@ -67,7 +69,7 @@ export class WorkerPool {
       const onMessage = (m: FromWorker) => {
         if (m.type !== 'ready') return;
         cleanup();
-        resolve({ worker, tid: m.tid });
+        resolve({ worker, tid: m.tid, runs: 0 });
       };
       const onError = (e: Error) => { cleanup(); reject(e); };
       const onExit = (code: number) => { cleanup(); reject(new Error(`cell worker exited with ${code} while booting`)); };

@@ -21,8 +21,19 @@ export interface SpawnMessage {
   stderr: SharedArrayBuffer;
 }
 
+/** Imports a cell's glue ahead of its first spawn, so that spawn only instantiates. */
+export interface PrimeMessage {
+  type: 'prime';
+  gluePath: string;
+}
+
+export type ToWorker = SpawnMessage | PrimeMessage;
+
 export type FromWorker =
   /** Booted and waiting for a spawn; `tid` is the kernel thread id (null off Linux). */
   | { type: 'ready'; tid: number | null }
+  | { type: 'primed' }
+  /** The cell is done (its streams are closed) and the worker can take another spawn. */
   | { type: 'exit'; code: number }
+  /** The cell failed; the worker is not used again. */
   | { type: 'error'; error: CellErrorData };

@@ -1,9 +1,14 @@
-// The entry point of a cell's worker thread. A worker boots ahead of time
-// (see worker-pool.ts), runs exactly one cell, and is thrown away, so no
-// state of one cell can reach the next. While the cell runs, this thread
-// belongs to it: every WASI call is synchronous and blocking ones wait
-// with Atomics.wait. The node's thread is never blocked, and ends this
-// one with worker.terminate() when a limit is hit.
+// The entry point of a cell's worker thread. While a cell runs, this
+// thread belongs to it: every WASI call is synchronous, and blocking ones
+// wait with Atomics.wait. The node's thread is never blocked, and ends
+// this one with worker.terminate() when a limit is hit.
+//
+// A worker may run several spawns of the same cell, one after another
+// (see executor.ts for when, and doc/cells.md for why that is safe): each
+// spawn gets fresh wasm instances, fresh memories, a fresh call of the
+// glue's instantiate (which holds all of jco's state) and fresh host
+// objects. Nothing here keeps state from one spawn to the next; the glue
+// module itself is imported once and stays loaded.
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +18,7 @@ import { CellExit } from './wasi/cli.js';
 import { importObject } from './wasi/host.js';
 import { CellIo } from './wasi/io.js';
 import { GROW_REFUSED_EXPORT, GUARD_IMPORT_MODULE } from './wasm/memory-guard.js';
-import type { FromWorker, SpawnMessage } from './worker-protocol.js';
+import type { FromWorker, ToWorker, SpawnMessage } from './worker-protocol.js';
 
 const WASM_PAGE = 65536;
 const port = parentPort!;
@@ -24,20 +29,29 @@ function threadId(): number | null {
   try { return Number(readFileSync('/proc/thread-self/stat', 'latin1').split(' ', 1)[0]); } catch { return null; }
 }
 
+const glue = (path: string) => import(pathToFileURL(path).href);
+
 send({ type: 'ready', tid: threadId() });
-port.once('message', (m: SpawnMessage) => { void run(m); });
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'prime') {
+    glue(m.gluePath).then(() => send({ type: 'primed' }), (e) => send({ type: 'error', error: describeFailure(e).toData() }));
+  } else {
+    void run(m);
+  }
+});
 
 async function run(m: SpawnMessage): Promise<void> {
-  let finished = false;
-  const finish = (msg: FromWorker) => {
-    if (finished) return;
-    finished = true;
+  let reported = false;
+  const report = (msg: FromWorker) => {
+    if (reported) return;
+    reported = true;
     send(msg);
   };
-  // A fatal condition is reported before unwinding, because the guest may
-  // catch JS exceptions (wasm exception handling can), and the node kills
-  // this thread as soon as it hears.
-  const fatal = (e: CellError): never => { finish({ type: 'error', error: e.toData() }); throw e; };
+  // A condition the host detects itself is reported before unwinding,
+  // because the guest may catch JS exceptions (wasm exception handling
+  // can) and the node must not wait for it: it kills this thread.
+  const fatal = (e: CellError): never => { report({ type: 'error', error: e.toData() }); throw e; };
+  let exitCode: number | undefined;
   const bells = new Doorbells(m.bells);
   const stdout = new Ring(m.stdout), stderr = new Ring(m.stderr);
   const ceilingPages = Math.floor(m.memoryBytes / WASM_PAGE);
@@ -46,7 +60,8 @@ async function run(m: SpawnMessage): Promise<void> {
   const imports = importObject(m.importKeys, {
     io, args: m.args, env: m.env,
     stdin: new Ring(m.stdin), stdout, stderr,
-    exit: (code) => { finish({ type: 'exit', code }); throw new CellExit(code); },
+    // The first exit stands, even if the guest catches the unwinding and carries on.
+    exit: (code) => { exitCode ??= code; throw new CellExit(code); },
   });
 
   const cores = new Map(m.cores.map((c) => [c.module, c]));
@@ -61,7 +76,7 @@ async function run(m: SpawnMessage): Promise<void> {
             { limitBytes: m.memoryBytes, initialBytes: mem.initial * WASM_PAGE }));
         }
         const maximum = Math.min(mem.maximum ?? 65536, ceilingPages);
-        memories[mem.name] = new WebAssembly.Memory({ initial: mem.initial, maximum, shared: mem.shared } as WebAssembly.MemoryDescriptor);
+        memories[mem.name] = new WebAssembly.Memory({ initial: mem.initial, maximum, shared: mem.shared });
       }
       coreImports = { ...coreImports, [GUARD_IMPORT_MODULE]: memories };
     }
@@ -71,30 +86,29 @@ async function run(m: SpawnMessage): Promise<void> {
   };
   const growRefused = () => instances.some((i) => (i.exports[GROW_REFUSED_EXPORT] as WebAssembly.Global | undefined)?.value === 1);
 
+  let outcome: FromWorker;
   try {
-    const glue = await import(pathToFileURL(m.gluePath).href);
-    const exports = await glue.instantiate((file: string) => m.cores.find((c) => c.file === file)?.module, imports, instantiateCore);
+    const { instantiate } = await glue(m.gluePath);
+    const exports = await instantiate((file: string) => m.cores.find((c) => c.file === file)?.module, imports, instantiateCore);
     try {
       exports[m.entry].run();
-      finish({ type: 'exit', code: 0 });
+      outcome = { type: 'exit', code: exitCode ?? 0 };
     } catch (e) {
       // jco throws a ComponentError (it has a `payload`) when run returns err.
-      if (e && typeof e === 'object' && 'payload' in e && !(e instanceof CellError)) finish({ type: 'exit', code: 1 });
+      if (e && typeof e === 'object' && 'payload' in e && !(e instanceof CellError)) outcome = { type: 'exit', code: exitCode ?? 1 };
       else throw e;
     }
   } catch (e) {
-    if (e instanceof CellExit || finished) return;
-    if (e instanceof CellError) { finish({ type: 'error', error: e.toData() }); return; }
-    if (growRefused()) {
-      finish({ type: 'error', error: new CellError('cell/memory', `the cell tried to grow its memory past its ceiling of ${m.memoryBytes} bytes`, { limitBytes: m.memoryBytes }).toData() });
-      return;
-    }
-    finish({ type: 'error', error: describeFailure(e).toData() });
-  } finally {
-    // Whatever the guest left unwritten stays unwritten; the reader sees the end of its streams.
-    stdout.closeWriter(); stderr.closeWriter();
-    bells.ringNode();
+    if (exitCode !== undefined && (e instanceof CellExit || !(e instanceof CellError))) outcome = { type: 'exit', code: exitCode };
+    else if (e instanceof CellError) outcome = { type: 'error', error: e.toData() };
+    else if (growRefused()) {
+      outcome = { type: 'error', error: new CellError('cell/memory', `the cell tried to grow its memory past its ceiling of ${m.memoryBytes} bytes`, { limitBytes: m.memoryBytes }).toData() };
+    } else outcome = { type: 'error', error: describeFailure(e).toData() };
   }
+  // The streams end before the outcome is told, so the node has every byte once it hears.
+  stdout.closeWriter(); stderr.closeWriter();
+  bells.ringNode();
+  report(outcome);
 }
 
 function describeFailure(e: unknown): CellError {
