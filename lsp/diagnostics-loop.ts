@@ -79,12 +79,25 @@ export class DiagnosticsLoop {
   }
 
   private async full(uri: string): Promise<void> {
-    const file = await this.current(uri);
+    // The quick pass of the same change goes out first: the check below
+    // holds the event loop for as long as it runs.
+    if (this.quick.has(uri) || this.draining) { this.rearm(uri); return; }
+    let file = await this.current(uri);
+    if (!file) return;
+    await new Promise<void>((r) => setImmediate(r));
+    if (this.quick.has(uri)) { this.rearm(uri); return; }
+    file = await this.current(uri);
     if (!file) return;
     const diags = this.ws.std.keyOf(file.uri) ? [] : checkerDiagnostics(file, this.checker, this.ws.fileName(file.uri));
     this.last.set(file.uri, { file, diags });
     await this.publish(uri, file, [...file.readDiagnostics, ...diags]);
     await this.connection.sendNotification(DIAGNOSTICS_COMPLETE, { uri: this.documents.get(uri)?.uri ?? uri, version: file.version });
+  }
+
+  /** Tries the full check again shortly (after the quick pass that is under way). */
+  private rearm(uri: string): void {
+    if (this.timers.has(uri)) return;
+    this.timers.set(uri, setTimeout(() => { this.timers.delete(uri); void this.guard(() => this.full(uri)); }, Math.max(1, this.checkDelayMs)));
   }
 
   /** The current analysis of an open document, or nothing once it is closed. */
