@@ -59,7 +59,9 @@ class Question extends Answer {
   }
   private resolvedContent: $.Struct | null = null;
   private failure: RpcError | null = null;
+  private adopted: Answer | null = null;
   private resolvedPipe(t: Transform): Hook {
+    if (this.adopted) return this.adopted.pipelineHook(t);
     return this.failure ? new BrokenHook(this.failure) : capAt(this.resolvedContent!, t);
   }
   /** The Return arrived: settle the results, then point every pipelined capability at its target. */
@@ -68,6 +70,18 @@ class Question extends Answer {
     this.resolvedContent = content;
     this.failure = err;
     if (err) this.settle.fail(err); else this.settle.ok(content!);
+    for (const p of this.remotePipes.splice(0)) p.resolveTo(this.resolvedPipe(p.transform));
+  }
+  /**
+   * The Return said `takeFromOtherQuestion`: our results are those of one of
+   * our own answers, a call the peer sent back to us with
+   * `sendResultsTo.yourself` (a tail call; C++ does this whenever it
+   * forwards our call to a capability we host).
+   */
+  adopt(answer: Answer): void {
+    this.returned = true;
+    this.adopted = answer;
+    answer.struct().then((s) => this.settle.ok(s), (e) => this.settle.fail(toRpcError(e)));
     for (const p of this.remotePipes.splice(0)) p.resolveTo(this.resolvedPipe(p.transform));
   }
 }
@@ -166,6 +180,8 @@ interface AnswerEntry {
   resultExports: number[];
   /** The Finish asked us to release the result capabilities. */
   releaseResults: boolean;
+  /** Called with `sendResultsTo.yourself`: the results stay here for a Return `takeFromOtherQuestion`. */
+  resultsKept?: boolean;
 }
 
 export interface ConnectionStats { questions: number; answers: number; exports: number; imports: number; embargoes: number }
@@ -297,6 +313,18 @@ export class Connection {
       }
       case rpc.Return_Which.EXCEPTION: q.finish(null, fromReason(ret.exception.reason, ret.exception.type)); break;
       case rpc.Return_Which.CANCELED: q.finish(null, new RpcError('failed', 'the call was canceled')); break;
+      case rpc.Return_Which.TAKE_FROM_OTHER_QUESTION: {
+        // A tail call: the peer forwarded our call back to us (question
+        // `other`, sendResultsTo.yourself) and our own answer has the results.
+        const other = this.answers.get(ret.takeFromOtherQuestion);
+        if (!other?.resultsKept) {
+          const e = new WireError(`Return takes the results of question ${ret.takeFromOtherQuestion}, which is not a call sent to itself`);
+          q.finish(null, new RpcError('malformed', e.message)); // q has left the table: settle it before the Abort
+          throw e;
+        }
+        q.adopt(other.answer);
+        break;
+      }
       default: q.finish(null, new RpcError('unimplemented', `return kind ${ret.which()} is not supported`));
     }
     // After the pipelined capabilities were pointed at their targets (and
@@ -346,6 +374,12 @@ export class Connection {
     const out = new $.Message();
     const ret = out.initRoot(rpc.Message)._initReturn();
     ret.answerId = id;
+    // Every Return of ours says releaseParamCaps = false (its default is
+    // true): the capabilities in the params are imports we keep, and release
+    // ourselves, with Release, when their last handle goes. With true, the
+    // peer drops them at our Return (C++ does), and a later call or Release
+    // on them names an export that is gone (C++ aborts the connection).
+    ret.releaseParamCaps = false;
     const payload = ret._initResults();
     const slot: ResultSlot = {
       alloc(Results) {
@@ -359,8 +393,12 @@ export class Connection {
       this.beginAnswer(id, new BrokenAnswer(e));
       return this.sendException(id, e);
     }
-    if (call.sendResultsTo.which() !== rpc.Call_SendResultsTo_Which.CALLER) {
-      const e = new RpcError('unimplemented', 'results can only be sent to the caller (level 1)');
+    // `yourself`: the peer keeps the results here for a later Return of its own
+    // with takeFromOtherQuestion (C++ forwards a call to a capability we host
+    // this way: a tail call); our Return then says resultsSentElsewhere.
+    const kept = call.sendResultsTo.which() === rpc.Call_SendResultsTo_Which.YOURSELF;
+    if (call.sendResultsTo.which() !== rpc.Call_SendResultsTo_Which.CALLER && !kept) {
+      const e = new RpcError('unimplemented', 'results can only be sent to the caller or kept (level 1)');
       this.beginAnswer(id, new BrokenAnswer(e));
       return this.sendException(id, e);
     }
@@ -375,6 +413,19 @@ export class Connection {
       answer = target.call({ method, params: call.params.content }, slot);
     }
     const entry = this.beginAnswer(id, answer);
+    entry.resultsKept = kept;
+    const sentElsewhere = () => {
+      if (this.closedWith || !this.answers.has(id)) return;
+      entry.returned = true;
+      const m = new $.Message();
+      const r = m.initRoot(rpc.Message)._initReturn();
+      r.answerId = id;
+      r.releaseParamCaps = false;
+      r.resultsSentElsewhere = true;
+      this.send(m);
+      this.afterReturn(id, entry);
+    };
+    if (kept) return void answer.struct().then(sentElsewhere, sentElsewhere);
     answer.struct().then((results) => {
       if (this.closedWith || !this.answers.has(id)) return;
       if (results.segment.message !== out) $.utils.copyFrom(results, payload.content);
@@ -424,6 +475,7 @@ export class Connection {
     const out = new $.Message();
     const ret = out.initRoot(rpc.Message)._initReturn();
     ret.answerId = answerId;
+    ret.releaseParamCaps = false; // as in onCall
     const ex = ret._initException();
     ex.reason = `${e.code}: ${e.message}`;
     ex.type = exceptionType(e.code) as rpc.Exception_Type;

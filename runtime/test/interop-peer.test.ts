@@ -29,9 +29,10 @@ const EXPECTED = [
   'ok slow-add-pipelined 1',
   'ok slow-add 42',
   'ok slow-counter 5',
+  'ok reflect-order 30',
   'ok fail remote exception: expected failure from the interop peer',
   'ok fail-then-add 2',
-  'done 8 ok 0 failed',
+  'done 9 ok 0 failed',
 ];
 
 interface Run { code: number | null; signal: string | null; stdout: string; stderr: string }

@@ -11,7 +11,10 @@
 #     server (callback);
 #   - a slow answer, alone and as the target of a pipelined call
 #     (slowAdd, slowCounter);
-#   - an exception carried back to the caller (fail).
+#   - an exception carried back to the caller (fail);
+#   - a promise in the results that resolves later (Resolve) back to the
+#     caller's own capability, with calls made on it before and after
+#     (Disembargo keeps them in order) (reflect).
 
 @0xdd710187dbf4001a;
 
@@ -48,6 +51,15 @@ interface Calculator {
   # calls made on `slowCounter().counter` before the answer arrives must
   # be queued and delivered to the counter once it exists, in order.
   slowCounter @6 (delayMs :UInt32) -> (counter :Counter);
+
+  # Returns, at once, a *promise* capability that resolves after `delayMs`
+  # milliseconds to `cb` itself: the server sends `cb` as a senderPromise
+  # in the Return and a Resolve naming the caller's own capability
+  # (receiverHosted) later. Calls the caller makes on the result before
+  # and after it resolves must reach `cb` in the order made: the ones made
+  # earlier travel through the server and back, so the caller embargoes
+  # (Disembargo senderLoopback, echoed as receiverLoopback by the server).
+  reflect @7 (cb :Callback, delayMs :UInt32) -> (cb :Callback);
 }
 
 # A mutable counter, handed out by `Calculator.counter` and

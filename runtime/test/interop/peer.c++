@@ -17,7 +17,7 @@
 //       usage error). Each step times out after 10 s.
 //
 // Steps: add, add-many, echo, counter, callback, slow-add, slow-counter,
-// fail (see the functions below for what each checks).
+// reflect-order, fail (see the functions below for what each checks).
 
 #include "interop.capnp.h"
 
@@ -119,6 +119,20 @@ class CalculatorImpl final : public Calculator::Server {
     });
   }
 
+  kj::Promise<void> reflect(ReflectContext context) override {
+    auto params = context.getParams();
+    Callback::Client cb = params.getCb();
+    uint32_t delayMs = params.getDelayMs();
+    // A promise capability (a local promise client): the RPC system exports
+    // it as a senderPromise in the Return, and sends Resolve once the timer
+    // fires, naming the caller's own capability (receiverHosted).
+    context.getResults().setCb(Callback::Client(
+        getTimer().afterDelay(delayMs * kj::MILLISECONDS).then([cb = kj::mv(cb)]() mutable {
+          return kj::mv(cb);
+        })));
+    return kj::READY_NOW;
+  }
+
  private:
   kj::Timer*& timer;
 
@@ -189,6 +203,20 @@ class CallbackImpl final : public Callback::Server {
   kj::Promise<void> call(CallContext context) override {
     ++calls;
     context.getResults().setResult(context.getParams().getValue() * 10);
+    return kj::READY_NOW;
+  }
+};
+
+// Records the values it is called with, in the order the calls arrive.
+class OrderCallbackImpl final : public Callback::Server {
+ public:
+  kj::Vector<int64_t> order;
+
+ protected:
+  kj::Promise<void> call(CallContext context) override {
+    int64_t value = context.getParams().getValue();
+    order.add(value);
+    context.getResults().setResult(value * 10);
     return kj::READY_NOW;
   }
 };
@@ -351,6 +379,72 @@ void stepSlowCounter(Client& c) {
   c.ok("slow-counter", kj::str(v3));
 }
 
+// A promise that resolves back into the caller (Resolve + Disembargo):
+// reflect(cb, 100 ms) returns a promise of our own `cb`. Calls on it are
+// made before the Return (pipelined), after the Return but before the
+// Resolve, and then every 8 ms across the resolution, so some are on
+// their way through the server when the Resolve arrives. Once resolved,
+// new calls go straight to the local object, but only after the embargo
+// (our Disembargo senderLoopback, echoed by the server as
+// receiverLoopback) has let the earlier ones come back: every call must
+// reach `cb` in the order made. Then the promise must have resolved to
+// the local object itself, and the server must still answer a plain call.
+void stepReflectOrder(Client& c) {
+  constexpr int PIPELINED = 3, BEFORE_RESOLVE = 3, SPACED = 24;
+  constexpr int N = PIPELINED + BEFORE_RESOLVE + SPACED;
+  capnp::CapabilityServerSet<Callback> local;
+  auto impl = kj::heap<OrderCallbackImpl>();
+  OrderCallbackImpl& ref = *impl;
+  Callback::Client cb = local.add(kj::mv(impl));
+
+  auto request = c.calculator.reflectRequest();
+  request.setCb(cb);
+  request.setDelayMs(100);
+  auto promise = request.send();
+  Callback::Client reflected = promise.getCb();
+
+  int64_t made = 0;
+  kj::Vector<kj::Promise<void>> replies;
+  auto call = [&]() {
+    int64_t value = ++made;
+    auto r = reflected.callRequest();
+    r.setValue(value);
+    replies.add(r.send().then([value](capnp::Response<Callback::CallResults>&& response) {
+      CHECK(response.getResult() == value * 10, "call ", value, " returned ", response.getResult());
+    }));
+  };
+
+  for (int i = 0; i < PIPELINED; i++) call();
+  auto response = c.await(kj::mv(promise));
+  for (int i = 0; i < BEFORE_RESOLVE; i++) call();
+  for (int i = 0; i < SPACED; i++) {
+    call();
+    c.await(c.timer.afterDelay(8 * kj::MILLISECONDS));
+  }
+  c.await(kj::joinPromises(replies.releaseAsArray()));
+
+  CHECK(ref.order.size() == N, "the callback got ", ref.order.size(), " calls of ", N);
+  for (int i = 0; i < N; i++) {
+    CHECK(ref.order[i] == i + 1, "call ", i + 1, " arrived as number ", ref.order[i],
+          " (order: ", kj::strArray(ref.order, " "), ")");
+  }
+
+  // The promise resolved to our own object (not to a proxy through the server).
+  auto server = c.await(local.getLocalServer(reflected));
+  KJ_IF_MAYBE(s, server) {
+    CHECK(s == &ref, "the promise resolved to another local Callback");
+  } else {
+    CHECK(false, "the promise did not resolve to the local Callback");
+  }
+
+  auto add = c.calculator.addRequest();
+  add.setA(40);
+  add.setB(2);
+  int64_t sum = c.await(add.send()).getSum();
+  CHECK(sum == 42, "add after reflect returned ", sum);
+  c.ok("reflect-order", kj::str(N));
+}
+
 // An exception carried back to the caller; the connection stays usable.
 void stepFail(Client& c) {
   kj::StringPtr message = "expected failure from the interop peer";
@@ -386,6 +480,7 @@ const Step STEPS[] = {
   {"callback", stepCallback},
   {"slow-add", stepSlowAdd},
   {"slow-counter", stepSlowCounter},
+  {"reflect-order", stepReflectOrder},
   {"fail", stepFail},
 };
 
