@@ -151,6 +151,8 @@ export class FileAnalysis {
   }
 
   private byOffset?: Map<number, Definition>;
+  private byName?: Map<string, Definition>;
+  private localsByOffset?: Map<number, LocalBinding>;
 
   /** The definition whose name is written at `offset`. */
   definitionAt(offset: number): Definition | undefined {
@@ -158,14 +160,22 @@ export class FileAnalysis {
     return this.byOffset.get(offset);
   }
 
+  /** The definition of a name in this file: the first real one, else its declare. */
   definition(name: string): Definition | undefined {
-    let declared: Definition | undefined;
-    for (const d of this.definitions) {
-      if (d.name !== name) continue;
-      if (d.kind !== 'declare') return d;
-      declared ??= d;
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const d of this.definitions) {
+        const had = this.byName.get(d.name);
+        if (!had || (had.kind === 'declare' && d.kind !== 'declare')) this.byName.set(d.name, d);
+      }
     }
-    return declared;
+    return this.byName.get(name);
+  }
+
+  /** The local bound at `offset`. */
+  localAt(offset: number): LocalBinding | undefined {
+    this.localsByOffset ??= new Map(this.locals.map((l) => [l.offset, l]));
+    return this.localsByOffset.get(offset);
   }
 }
 

@@ -57,7 +57,7 @@ export class Resolver {
   async resolve(file: FileAnalysis, occ: Occurrence): Promise<Target> {
     switch (occ.role) {
       case 'binding': case 'local': {
-        const b = file.locals.find((l) => l.offset === occ.binding);
+        const b = occ.binding !== undefined ? file.localAt(occ.binding) : undefined;
         if (b) return { kind: 'local', uri: file.uri, binding: b };
         return { kind: 'unresolved', ns: null, name: occ.name };
       }

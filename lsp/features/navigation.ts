@@ -12,8 +12,14 @@ import { SPECIAL_FORMS } from '../../glia/index.js';
 
 export async function definition(file: FileAnalysis, offset: number, ws: Workspace, resolver: Resolver): Promise<Location | null> {
   const occ = file.occurrenceAt(offset);
-  if (!occ) return null;
-  return locationOf(await resolver.resolve(file, occ), file, ws);
+  if (occ) return locationOf(await resolver.resolve(file, occ), file, ws);
+  // The module named in an import: "ww/coll" in (import ...), ww.string in (ns ... (:import [...])).
+  const tok = file.tokenAt(offset);
+  if (!tok || (tok.kind !== 'string' && tok.kind !== 'symbol')) return null;
+  const spec = file.imports.find((i) => i.formStart <= tok.offset && tok.end <= i.formEnd &&
+    (tok.text === JSON.stringify(i.path) || tok.text === i.path.replace(/\//g, '.') || tok.text === i.path));
+  const mod = spec && resolver.module(spec.path, file.uri);
+  return mod ? locationOf({ kind: 'module', module: mod, alias: spec.alias }, file, ws) : null;
 }
 
 export async function locationOf(t: Target, file: FileAnalysis, ws: Workspace): Promise<Location | null> {

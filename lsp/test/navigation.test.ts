@@ -65,6 +65,18 @@ describe('go to definition', { timeout: 30_000 }, () => {
     expect(readFileSync(fileURLToPath(defn.uri), 'utf8').split('\n')[defn.range.start.line]).toContain('(defmacro defn ');
   });
 
+  it('jumps from the module named in an import or ns form to the module', async () => {
+    const { text, at: pos } = markers('(ns app (:import [ww.co<|>ll :as c]))\n(import "./lib/ut<|>il" :as u)\n(import "ww/string" :as s<|>tr)');
+    const uri = await client.open('imports.glia', text);
+    const coll: Location = await client.definition(uri, pos[0]!);
+    expect(coll.uri.endsWith('/std/ww/coll.glia')).toBe(true);
+    expect(coll.range.start).toEqual({ line: 0, character: 0 });
+    const util: Location = await client.definition(uri, pos[1]!);
+    expect(util.uri).toBe(client.uri('lib/util.glia'));
+    // ww/string is built in (TypeScript): there is no file to open.
+    expect(await client.definition(uri, pos[2]!)).toBeNull();
+  });
+
   it('has nothing to jump to for a builtin written in TypeScript, a keyword or a string', async () => {
     const { text, at: pos } = markers('(in<|>c 1)\n(def k :ke<|>y)\n(def s "st<|>r")');
     const uri = await client.open('nowhere.glia', text);
