@@ -307,7 +307,13 @@ export class Connection {
     this.questions.delete(id);
     switch (ret.which()) {
       case rpc.Return_Which.RESULTS: {
-        this.importCaps(ret.results, ret.segment.message);
+        // The question has left the table: whatever happens, it settles here.
+        try { this.importCaps(ret.results, ret.segment.message); }
+        catch (e) {
+          if (e instanceof ForgedCap) { q.finish(null, e.error); break; }
+          q.finish(null, new RpcError('malformed', String((e as Error)?.message ?? e)));
+          throw e;
+        }
         q.finish(ret.results.content as $.Struct, null);
         break;
       }
@@ -369,6 +375,8 @@ export class Connection {
 
   private onCall(call: rpc.Call): void {
     const id = call.questionId;
+    // A reused id is a protocol error, found before anything runs.
+    if (this.answers.has(id)) throw new WireError(`question ${id} is already in use`);
     // Results are built straight into the Return message when the target is
     // a local server (the slot); otherwise they are copied into it.
     const out = new $.Message();
@@ -415,7 +423,7 @@ export class Connection {
     const entry = this.beginAnswer(id, answer);
     entry.resultsKept = kept;
     const sentElsewhere = () => {
-      if (this.closedWith || !this.answers.has(id)) return;
+      if (this.closedWith || this.answers.get(id) !== entry) return;
       entry.returned = true;
       const m = new $.Message();
       const r = m.initRoot(rpc.Message)._initReturn();
@@ -427,14 +435,14 @@ export class Connection {
     };
     if (kept) return void answer.struct().then(sentElsewhere, sentElsewhere);
     answer.struct().then((results) => {
-      if (this.closedWith || !this.answers.has(id)) return;
+      if (this.closedWith || this.answers.get(id) !== entry) return;
       if (results.segment.message !== out) $.utils.copyFrom(results, payload.content);
       entry.resultExports = this.describeCaps(payload, out);
       entry.returned = true;
       this.send(out);
       this.afterReturn(id, entry);
     }, (e) => {
-      if (this.closedWith || !this.answers.has(id)) return;
+      if (this.closedWith || this.answers.get(id) !== entry) return;
       entry.returned = true;
       this.sendException(id, toRpcError(e));
       this.afterReturn(id, entry);

@@ -231,7 +231,10 @@ export function toHook(client: unknown): Hook | null {
     return h;
   }
   const c = client as any;
-  // A generated client wraps its $.Client in `.client`.
+  // A generated client (`Foo$Client`, whose class has a static interfaceId)
+  // wraps its $.Client in `.client`. Checked first: an interface may well
+  // have a method named `call`.
+  if (c.client !== undefined && c.constructor?.interfaceId !== undefined) return toHook(c.client);
   if (c.client !== undefined && typeof c.call !== 'function') return toHook(c.client);
   // capnp-es PipelineClient: a capability in the results of an answer.
   if (c.pipeline && c.pipeline.answer instanceof Answer && typeof c.transform === 'function') {
