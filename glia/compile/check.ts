@@ -260,6 +260,7 @@ class UnitChecker {
     declareTopLevel(registry.current, forms, (name) => registry.ensure(name));
     const unit: Unit = { file, source, roots: [], importRoots: new Set() };
     const pendingFns: any[] = [];
+    let afterEval = false;
     const start = registry.current;
     try {
       for (const form of forms) {
@@ -275,6 +276,9 @@ class UnitChecker {
         const node = analyzer.analyzeTop(form);
         if (headName === 'in-ns') enterNamespace(form, registry);
         if (isBroken) analyzer.diagnostics.length = mark;
+        // eval may have defined what a later form uses (the session checks those forms when they run).
+        else if (afterEval) analyzer.diagnostics.splice(mark, analyzer.diagnostics.length - mark, ...analyzer.diagnostics.slice(mark).filter((d) => d.code !== 'unbound-symbol'));
+        if (!afterEval && mentionsEval(form)) afterEval = true;
         if (headName === 'import' || headName === 'ns') unit.importRoots.add(node);
         if (node.op === 'def' && node.init?.op === 'fn' && !node.macro) pendingFns.push(form);
         unit.roots.push(node);
@@ -340,6 +344,13 @@ class UnitChecker {
       registry.current = saved;
     }
   }
+}
+
+function mentionsEval(form: any, depth = 0): boolean {
+  if (form instanceof Sym) return form.name === 'eval';
+  if (depth > 64 || !(Stack.isStack(form) || List.isList(form))) return false;
+  for (const x of form as Iterable<any>) if (mentionsEval(x, depth + 1)) return true;
+  return false;
 }
 
 /** The namespace a module's ns form switches to, if it has one. */
@@ -467,6 +478,7 @@ function contextViolations(unit: Unit, ctx: Context, inference: EffectInference)
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const report = (effect: string, o: Origin, where: 'top' | string) => {
+    if (o.maybeHandled) return;
     const v = verdict(ctx, effect);
     if (v !== 'denied') return;
     const span = o.span ?? o.root;

@@ -27,6 +27,13 @@ export interface Origin {
   root: Span | undefined;
   /** For a parameter marker: the parameter. */
   param?: Binding;
+  /** For a parameter marker: what handlers between the call of the
+   *  parameter and the function's edge take (`:k`, or `owner/` for every
+   *  method of a capability); the argument's effects lose those. */
+  handled?: readonly string[];
+  /** A handler whose target the checker cannot know stands in the way: the
+   *  effect may be handled, so it is not reported (the run-time check holds). */
+  maybeHandled?: boolean;
 }
 
 export type EffectSet = ReadonlyMap<string, Origin>;
@@ -60,17 +67,36 @@ export function single(effect: string, origin: Origin): EffectSet {
   return new Map([[effect, origin]]);
 }
 
-/** The union; the first origin of an effect wins. Shares an operand when the other adds nothing. */
+/**
+ * The union; the first origin of an effect wins, except that one that may be
+ * handled (by a handler with a target the checker cannot know) replaces a
+ * certain one: once such a handler is in play on some path, the run-time
+ * checks decide. Shares an operand when the other adds nothing.
+ */
 export function union(a: EffectSet, b: EffectSet): EffectSet {
   if (b.size === 0) return a;
   if (a.size === 0) return b;
   let out: Map<string, Origin> | null = null;
   for (const [k, o] of b) {
-    if (a.has(k)) continue;
+    const had = a.get(k);
+    if (had && !(o.maybeHandled && !had.maybeHandled)) continue;
     out ??= new Map(a);
     out.set(k, o);
   }
   return out ?? a;
+}
+
+/** Whether a handler entry (`:k`, or `owner/`) takes the effect. */
+export function handles(entry: string, effect: string): boolean {
+  return entry.endsWith('/') ? effect.startsWith(entry) : effect === entry;
+}
+
+/** The same effects, each marked as possibly handled. */
+export function maybeHandled(set: EffectSet): EffectSet {
+  if (set.size === 0) return set;
+  const out = new Map<string, Origin>();
+  for (const [k, o] of set) out.set(k, o.maybeHandled ? o : { ...o, maybeHandled: true });
+  return out;
 }
 
 export function unionAll(sets: Iterable<EffectSet>): EffectSet {
@@ -94,7 +120,7 @@ export function through(set: EffectSet, span: Span | undefined, name: string | n
   if (set.size === 0) return set;
   const out = new Map<string, Origin>();
   for (const [k, o] of set) {
-    out.set(k, { span, via: name ? [name, ...o.via] : o.via, root: o.root ?? o.span, param: o.param });
+    out.set(k, { ...o, span, via: name ? [name, ...o.via] : o.via, root: o.root ?? o.span });
   }
   return out;
 }

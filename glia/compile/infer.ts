@@ -33,7 +33,7 @@ import { checkMethodArgs } from './method-args.js';
 import { closest } from './suggest.js';
 import {
   type EffectSet, type Origin, NO_EFFECTS, UNKNOWN_EFFECT, single, union, without, through, isMarker,
-  paramMarker, keywordEffect, capabilityEffect, effectOwner,
+  paramMarker, keywordEffect, capabilityEffect, handles, maybeHandled,
 } from './effects.js';
 
 /** What calling a function performs. */
@@ -323,16 +323,29 @@ export class EffectInference {
   private substitute(s: FnSummary, args: IR.Node[], span: Span | undefined, name: string | null): EffectSet {
     let out = NO_EFFECTS;
     for (const [k, o] of s.effects) {
-      if (!isMarker(k)) { out = union(out, single(k, { span, via: name ? [name, ...o.via] : o.via, root: o.root ?? o.span })); continue; }
+      if (!isMarker(k)) { out = union(out, single(k, { ...o, span, via: name ? [name, ...o.via] : o.via, root: o.root ?? o.span })); continue; }
       let own = false;
       for (const a of s.arities) {
         const i = a.params.indexOf(o.param!);
-        if (i >= 0) { own = true; if (i < args.length && a.params.length === args.length) out = union(out, this.latentOf(args[i]!, span)); }
+        const fits = args.length === a.params.length || (a.rest !== null && args.length > a.params.length);
+        if (i >= 0) { own = true; if (fits) out = union(out, this.passed(this.latentOf(args[i]!, span), o)); }
         else if (a.rest === o.param) own = true;
       }
       if (!own) out = union(out, single(k, { ...o, span }));
     }
     return out;
+  }
+
+  /** An argument's effects where the marker stood: minus what handlers there take. */
+  private passed(latent: EffectSet, marker: Origin): EffectSet {
+    let out = marker.handled?.length ? without(latent, (e) => !isMarker(e) && marker.handled!.some((h) => handles(h, e))) : latent;
+    if (marker.handled?.length) {
+      // A marker of an outer function passed along here keeps the handlers it crossed.
+      const inner = new Map<string, Origin>();
+      for (const [k, o] of out) inner.set(k, isMarker(k) ? { ...o, handled: [...(o.handled ?? []), ...marker.handled] } : o);
+      out = inner;
+    }
+    return marker.maybeHandled ? maybeHandled(out) : out;
   }
 
   private nativeCall(callee: { fn: any; name: string }, n: IR.CallNode): EffectSet {
@@ -379,7 +392,7 @@ export class EffectInference {
       this.diag('dynamic-target', where, `this perform cannot be checked: ${why}`,
         'the run-time checks still apply; perform on a keyword or a capability name (host, routing, ...) to have it checked');
     } else {
-      this.diag('dynamic-target', where, `this handler cannot be checked: ${why}; the checker assumes it handles none of its body's effects`,
+      this.diag('dynamic-target', where, `this handler cannot be checked: ${why}; what its body performs is left to the run-time checks`,
         'the run-time checks still apply; install handlers on a keyword or a capability name to have them checked');
     }
   }
@@ -439,13 +452,19 @@ export class EffectInference {
     const body = this.infer(n.body);
     const target = n.target.op === 'const' && n.target.value instanceof Keyword ? { kind: 'keyword' as const, keyword: n.target.value } : this.staticOf(n.target);
     let rest = body;
-    if (target?.kind === 'keyword') {
-      const k = keywordEffect(target.keyword.fqn);
-      rest = without(body, (e) => e === k);
-    } else if (target?.kind === 'cap') {
-      rest = without(body, (e) => effectOwner(e) === target.owner);
+    const entry = target?.kind === 'keyword' ? keywordEffect(target.keyword.fqn) : target?.kind === 'cap' ? `${target.owner}/` : null;
+    if (entry !== null) {
+      // Effects of the body that it takes go; calls of parameters remember it,
+      // so the arguments' effects lose them where the function is called.
+      const out = new Map<string, Origin>();
+      for (const [k, o] of body) {
+        if (isMarker(k)) out.set(k, { ...o, handled: [...(o.handled ?? []), entry] });
+        else if (!handles(entry, k)) out.set(k, o);
+      }
+      rest = out;
     } else if (target?.kind !== 'defcap') {
       this.dynamicTarget(n.target, n.span, 'handler');
+      rest = maybeHandled(body);
     }
     return union(union(union(eTarget, eHandler), rest), this.latentOf(n.handler, this.site(n.span)));
   }
