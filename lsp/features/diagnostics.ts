@@ -53,49 +53,31 @@ export function checkerDiagnostics(file: FileAnalysis, checker: Checker, fileNam
 }
 
 /**
- * The checker's diagnostics of an earlier version, moved to where their
- * chunks are now. A chunk whose text is unchanged is the same ChunkData
- * object in both analyses; diagnostics in chunks that changed are dropped,
- * since they may no longer hold. This lets the editor show the reader's
- * diagnostics for a new version at once, without the checker's vanishing
- * until the whole file has been checked again.
+ * The checker's diagnostics of an earlier version, moved to where they are
+ * in the new text: the part of the text that changed is found as what lies
+ * between the longest common prefix and suffix of the two texts; a
+ * diagnostic before it stays, one after it moves by the change in length,
+ * and one that overlaps or touches it is dropped, since it may no longer
+ * hold. This lets the editor show the reader's diagnostics for a new
+ * version at once, without the checker's disappearing (and coming back)
+ * on every keystroke until the whole file has been checked again.
  */
 export function carryOver(prev: FileAnalysis, diags: readonly FileDiagnostic[], next: FileAnalysis): FileDiagnostic[] {
-  if (prev === next) return [...diags];
-  // Identical chunk texts share data: pair their old and new places in order.
-  const places = new Map<object, number[]>();
-  for (const c of next.chunks) {
-    const list = places.get(c.data);
-    if (list) list.push(c.start); else places.set(c.data, [c.start]);
-  }
-  const seen = new Map<object, number>();
-  const moved = new Map<number, number>();
-  prev.chunks.forEach((c, i) => {
-    const k = seen.get(c.data) ?? 0;
-    seen.set(c.data, k + 1);
-    const to = places.get(c.data)?.[k];
-    if (to !== undefined) moved.set(i, to - c.start);
-  });
+  const a = prev.text, b = next.text;
+  const max = Math.min(a.length, b.length);
+  let p = 0;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let q = 0;
+  while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
+  const changedEnd = a.length - q;
+  const delta = b.length - a.length;
   const out: FileDiagnostic[] = [];
   for (const d of diags) {
     if (d.code === 'lsp/not-checked') continue;
-    const i = chunkIndexAt(prev, d.offset);
-    const delta = moved.get(i);
-    if (delta === undefined) continue;
-    const c = prev.chunks[i]!;
-    if (d.end > c.end) continue;
-    out.push({ ...d, offset: d.offset + delta, end: d.end + delta });
+    if (a === b || d.end < p) out.push(d);
+    else if (d.offset > changedEnd) out.push({ ...d, offset: d.offset + delta, end: d.end + delta });
   }
   return out;
-}
-
-function chunkIndexAt(file: FileAnalysis, offset: number): number {
-  let lo = 0, hi = file.chunks.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (file.chunks[mid]!.start <= offset) lo = mid; else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** The text with each chunk the reader could not read blanked, and the names it defines declared. */
