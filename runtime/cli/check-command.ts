@@ -20,9 +20,10 @@ handler, unused bindings and hidden capability names. A directory means
 every .glia file under it. Prints each problem with a code frame and exits
 1 when there is an error (warnings alone exit 0).
 
-The context of a file is, strongest first: --context, a first-line header
-such as ";; glia: context=pure", a folder named init.d, and otherwise eval
-(what ww eval gives: :load, :stdout, :import and :exit).
+The context of a file is, strongest first: --context, a header comment
+before the first form such as ";; glia: context=pure", a folder named
+init.d, and otherwise eval (what ww eval gives: :load, :stdout, :import and
+:exit).
 
 Options:
       --context NAME   check every file as NAME: ${CONTEXT_NAMES.join(', ')}
