@@ -13,8 +13,7 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
-import { checkSource, CheckWorld } from '../glia/compile/check.js';
-import { read } from '../glia/index.js';
+import { checkSource, CheckWorld, read } from '../glia/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVER = `${ROOT}dist/lsp/server-main.js`;

@@ -3,8 +3,9 @@
 // table (glia/compile/capabilities.ts) and the conveniences Glia layers on
 // it (`host :listen`, glia/compile/conveniences.ts), never from a running
 // node.
-import { capabilityInterfaceForBinding, methodSignature, type CapabilityInterface } from '../glia/compile/capabilities.js';
-import { gliaMethods, gliaMethod, type GliaMethod } from '../glia/compile/conveniences.js';
+import {
+  capabilityInterfaceForBinding, methodSignature, gliaMethods, gliaMethod, type CapabilityInterface, type GliaMethod,
+} from '../glia/index.js';
 import type { FileAnalysis } from './file-analysis.js';
 import { childIndexAt, enclosingCall, type Enclosing } from './syntax.js';
 
@@ -55,4 +56,7 @@ export function methodCallLabel(iface: CapabilityInterface, m: GliaMethod): { la
   return { label: `(perform ${iface.binding} :${m.name}${params.map((p) => ' ' + p).join('')})`, params };
 }
 
-export { gliaMethod as capabilityMethod };
+/** A method of the interface by its keyword (`:listen`), schema or convenience. */
+export function methodNamed(iface: CapabilityInterface, keyword: string): GliaMethod | undefined {
+  return gliaMethod(iface, keyword);
+}

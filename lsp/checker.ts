@@ -4,8 +4,7 @@
 // command line agree. One CheckWorld is kept and reused: building one runs
 // the prelude, too slow for every keystroke. Results are cached by text, so
 // diagnostics and hovers of one version share a check.
-import type { MacroEnv } from '../glia/index.js';
-import { CheckWorld, checkSource, type CheckResult, type LoadedModule } from '../glia/compile/check.js';
+import { CheckWorld, checkSource, type CheckResult, type LoadedModule, type MacroEnv } from '../glia/index.js';
 
 export type ModuleLoader = (path: string, fromFile: string) => LoadedModule | undefined;
 

@@ -3,8 +3,7 @@
 // module; after `(perform host ` the methods of that capability; after
 // `(perform :` the host effects and the keywords the file uses.
 import { CompletionItemKind, MarkupKind, type CompletionItem, type CompletionList } from 'vscode-languageserver/node';
-import { SPECIAL_FORMS } from '../../glia/index.js';
-import { methodSignature } from '../../glia/compile/capabilities.js';
+import { SPECIAL_FORMS, methodSignature } from '../../glia/index.js';
 import type { FileAnalysis } from '../file-analysis.js';
 import type { Resolver, Target } from '../resolve.js';
 import { arglistsOf, hoverMarkdown, kindWord } from '../describe.js';

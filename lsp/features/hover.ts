@@ -5,7 +5,7 @@ import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import type { FileAnalysis } from '../file-analysis.js';
 import type { Resolver } from '../resolve.js';
 import { hoverMarkdown, type HoverExtras } from '../describe.js';
-import { capabilityMethod, methodMarkdown, performAt } from '../capabilities.js';
+import { methodNamed, methodMarkdown, performAt } from '../capabilities.js';
 
 /** The effects the checker inferred for the name written at [offset, end), if it names a function. */
 export type EffectsAt = (file: FileAnalysis, offset: number, end: number) => string[] | undefined;
@@ -15,7 +15,7 @@ export async function hover(file: FileAnalysis, offset: number, resolver: Resolv
   if (tok?.kind === 'keyword') {
     const ctx = performAt(file, tok.offset);
     if (!ctx || ctx.index !== 2) return null;
-    const m = capabilityMethod(ctx.iface, tok.text);
+    const m = methodNamed(ctx.iface, tok.text);
     if (!m) return null;
     return { contents: { kind: MarkupKind.Markdown, value: methodMarkdown(ctx.iface, m) }, range: range(file, tok.offset, tok.end) };
   }
