@@ -721,7 +721,12 @@ export class Connection {
         validateMessage(frame, this.readLimits);
         this.handle(new $.Message(frame, false).getRoot(rpc.Message));
       } catch (e) {
-        const reason = e instanceof WireError ? new RpcError('malformed', e.message) : new RpcError('failed', `protocol error: ${String((e as Error)?.message ?? e)}`);
+        // capnp-es throws CAPNP-TS... errors for messages it cannot read (an
+        // unknown union tag, say): those are malformed input, not our failure.
+        const text = String((e as Error)?.message ?? e);
+        const reason = e instanceof WireError ? new RpcError('malformed', e.message)
+          : text.startsWith('CAPNP-TS') ? new RpcError('malformed', `unreadable message: ${text}`)
+            : new RpcError('failed', `protocol error: ${text}`);
         this.abort(reason);
         return;
       }
