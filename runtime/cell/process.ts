@@ -18,7 +18,7 @@ import { Duplex, Readable, Writable } from 'node:stream';
 import { CellError, type CellErrorData } from './errors.js';
 import { threadCpuMs } from './cpu-time.js';
 import type { CellLimits } from './limits.js';
-import { Doorbells, Ring } from './ring.js';
+import { ACTIVE_WAIT_MS, Doorbells, Ring } from './ring.js';
 import type { BootedWorker } from './worker-pool.js';
 import type { FromWorker, SpawnMessage } from './worker-protocol.js';
 
@@ -159,11 +159,13 @@ export class CellProcess {
   }
 
   private async serviceLoop(): Promise<void> {
+    // Timed waits while the cell is active, untimed once it has been quiet (see Doorbells).
+    let active = true;
     while (!this.status) {
       const seq = this.bells.nodeSeq();
       this.service();
       if (this.status) break;
-      await this.bells.waitNode(seq);
+      active = await this.bells.waitNode(seq, active ? ACTIVE_WAIT_MS : undefined);
     }
   }
 
@@ -224,7 +226,7 @@ export class CellProcess {
     this.timers = [];
     this.inRing.closeReader();
     // Wake the service loop so it sees the status and stops waiting.
-    this.bells.ringNode();
+    this.bells.interruptNode();
     const w = this.worker;
     if (w) {
       w.worker.off('message', this.onMessage);

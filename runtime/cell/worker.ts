@@ -108,6 +108,7 @@ async function run(m: SpawnMessage): Promise<void> {
   // The streams end before the outcome is told, so the node has every byte once it hears.
   stdout.closeWriter(); stderr.closeWriter();
   bells.ringNode();
+  bells.flushNode();
   report(outcome);
 }
 

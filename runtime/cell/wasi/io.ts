@@ -6,6 +6,10 @@
 // `{ tag: 'closed' }` or `{ tag: 'last-operation-failed', val: IoError }`,
 // while anything that must stop the cell is thrown as an Error subclass,
 // which the glue lets through.
+//
+// After moving bytes, a stream rings the node's doorbell, but only wakes
+// it when it may be waiting for that change (see Doorbells.ringNode):
+// bytes into an empty ring, room in a full one.
 import type { Doorbells, Ring } from '../ring.js';
 
 /** wasi:io/error `error`: a message for humans, nothing more (as the WIT says). */
@@ -86,8 +90,10 @@ export class InputStream {
       if (this.ring.writerClosed) throw CLOSED;
       return new Uint8Array(0);
     }
+    // The node only waits for room in a full ring.
+    const wasFull = this.ring.space() === 0;
     const out = this.ring.read(n);
-    this.io.bells.ringNode();
+    this.io.bells.ringNode(wasFull);
     return out;
   }
 
@@ -126,16 +132,18 @@ export class OutputStream {
     if (contents.length > this.ring.space()) {
       throw { tag: 'last-operation-failed', val: new IoError(`write of ${contents.length} bytes exceeds the ${this.ring.space()} that check-write allowed`) };
     }
+    const wasEmpty = this.ring.available() === 0;
     this.ring.write(contents);
-    this.io.bells.ringNode();
+    this.io.bells.ringNode(wasEmpty);
   }
 
   blockingWriteAndFlush(contents: Uint8Array): void {
     let at = 0;
     for (;;) {
       this.open();
+      const wasEmpty = this.ring.available() === 0;
       at += this.ring.write(contents.subarray(at));
-      this.io.bells.ringNode();
+      this.io.bells.ringNode(wasEmpty);
       if (at >= contents.length) return;
       this.io.waitUntil(() => this.ring.space() > 0 || this.ring.readerClosed);
     }
@@ -155,16 +163,18 @@ export class OutputStream {
     if (n > this.ring.space()) {
       throw { tag: 'last-operation-failed', val: new IoError(`write of ${n} zeroes exceeds the ${this.ring.space()} that check-write allowed`) };
     }
+    const wasEmpty = this.ring.available() === 0;
     this.ring.writeZeroes(n);
-    this.io.bells.ringNode();
+    this.io.bells.ringNode(wasEmpty);
   }
 
   blockingWriteZeroesAndFlush(len: bigint): void {
     let left = len;
     for (;;) {
       this.open();
+      const wasEmpty = this.ring.available() === 0;
       left -= BigInt(this.ring.writeZeroes(clampLen(left)));
-      this.io.bells.ringNode();
+      this.io.bells.ringNode(wasEmpty);
       if (left <= 0n) return;
       this.io.waitUntil(() => this.ring.space() > 0 || this.ring.readerClosed);
     }

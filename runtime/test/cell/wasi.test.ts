@@ -91,6 +91,18 @@ describe('a cell sees', () => {
     expect(ns).toBeLessThan(2_000_000_000n);
   });
 
+  it('its output promptly, even when it writes in a burst and then computes without calling the host', async () => {
+    const p = (await t.rt.load(await watFixture('burst'))).spawn({ limits: { timeoutMs: 10_000 } });
+    p.stdin.end();
+    let text = '';
+    const started = Date.now();
+    await new Promise<void>((resolve) => p.stdout.on('data', (b: Buffer) => { text += b.toString(); if (text === 'first\nsecond\n') resolve(); }));
+    // Seen while the cell still spins, long before its budget.
+    expect(Date.now() - started).toBeLessThan(3000);
+    p.kill();
+    expect((await p.result() as { error: { code: string } }).error.code).toBe('cell/killed');
+  });
+
   it('a trap, reported as :cell/trap', async () => {
     const { status } = await run('trap');
     expect('error' in status && status.error.code).toBe('cell/trap');
