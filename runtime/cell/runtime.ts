@@ -12,7 +12,8 @@ import { cidOf } from './cid.js';
 import { DiskCache } from './cache.js';
 import { CellError } from './errors.js';
 import { Executor, type CompiledCell } from './executor.js';
-import { translate, type CellArtifacts } from './translate.js';
+import { checkHeader, type CellArtifacts } from './translate.js';
+import { Translator } from './translator.js';
 import { WorkerPool } from './worker-pool.js';
 import { CellWorkers } from './cell-workers.js';
 
@@ -45,6 +46,7 @@ export class CellRuntime {
   private readonly disk: DiskCache;
   private readonly loaded = new Map<string, Promise<CompiledCell>>();
   private readonly warm: boolean;
+  private readonly translator = new Translator();
 
   constructor(opts: CellRuntimeOptions = {}) {
     this.disk = new DiskCache(opts.cacheDir);
@@ -73,9 +75,12 @@ export class CellRuntime {
     const cells = await Promise.allSettled([...this.loaded.values()]);
     await Promise.all(cells.map((c) => c.status === 'fulfilled' ? c.value.workers.close() : undefined));
     await this.pool.close();
+    await this.translator.close();
   }
 
   private async compile(cid: string, wasm: Uint8Array): Promise<CompiledCell> {
+    // Garbage and core modules are refused here, before any thread is started for them.
+    checkHeader(wasm);
     const read = await this.disk.read(cid);
     let artifacts: CellArtifacts;
     let gluePath: string;
@@ -84,7 +89,7 @@ export class CellRuntime {
       ({ artifacts, gluePath } = read);
     } else {
       if (read.kind === 'corrupt') this.stats.corrupt++;
-      artifacts = await translate(wasm);
+      artifacts = await this.translator.translate(wasm);
       this.stats.translations++;
       gluePath = await this.disk.write(cid, artifacts).catch(() =>
         // An unwritable cache costs a translation per process, not the cell.
