@@ -21,8 +21,10 @@
 // a shared machine hits both. Reported: the median of the timed runs after
 // warm-ups, `ratio` = our calls per second / capnp-es's (higher is better
 // for us; the target is 3), and `ratio_range`, the lowest and highest ratio
-// of a pair of runs made one after the other. doc/performance.md explains
-// the figures.
+// of a pair of runs made one after the other. CPU time per call (client
+// and server together, this process) and `cpu_ratio` (capnp-es's CPU time
+// over ours) are reported too: load from other processes moves them much
+// less than wall-clock time. doc/performance.md explains the figures.
 // `npm run bench -- rpc [WORKLOAD...] [TRANSPORT...] [--quick]`.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -297,21 +299,28 @@ function withTimeout<T>(p: Promise<T>, ms: number, side: Side): Promise<T> {
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
 
-/** One timed run on fresh connections; returns milliseconds. */
-export async function runOnce(impl: Impl, kind: TransportKind, w: Workload, n: number, timeoutMs: number): Promise<number> {
+/**
+ * One timed run on fresh connections: the wall-clock milliseconds, and the
+ * CPU milliseconds (user + system, all threads) this process spent, which
+ * are both client and server. Other processes on a shared machine stretch
+ * the first much more than the second.
+ */
+export async function runOnce(impl: Impl, kind: TransportKind, w: Workload, n: number, timeoutMs: number): Promise<{ ms: number; cpuMs: number }> {
   const side = await open(impl, kind, w.name === 'concurrent' ? n : 16);
   try {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const sum = await withTimeout(w.run(side.bench, n), timeoutMs, side);
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
     check(`${w.name} sum of ${n} ${w.unit}`, sum, w.expected(n));
-    return ms;
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     await side.close();
   }
 }
 
-type Timing = { ok: true; medianMs: number; runsMs: number[] } | { ok: false; error: string };
+type Timing = { ok: true; medianMs: number; runsMs: number[]; medianCpuMs: number } | { ok: false; error: string };
 
 function describe(e: unknown): string {
   const s = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -326,6 +335,7 @@ function describe(e: unknown): string {
  */
 async function measure(kind: TransportKind, w: Workload, n: number, policy: Policy): Promise<Record<Impl, Timing>> {
   const runs: Record<Impl, number[]> = { ours: [], 'capnp-es': [] };
+  const cpu: Record<Impl, number[]> = { ours: [], 'capnp-es': [] };
   const failed: Partial<Record<Impl, string>> = {};
   const total = policy.warmup + policy.runs;
   for (let k = 0; k < total; k++) {
@@ -333,8 +343,8 @@ async function measure(kind: TransportKind, w: Workload, n: number, policy: Poli
     for (const impl of order) {
       if (failed[impl] !== undefined) continue;
       try {
-        const ms = await runOnce(impl, kind, w, n, policy.timeoutMs);
-        if (k >= policy.warmup) runs[impl].push(ms);
+        const r = await runOnce(impl, kind, w, n, policy.timeoutMs);
+        if (k >= policy.warmup) { runs[impl].push(r.ms); cpu[impl].push(r.cpuMs); }
       } catch (e) {
         if (e instanceof WrongResult) throw new WrongResult(`${impl}: ${e.message}`);
         failed[impl] = describe(e);
@@ -343,7 +353,7 @@ async function measure(kind: TransportKind, w: Workload, n: number, policy: Poli
   }
   const timing = (impl: Impl): Timing => failed[impl] !== undefined
     ? { ok: false, error: failed[impl]! }
-    : { ok: true, medianMs: median(runs[impl]), runsMs: runs[impl] };
+    : { ok: true, medianMs: median(runs[impl]), runsMs: runs[impl], medianCpuMs: median(cpu[impl]) };
   return { ours: timing('ours'), 'capnp-es': timing('capnp-es') };
 }
 
@@ -360,6 +370,7 @@ function line(kind: TransportKind, w: Workload, n: number, t: Record<Impl, Timin
       rate[impl] = (n / x.medianMs) * 1000;
       f.push(`${label(impl)}_ms=${fmt(x.medianMs)}`, `${label(impl)}_${w.unit}_per_s=${Math.round(rate[impl]!)}`);
       if (w.unit !== 'calls') f.push(`${label(impl)}_calls_per_s=${Math.round(rate[impl]! * w.callsPerUnit)}`);
+      f.push(`${label(impl)}_cpu_us_per_call=${fmt((x.medianCpuMs * 1000) / (n * w.callsPerUnit))}`);
     } else {
       f.push(`${label(impl)}_ms=na`, `${label(impl)}_error=${JSON.stringify(x.error)}`);
     }
@@ -374,6 +385,9 @@ function line(kind: TransportKind, w: Workload, n: number, t: Record<Impl, Timin
     const pairs = a.runsMs.map((ms, i) => b.runsMs[i]! / ms);
     f.push(`ratio_range=${Math.min(...pairs).toFixed(2)}..${Math.max(...pairs).toFixed(2)}`);
   }
+  // CPU time per call, capnp-es's over ours: the ratio the machine's load
+  // moves least.
+  if (a.ok && b.ok) f.push(`cpu_ratio=${(b.medianCpuMs / a.medianCpuMs).toFixed(2)}`);
   return `bench rpc ${f.join(' ')}`;
 }
 
