@@ -47,6 +47,8 @@ export class Translator {
     const w = new Worker(await workerEntry('translate-worker'), {
       resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
       stdout: true, stderr: true,
+      // jco's tools see their own process.env; the node's environment is none of their business.
+      env: {},
     });
     w.stdout.resume();
     w.stderr.resume();

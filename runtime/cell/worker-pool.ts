@@ -60,6 +60,8 @@ export class WorkerPool {
       resourceLimits: { maxOldGenerationSizeMb: HOST_HEAP_MB, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
       // The worker's own console (jco's glue may log) must not reach the node's stdio.
       stdout: true, stderr: true,
+      // Nothing in a cell's thread needs the node's environment (a cell's comes from its spawn), so it has none.
+      env: {},
     });
     worker.stdout.resume();
     worker.stderr.resume();

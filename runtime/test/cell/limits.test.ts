@@ -80,6 +80,13 @@ describe('limits', () => {
     expect(await cells['big-memory']!.spawn({ limits: { memoryBytes: 128 * 1024 * 1024 } }).wait()).toBe(0);
   });
 
+  it('memory: a request the host would have to allocate past the ceiling (2^40 random bytes) is :cell/memory', async () => {
+    const cell = await t.rt.load(await watFixture('random-huge'));
+    const e = errorOf(await cell.spawn({ limits: { memoryBytes: 16 * 1024 * 1024 } }).result());
+    expect(e.code).toBe('cell/memory');
+    expect(e.message).toMatch(/random bytes of 1099511627776 bytes/);
+  });
+
   it('output: a flood is cut at the cap, exactly, and the cell killed as :cell/output-limit', async () => {
     const cap = 1_000_000;
     const p = cells.flood!.spawn({ limits: { outputBytes: cap } });

@@ -1,0 +1,274 @@
+// Cells benchmark: how long a spawn takes, cold and warm, and how many
+// WAGI requests a second a listener serves, for a hand-written WAT cell
+// (KB-scale) and a componentize-js cell (12 MiB of StarlingMonkey, the
+// kind `ww build` will make; it stands in for a Glia cell until then).
+//
+// Peers, in the same run (wasmtime, the natural one, is not installed
+// here and cannot be fetched offline):
+//   inproc   the same component, same glue and same WASI host, instantiated
+//            on the node's own thread: what a spawn costs without the
+//            worker-thread isolation (and without its protection);
+//   process  spawning a process: /bin/true (the floor of any fork/exec
+//            sandbox, such as `wasmtime run` per request) and `node -e ''`.
+// Spawn phases:
+//   cold       a new runtime over an empty cache: translate (jco), guard,
+//              compile, boot a worker, instantiate, run;
+//   cold-disk  a new runtime over a filled cache: compile, boot, run;
+//   warm       the same executor again and again: instantiate and run on
+//              one of the cell's own workers.
+// Each spawn runs the cell to its exit with empty stdin (the WAT cell is
+// the echo cell, the JS cell writes a line of JSON). vat mode does not
+// exist yet, so its calls/s are reported as na.
+// `npm run bench -- cells [--quick] [--no-js]`.
+
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { CellRuntime } from '../runtime/cell/runtime.js';
+import { HttpListener } from '../runtime/cell/http-listener.js';
+import { translate } from '../runtime/cell/translate.js';
+import { cidOf } from '../runtime/cell/cid.js';
+import { importObject } from '../runtime/cell/wasi/host.js';
+import { CellIo } from '../runtime/cell/wasi/io.js';
+import { Doorbells, Ring } from '../runtime/cell/ring.js';
+import { GUARD_IMPORT_MODULE } from '../runtime/cell/wasm/memory-guard.js';
+import type { Executor } from '../runtime/cell/executor.js';
+
+const ROOT = findRoot();
+const FIXTURES = join(ROOT, 'runtime', 'test', 'cell', 'fixtures');
+
+interface Options { quick: boolean; js: boolean }
+
+// ---------------------------------------------------------------------------
+// Building the cells (the same sources the tests use).
+
+function jcoDir(): string {
+  return join(ROOT, 'node_modules', '@bytecodealliance', 'jco');
+}
+
+async function buildWat(name: string): Promise<Uint8Array> {
+  const { parse, componentEmbed, componentNew } = await import('@bytecodealliance/jco');
+  let wit = 'package ww:bench;\n\nworld cell {\n  include wasi:cli/imports@0.2.12;\n  export wasi:cli/run@0.2.12;\n}\n';
+  for (const p of ['io', 'cli', 'clocks', 'filesystem', 'random', 'sockets']) {
+    const src = readFileSync(join(jcoDir(), 'lib', 'wit', 'builtin', '0.2.12', `wasi-${p}`, 'package.wit'), 'utf8');
+    const header = /^package ([^;]+);/m.exec(src)!;
+    wit += `\npackage ${header[1]} {\n${src.replace(header[0], '')}\n}\n`;
+  }
+  const core = await parse(readFileSync(join(FIXTURES, `${name}.wat`), 'utf8'));
+  return componentNew(await componentEmbed({ binary: core, witSource: wit, world: 'cell' }));
+}
+
+/** The JS test cell, built by the tests' builder and kept in the temp directory by the hash of its inputs. */
+async function buildJs(): Promise<Uint8Array> {
+  const builder = join(ROOT, 'runtime', 'test', 'cell', 'componentize', 'build.mjs');
+  const source = join(FIXTURES, 'js-cell.js');
+  const world = join(FIXTURES, 'js-cell-wit', 'world.wit');
+  const cjs = join(ROOT, 'node_modules', '@bytecodealliance', 'componentize-js');
+  const h = createHash('sha256');
+  for (const f of [source, world, builder, join(jcoDir(), 'package.json'), join(cjs, 'package.json')]) h.update(readFileSync(f));
+  const dir = join(tmpdir(), 'ww-cell-fixtures', `js-${h.digest('hex').slice(0, 20)}`);
+  const out = join(dir, 'js-cell.wasm');
+  if (!existsSync(out)) {
+    const work = `${dir}.${process.pid}.bench`;
+    mkdirSync(join(work, 'wit', 'deps'), { recursive: true });
+    cpSync(world, join(work, 'wit', 'world.wit'));
+    for (const p of ['cli', 'clocks', 'filesystem', 'io', 'random', 'sockets']) {
+      cpSync(join(jcoDir(), 'lib', 'wit', 'builtin', '0.2.12', `wasi-${p}`), join(work, 'wit', 'deps', p), { recursive: true });
+    }
+    await promisify(execFile)(process.execPath, [builder, source, join(work, 'wit'), 'js-cell', join(work, 'js-cell.wasm')], { timeout: 300_000 });
+    rmSync(join(work, 'wit'), { recursive: true, force: true });
+    try { renameSync(work, dir); } catch { rmSync(work, { recursive: true, force: true }); }
+  }
+  return new Uint8Array(readFileSync(out));
+}
+
+// ---------------------------------------------------------------------------
+// Measuring.
+
+interface Stats { n: number; p50: number; p99: number; min: number }
+
+function stats(ms: number[]): Stats {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+  return { n: s.length, p50: at(0.5), p99: at(0.99), min: s[0]! };
+}
+
+const f2 = (x: number) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
+
+async function spawnToExit(ex: Executor): Promise<void> {
+  const p = ex.spawn();
+  p.stdin.end();
+  p.stdout.resume();
+  p.stderr.resume();
+  const code = await p.wait();
+  if (code !== 0) throw new Error(`the cell exited with ${code}`);
+}
+
+async function coldSpawns(bytes: Uint8Array, runs: number, keepCache: boolean): Promise<Stats> {
+  const cache = mkdtempSync(join(tmpdir(), 'ww-bench-cells-'));
+  const ms: number[] = [];
+  try {
+    if (keepCache) { const rt = new CellRuntime({ cacheDir: cache, warmWorkers: 0 }); await rt.load(bytes); await rt.close(); }
+    for (let i = 0; i < runs; i++) {
+      if (!keepCache) rmSync(cache, { recursive: true, force: true });
+      const rt = new CellRuntime({ cacheDir: cache, warmWorkers: 0 });
+      const t = performance.now();
+      await spawnToExit(await rt.load(bytes));
+      ms.push(performance.now() - t);
+      await rt.close();
+    }
+  } finally { rmSync(cache, { recursive: true, force: true }); }
+  return stats(ms);
+}
+
+async function warmSpawns(ex: Executor, runs: number): Promise<Stats> {
+  for (let i = 0; i < 5; i++) await spawnToExit(ex);
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await spawnToExit(ex);
+    ms.push(performance.now() - t);
+  }
+  return stats(ms);
+}
+
+/** The inproc peer: the same translation and host, on this thread, no worker. */
+async function inprocSpawns(bytes: Uint8Array, runs: number): Promise<Stats> {
+  const a = await translate(bytes);
+  const dir = mkdtempSync(join(tmpdir(), 'ww-bench-inproc-'));
+  try {
+    const gluePath = join(dir, 'glue.mjs');
+    writeFileSync(gluePath, a.glue);
+    const { instantiate } = await import(pathToFileURL(gluePath).href);
+    const cores = await Promise.all(a.cores.map(async (c) => ({ ...c, module: await WebAssembly.compile(c.bytes) })));
+    const once = async () => {
+      const stdin = Ring.create(65536), stdout = Ring.create(65536), stderr = Ring.create(65536);
+      stdin.closeWriter();
+      const io = new CellIo(new Doorbells(), 256 << 20, () => { throw new Error('memory'); });
+      const imports = importObject(a.importKeys, { io, args: ['cell'], env: [], stdin, stdout, stderr, exit: (c) => { throw new Error(`exit ${c}`); } });
+      const exports = await instantiate((f: string) => cores.find((c) => c.file === f)!.module, imports,
+        (m: WebAssembly.Module, imp: Record<string, any> = {}) => {
+          const core = cores.find((c) => c.module === m);
+          const mems = Object.fromEntries((core?.memories ?? []).map((x) => [x.name, new WebAssembly.Memory({ initial: x.initial, maximum: 4096 })]));
+          return WebAssembly.instantiate(m, core?.memories.length ? { ...imp, [GUARD_IMPORT_MODULE]: mems } : imp);
+        });
+      exports[a.entry].run();
+    };
+    for (let i = 0; i < 5; i++) await once();
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) { const t = performance.now(); await once(); ms.push(performance.now() - t); }
+    return stats(ms);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+async function processSpawns(cmd: string, args: string[], runs: number): Promise<Stats> {
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await new Promise<void>((res, rej) => spawn(cmd, args, { stdio: 'ignore' }).on('exit', () => res()).on('error', rej));
+    ms.push(performance.now() - t);
+  }
+  return stats(ms);
+}
+
+/** Requests per second from `clients` keep-alive clients for `seconds`. */
+async function wagiRps(ex: Executor, clients: number, seconds: number): Promise<{ rps: number; p50: number; errors: number }> {
+  const listener = new HttpListener();
+  listener.route('/', ex);
+  const { port } = await listener.listen(0);
+  const url = `http://127.0.0.1:${port}/bench?x=1`;
+  let errors = 0;
+  const lat: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  try {
+    await fetch(url).then((r) => r.arrayBuffer());
+    const start = performance.now();
+    await Promise.all(Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        const r = await fetch(url, { method: 'POST', body: 'ping' });
+        await r.arrayBuffer();
+        if (r.status >= 400) errors++;
+        lat.push(performance.now() - t);
+      }
+    }));
+    const s = stats(lat);
+    return { rps: lat.length / ((performance.now() - start) / 1000), p50: s.p50, errors };
+  } finally { await listener.close(); }
+}
+
+// ---------------------------------------------------------------------------
+
+function line(fields: Record<string, string | number>): string {
+  return 'bench cells ' + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'number' ? f2(v) : v}`).join(' ');
+}
+
+function spawnLine(cell: string, phase: string, s: Stats, peer?: { name: string; s: Stats }): string {
+  const f: Record<string, string | number> = { cell, phase, n: String(s.n), p50_ms: s.p50, p99_ms: s.p99, min_ms: s.min };
+  if (peer) { f.peer = peer.name; f.peer_p50_ms = peer.s.p50; f.ratio = (s.p50 / peer.s.p50).toFixed(2); }
+  return line(f);
+}
+
+export async function main(args: string[]): Promise<number> {
+  const o: Options = { quick: args.includes('--quick'), js: !args.includes('--no-js') };
+  for (const a of args) if (!['--quick', '--no-js'].includes(a)) { console.error(`bench cells: unknown argument ${a}\nusage: npm run bench -- cells [--quick] [--no-js]`); return 2; }
+  const warmRuns = o.quick ? 50 : 300;
+  console.log(`# bench cells: node ${process.version}; spawn to exit with empty stdin; warm = ${warmRuns} sequential spawns after 5 warm-ups; peers: inproc (no worker), process (/bin/true, node -e '')`);
+
+  const wat = await buildWat('echo');
+  const cgi = await buildWat('cgi');
+  const cells: Array<[string, Uint8Array, number]> = [['wat', wat, o.quick ? 3 : 10]];
+  if (o.js) {
+    try { cells.push(['js', await buildJs(), o.quick ? 1 : 3]); }
+    catch (e) { console.log(line({ cell: 'js', error: JSON.stringify(String((e as Error).message).split('\n')[0]) })); }
+  }
+
+  const procTrue = await processSpawns('/bin/true', [], o.quick ? 20 : 100);
+  const procNode = await processSpawns(process.execPath, ['-e', ''], o.quick ? 5 : 20);
+  console.log(line({ peer: 'process', what: '/bin/true', p50_ms: procTrue.p50, p99_ms: procTrue.p99 }));
+  console.log(line({ peer: 'process', what: "node -e ''", p50_ms: procNode.p50, p99_ms: procNode.p99 }));
+
+  const rt = new CellRuntime({ cacheDir: mkdtempSync(join(tmpdir(), 'ww-bench-cells-')) });
+  try {
+    for (const [name, bytes, coldRuns] of cells) {
+      const a = await translate(bytes);
+      const glue = new TextEncoder().encode(a.glue).length;
+      const cores = a.cores.reduce((n, c) => n + c.bytes.length, 0);
+      console.log(line({ cell: name, component_bytes: String(bytes.length), glue_bytes: String(glue), core_bytes: String(cores), cid: cidOf(bytes) }));
+      console.log(spawnLine(name, 'cold', await coldSpawns(bytes, coldRuns, false), { name: 'process-node', s: procNode }));
+      console.log(spawnLine(name, 'cold-disk', await coldSpawns(bytes, coldRuns, true), { name: 'process-node', s: procNode }));
+      const ex = await rt.load(bytes);
+      const inproc = await inprocSpawns(bytes, name === 'js' ? Math.min(warmRuns, 50) : warmRuns);
+      console.log(spawnLine(name, 'warm', await warmSpawns(ex, name === 'js' ? Math.min(warmRuns, 50) : warmRuns), { name: 'inproc', s: inproc }));
+      console.log(line({ cell: name, phase: 'inproc', p50_ms: inproc.p50, p99_ms: inproc.p99, vs_process_true: (inproc.p50 / procTrue.p50).toFixed(2) }));
+    }
+    const seconds = o.quick ? 1 : 3;
+    for (const [name, bytes] of [['wat-cgi', cgi], ...(cells.length > 1 ? [['js', cells[1]![1]]] : [])] as Array<[string, Uint8Array]>) {
+      const ex = await rt.load(bytes);
+      for (const clients of [1, 4]) {
+        const r = await wagiRps(ex, clients, seconds);
+        console.log(line({ wagi: name, clients: String(clients), rps: r.rps, p50_ms: r.p50, errors: String(r.errors) }));
+      }
+    }
+    console.log(line({ vat: 'calls_per_s', value: 'na', reason: 'vat-mode-not-built-yet' }));
+  } finally {
+    await rt.close();
+  }
+  return 0;
+}
+
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'runtime', 'test', 'cell', 'fixtures'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('bench cells: cannot find the repository root');
+    dir = up;
+  }
+}
+
