@@ -17,6 +17,7 @@ import { Doorbells, Ring } from './ring.js';
 import { CellExit } from './wasi/cli.js';
 import { importObject } from './wasi/host.js';
 import { CellIo } from './wasi/io.js';
+import { GuestFault } from './wasi/guest-fault.js';
 import { GROW_REFUSED_EXPORT, GUARD_IMPORT_MODULE } from './wasm/memory-guard.js';
 import type { FromWorker, ToWorker, SpawnMessage } from './worker-protocol.js';
 
@@ -113,7 +114,7 @@ async function run(m: SpawnMessage): Promise<void> {
 }
 
 function describeFailure(e: unknown): CellError {
-  if (e instanceof WebAssembly.RuntimeError) return new CellError('cell/trap', `the cell trapped: ${e.message}`);
+  if (e instanceof WebAssembly.RuntimeError || e instanceof GuestFault) return new CellError('cell/trap', `the cell trapped: ${e.message}`);
   if (e instanceof RangeError && /call stack/i.test(e.message)) return new CellError('cell/trap', 'the cell trapped: stack overflow');
   if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.CompileError) {
     return new CellError('cell/invalid', `the cell could not be instantiated: ${e.message}`);

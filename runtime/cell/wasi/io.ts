@@ -11,25 +11,42 @@
 // it when it may be waiting for that change (see Doorbells.ringNode):
 // bytes into an empty ring, room in a full one.
 import type { Doorbells, Ring } from '../ring.js';
+import { GuestFault } from './guest-fault.js';
 
 /** wasi:io/error `error`: a message for humans, nothing more (as the WIT says). */
 export class IoError {
-  constructor(private readonly message: string) {}
-  toDebugString(): string { return this.message; }
+  readonly #message: string;
+  constructor(message: string) { this.#message = message; }
+  toDebugString(): string {
+    if (!(#message in this)) throw new GuestFault('error.to-debug-string on a handle that is not an error');
+    return this.#message;
+  }
 }
 
 /** wasi:io/poll `pollable`: ready now, or at a monotonic deadline, or when a ring changes. */
 export class Pollable {
-  constructor(
-    private readonly io: CellIo,
-    private readonly isReady: () => boolean,
-    /** Monotonic nanoseconds at which it becomes ready, for clock pollables. */
-    readonly deadline?: bigint,
-  ) {}
-  ready(): boolean {
-    return this.isReady() || (this.deadline !== undefined && process.hrtime.bigint() >= this.deadline);
+  readonly #io: CellIo;
+  readonly #isReady: () => boolean;
+  /** Monotonic nanoseconds at which it becomes ready, for clock pollables. */
+  readonly #deadline: bigint | undefined;
+  constructor(io: CellIo, isReady: () => boolean, deadline?: bigint) {
+    this.#io = io;
+    this.#isReady = isReady;
+    this.#deadline = deadline;
   }
-  block(): void { this.io.poll([this]); }
+  /** The pollable itself, checked: throws a GuestFault for a forged handle. */
+  static own(p: Pollable): { deadline: bigint | undefined; ready: () => boolean } {
+    if (!(p instanceof Object) || !(#io in p)) throw new GuestFault('a handle that is not a pollable was passed as one');
+    return { deadline: p.#deadline, ready: () => p.ready() };
+  }
+  ready(): boolean {
+    if (!(#io in this)) throw new GuestFault('pollable.ready on a handle that is not a pollable');
+    return this.#isReady() || (this.#deadline !== undefined && process.hrtime.bigint() >= this.#deadline);
+  }
+  block(): void {
+    if (!(#io in this)) throw new GuestFault('pollable.block on a handle that is not a pollable');
+    this.#io.poll([this]);
+  }
 }
 
 /** What the streams of one cell share: its doorbells, and a cap on what the host allocates for it. */
@@ -51,8 +68,9 @@ export class CellIo {
     }
   }
 
-  poll(list: Pollable[]): Uint32Array {
-    if (list.length === 0) throw new TypeError('poll: the list of pollables is empty');
+  poll(pollables: Pollable[]): Uint32Array {
+    if (pollables.length === 0) throw new GuestFault('poll of an empty list');
+    const list = pollables.map((p) => Pollable.own(p));
     let ready: number[] = [];
     const check = () => {
       ready = [];
@@ -82,7 +100,21 @@ function clampLen(len: bigint): number {
 
 /** wasi:io/streams `input-stream` over a ring the node writes. */
 export class InputStream {
-  constructor(private readonly io: CellIo, private readonly ring: Ring) {}
+  readonly #io: CellIo;
+  readonly #ring: Ring;
+  constructor(io: CellIo, ring: Ring) {
+    this.#io = io;
+    this.#ring = ring;
+  }
+  // Every method reaches its state through these, so a forged handle faults before anything else.
+  private get io(): CellIo {
+    if (!(#io in this)) throw new GuestFault('a handle that is not an input-stream was used as one');
+    return this.#io;
+  }
+  private get ring(): Ring {
+    if (!(#ring in this)) throw new GuestFault('a handle that is not an input-stream was used as one');
+    return this.#ring;
+  }
 
   read(len: bigint): Uint8Array {
     const n = clampLen(len);
@@ -116,7 +148,21 @@ export class InputStream {
 
 /** wasi:io/streams `output-stream` over a ring the node drains. */
 export class OutputStream {
-  constructor(private readonly io: CellIo, private readonly ring: Ring) {}
+  readonly #io: CellIo;
+  readonly #ring: Ring;
+  constructor(io: CellIo, ring: Ring) {
+    this.#io = io;
+    this.#ring = ring;
+  }
+  // Every method reaches its state through these, so a forged handle faults before anything else.
+  private get io(): CellIo {
+    if (!(#io in this)) throw new GuestFault('a handle that is not an output-stream was used as one');
+    return this.#io;
+  }
+  private get ring(): Ring {
+    if (!(#ring in this)) throw new GuestFault('a handle that is not an output-stream was used as one');
+    return this.#ring;
+  }
 
   private open(): void {
     if (this.ring.readerClosed) throw CLOSED;
