@@ -8,6 +8,7 @@ import { WASI_SURFACE, jsClassName, jsName } from '../../cell/wasi/surface.js';
 import { wasiInterfaces } from '../../cell/wasi/host.js';
 import { CellIo } from '../../cell/wasi/io.js';
 import { Doorbells, Ring } from '../../cell/ring.js';
+import { streamTransport } from '../../rpc/transport.js';
 
 const t = testRuntime();
 afterAll(() => t.done());
@@ -107,5 +108,19 @@ describe('a cell sees', () => {
     const { status } = await run('trap');
     expect('error' in status && status.error.code).toBe('cell/trap');
     expect('error' in status && status.error.message).toMatch(/unreachable/);
+  });
+});
+
+describe('stdio as one byte stream', () => {
+  it('carries Cap\'n Proto frames through a cell: duplex() under the RPC layer\'s streamTransport (the seam for vat mode)', async () => {
+    const p = (await t.rt.load(await watFixture('echo'))).spawn({ mode: 'raw' });
+    const transport = streamTransport(p.duplex());
+    // Standard framing: segment count - 1, the segment's size in words, then the segment.
+    const frame = (word: number) => Uint8Array.from([0, 0, 0, 0, 1, 0, 0, 0, word, 1, 2, 3, 4, 5, 6, 7]);
+    for (let i = 0; i < 50; i++) transport.send(frame(i));
+    for (let i = 0; i < 50; i++) expect([...(await transport.recv())!]).toEqual([...frame(i)]);
+    p.stdin.end();
+    expect(await p.wait()).toBe(0);
+    expect(await transport.recv()).toBe(null);
   });
 });
