@@ -25,11 +25,14 @@
 // and server together, this process) and `cpu_ratio` (capnp-es's CPU time
 // over ours) are reported too: load from other processes moves them much
 // less than wall-clock time. doc/performance.md explains the figures.
-// `npm run bench -- rpc [WORKLOAD...] [TRANSPORT...] [--quick]`.
+// Each workload and transport runs in a fresh Node process by default (the
+// absolute figures otherwise depend on what ran before in the process).
+// `npm run bench -- rpc [WORKLOAD...] [TRANSPORT...] [--quick] [--in-process]`.
 
+import { spawn } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as $ from 'capnp-es';
 import { Connection, type ConnectionOptions } from '../runtime/rpc/conn.js';
 import { pipePair, streamTransport, type MessageTransport } from '../runtime/rpc/transport.js';
@@ -393,15 +396,49 @@ function line(kind: TransportKind, w: Workload, n: number, t: Record<Impl, Timin
 
 function usage(): string {
   return [
-    'usage: npm run bench -- rpc [WORKLOAD...] [TRANSPORT...] [--quick]',
+    'usage: npm run bench -- rpc [WORKLOAD...] [TRANSPORT...] [--quick] [--in-process]',
     `workloads: ${WORKLOADS.map((w) => w.name).join(', ')}; transports: ${TRANSPORTS.join(', ')}`,
     '--quick: 200 calls, 50 chains, one run, no warm-up (a smoke test)',
+    '--in-process: run every measurement in this process (by default each workload and',
+    '  transport gets a fresh Node process, so none inherits the heap or JIT state of another)',
     'env: BENCH_RUNS, BENCH_WARMUP, BENCH_RPC_CALLS, BENCH_RPC_CHAINS, BENCH_RPC_TIMEOUT_MS',
   ].join('\n');
 }
 
+/** Exit code of a child that saw a wrong value: the parent stops there. */
+const WRONG_VALUES = 3;
+
+/**
+ * Runs one workload over one transport in a fresh Node process (this file,
+ * with `--in-process`), passing its result lines through. Resolves with its
+ * exit code.
+ */
+function runChild(w: Workload, kind: TransportKind, quick: boolean): Promise<number> {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--in-process', w.name, kind, ...(quick ? ['--quick'] : [])];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let pending = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      pending += d;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const l of lines) if (l.startsWith('bench rpc ')) console.log(l);
+    });
+    child.on('error', (e) => {
+      console.log(`bench rpc workload=${w.name} transport=${kind} error=${JSON.stringify(`could not start a process: ${describe(e)}`)}`);
+      resolve(1);
+    });
+    child.on('close', (code, signal) => {
+      if (pending.startsWith('bench rpc ')) console.log(pending);
+      if (signal) console.log(`bench rpc workload=${w.name} transport=${kind} error=${JSON.stringify(`killed by ${signal}`)}`);
+      resolve(signal ? 1 : code ?? 1);
+    });
+  });
+}
+
 export async function main(args: string[]): Promise<number> {
   let quick = false;
+  let inProcess = false;
   const workloads: Workload[] = [];
   const kinds: TransportKind[] = [];
   for (const arg of args) {
@@ -411,8 +448,9 @@ export async function main(args: string[]): Promise<number> {
     }
     const w = WORKLOADS.find((x) => x.name === arg);
     if (arg === '--quick') quick = true;
-    else if (w) workloads.push(w);
-    else if ((TRANSPORTS as readonly string[]).includes(arg)) kinds.push(arg as TransportKind);
+    else if (arg === '--in-process') inProcess = true;
+    else if (w) { if (!workloads.includes(w)) workloads.push(w); }
+    else if ((TRANSPORTS as readonly string[]).includes(arg)) { if (!kinds.includes(arg as TransportKind)) kinds.push(arg as TransportKind); }
     else {
       console.error(`bench rpc: unknown argument "${arg}"\n${usage()}`);
       return 2;
@@ -421,11 +459,21 @@ export async function main(args: string[]): Promise<number> {
   const policy = readPolicy(quick);
   console.log(
     `# bench rpc: node ${process.version}; ${quick ? 'quick smoke run' : `median of ${policy.runs} runs after ${policy.warmup} warm-up`}` +
-      ` per implementation, runs alternating; ratio = ours / capnp-es calls per second`,
+      ` per implementation, runs alternating; ${inProcess ? 'all in this process' : 'a fresh process per workload and transport'};` +
+      ' ratio = ours / capnp-es calls per second',
   );
   let code = 0;
   for (const kind of kinds.length > 0 ? kinds : TRANSPORTS) {
     for (const w of workloads.length > 0 ? workloads : WORKLOADS) {
+      if (!inProcess) {
+        const c = await runChild(w, kind, quick);
+        if (c === WRONG_VALUES) {
+          console.error(`bench rpc: the implementations disagree on ${w.name} over ${kind}; stopping.`);
+          return 1;
+        }
+        if (c !== 0) code = 1;
+        continue;
+      }
       const n = w.unit === 'chains' ? policy.chains : policy.calls;
       let t: Record<Impl, Timing>;
       try {
@@ -433,7 +481,7 @@ export async function main(args: string[]): Promise<number> {
       } catch (e) {
         console.log(`bench rpc workload=${w.name} transport=${kind} error=${JSON.stringify(describe(e))}`);
         console.error(`bench rpc: the implementations disagree on ${w.name} over ${kind}; stopping.`);
-        return 1;
+        return WRONG_VALUES;
       }
       console.log(line(kind, w, n, t));
       if (!t.ours.ok || !t['capnp-es'].ok) code = 1;
@@ -443,5 +491,8 @@ export async function main(args: string[]): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Run as a script (how the isolated measurements run): load the Node 20
+  // polyfills first, as bin/bench.js does.
+  await import('../runtime/polyfill.js');
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -24,13 +24,13 @@ describe('bench rpc workloads', () => {
     }
   }
 
-  it('`--quick` prints one line per workload and transport, with both figures and a ratio', async () => {
+  it('`--quick --in-process` prints one line per workload and transport, with both figures and a ratio', async () => {
     const lines: string[] = [];
     const log = console.log;
     console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
     let code: number;
     try {
-      code = await main(['--quick']);
+      code = await main(['--quick', '--in-process']);
     } finally {
       console.log = log;
     }
