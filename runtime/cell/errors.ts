@@ -25,6 +25,8 @@ export const CELL_ERRORS = {
   'cell/killed': 'the cell was killed',
   /** The http-mode cell's stdout is not a valid CGI response. */
   'cell/bad-cgi': 'the cell wrote an invalid CGI response',
+  /** The component's ww:grants section is not a valid list of grants, or a declared grant cannot be given. */
+  'cell/bad-grants': 'the cell\'s grants are invalid',
   /** The spawn asked for something that cannot be done (a bad limit, an unknown mode). */
   'cell/bad-spawn': 'invalid spawn options',
   /** The worker thread that ran the cell died for a reason of the host's own. */

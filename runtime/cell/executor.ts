@@ -2,8 +2,9 @@
 // CellProcess`, and its CID. Each spawn gets fresh memories, instances and
 // host objects on a worker of this cell's own; the compiled modules are
 // shared by all of them.
-// (Capabilities for the cell, `caps` in the issue's Executor.spawn, arrive
-// with the membrane: in vat and pid0 modes they travel over stdio.)
+// This level wires stdio only; the cell's capabilities (its membrane, over
+// stdio in vat and pid0 modes or over the ww:cell/membrane channel) are
+// connected by cell-session.ts on top of it.
 import { CellError } from './errors.js';
 import { resolveLimits, type CellLimits } from './limits.js';
 import { CellProcess } from './process.js';
@@ -20,9 +21,22 @@ export interface CompiledCell {
   workers: CellWorkers;
 }
 
-/** The stdio protocols a cell speaks, by WW_CELL_MODE. vat and pid0 (unset) come with the membrane. */
-export type CellMode = 'raw' | 'http';
-export const CELL_MODES: readonly CellMode[] = ['raw', 'http'];
+/**
+ * The stdio protocols a cell speaks, by WW_CELL_MODE. `pid0` is the mode
+ * with WW_CELL_MODE unset: the spawn removes it from the environment.
+ */
+export type CellMode = 'raw' | 'http' | 'vat' | 'pid0';
+export const CELL_MODES: readonly CellMode[] = ['raw', 'http', 'vat', 'pid0'];
+
+/** The mode an environment selects: its WW_CELL_MODE, or pid0 when unset. */
+export function modeOfEnv(env: ReadonlyArray<readonly [string, string]>): CellMode {
+  const v = env.find(([k]) => k === 'WW_CELL_MODE')?.[1];
+  if (v === undefined) return 'pid0';
+  if (v === 'pid0' || !(CELL_MODES as readonly string[]).includes(v)) {
+    throw new CellError('cell/bad-spawn', `unknown cell mode WW_CELL_MODE=${JSON.stringify(v)}`, {}, 'vat, raw, http, or unset for pid0');
+  }
+  return v as CellMode;
+}
 
 export interface SpawnOptions {
   /** Arguments after argv[0]. */
@@ -32,6 +46,8 @@ export interface SpawnOptions {
   /** Sets WW_CELL_MODE in the environment, over any value in `env`. */
   mode?: CellMode;
   limits?: Partial<CellLimits>;
+  /** Open the ww:cell/membrane channel (CellProcess.channel); cell-session.ts does, for raw and http cells with grants. */
+  channel?: boolean;
 }
 
 export class Executor {
@@ -47,10 +63,10 @@ export class Executor {
       if (!CELL_MODES.includes(opts.mode)) throw new CellError('cell/bad-spawn', `unknown cell mode '${String(opts.mode)}'`);
       const i = env.findIndex(([k]) => k === 'WW_CELL_MODE');
       if (i >= 0) env.splice(i, 1);
-      env.push(['WW_CELL_MODE', opts.mode]);
+      if (opts.mode !== 'pid0') env.push(['WW_CELL_MODE', opts.mode]);
     }
     const { gluePath, entry, importKeys, cores, workers } = this.cell;
-    return new CellProcess(workers.take(), { gluePath, entry, importKeys, cores, args, env, memoryBytes: limits.memoryBytes }, limits,
+    return new CellProcess(workers.take(), { gluePath, entry, importKeys, cores, args, env, memoryBytes: limits.memoryBytes, channel: opts.channel === true }, limits,
       (w) => workers.give(w));
   }
 }

@@ -28,12 +28,24 @@ const CHUNK = 64 * 1024;
 export type CellStatus = { code: number } | { error: CellError };
 
 /** What a spawn needs from its executor, minus the stdio it makes itself. */
-export type SpawnPlan = Omit<SpawnMessage, 'type' | 'bells' | 'stdin' | 'stdout' | 'stderr'>;
+export type SpawnPlan = Omit<SpawnMessage, 'type' | 'bells' | 'stdin' | 'stdout' | 'stderr' | 'membrane'> & {
+  /** Open the ww:cell/membrane channel (raw and http modes with grants). */
+  channel?: boolean;
+};
+
+/** One direction of the membrane channel, node side: bytes waiting to go in, or a stream coming out. */
+interface ChannelSide { toCell: Ring; toNode: Ring; out: Readable; wanting: boolean; ended: boolean; pending: Array<{ chunk: Uint8Array; at: number; done: (e?: Error | null) => void }>; inEnded: boolean }
 
 export class CellProcess {
   readonly stdin: Writable;
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /**
+   * The ww:cell/membrane channel as one Duplex (what the cell writes comes
+   * out, what is written goes to the cell), when the spawn opened it.
+   */
+  readonly channel: Duplex | null = null;
+  private readonly ch: ChannelSide | null = null;
   /** Milliseconds from spawn() until the cell's worker had its spawn message. */
   startMs?: number;
   /** The worker thread's id (worker_threads threadId), once the cell has one; for diagnostics and tests. */
@@ -81,6 +93,23 @@ export class CellProcess {
     });
     // Writing to a cell that has exited is not an error, as writing to a closed pipe is not here.
     this.stdin.on('error', () => {});
+    if (plan.channel) {
+      const ch: ChannelSide = {
+        toCell: Ring.create(RING_BYTES), toNode: Ring.create(RING_BYTES), wanting: false, ended: false, pending: [], inEnded: false,
+        out: new Readable({ read() { ch.wanting = true; self.service(); } }),
+      };
+      this.ch = ch;
+      const input = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          if (chunk.length === 0) { done(); return; }
+          ch.pending.push({ chunk: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length), at: 0, done });
+          self.service();
+        },
+        final(done) { ch.inEnded = true; self.service(); done(); },
+      });
+      input.on('error', () => {});
+      this.channel = Duplex.from({ readable: ch.out, writable: input });
+    }
     worker.then((w) => this.start(w), (e) => this.finish({ error: new CellError('cell/host-failure', `no worker for the cell: ${(e as Error).message}`) }));
   }
 
@@ -110,9 +139,11 @@ export class CellProcess {
     w.worker.on('message', this.onMessage);
     w.worker.on('error', this.onError);
     w.worker.on('exit', this.onExit);
+    const { channel: _, ...plan } = this.plan;
     const msg: SpawnMessage = {
-      type: 'spawn', ...this.plan,
+      type: 'spawn', ...plan,
       bells: this.bells.sab, stdin: this.inRing.sab, stdout: this.outRings[0].sab, stderr: this.outRings[1].sab,
+      ...(this.ch ? { membrane: [this.ch.toCell.sab, this.ch.toNode.sab] as [SharedArrayBuffer, SharedArrayBuffer] } : {}),
     };
     w.worker.postMessage(msg);
     this.startMs = performance.now() - this.spawnedAt;
@@ -215,7 +246,29 @@ export class CellProcess {
       if (p.at >= p.chunk.length) { this.pendingIn.shift(); p.done(); }
     }
     if (this.stdinEnded && this.pendingIn.length === 0 && !this.inRing.writerClosed) { this.inRing.closeWriter(); moved = true; }
+    if (this.ch && this.serviceChannel(this.ch)) moved = true;
     if (moved) this.bells.ringCell();
+  }
+
+  /** The membrane channel: not counted against the output cap (the RPC layer bounds its messages). */
+  private serviceChannel(ch: ChannelSide): boolean {
+    let moved = false;
+    while (ch.toNode.available() > 0 && ch.wanting) {
+      ch.wanting = ch.out.push(ch.toNode.read(CHUNK));
+      moved = true;
+    }
+    if (!ch.ended && ch.toNode.drained) { ch.ended = true; ch.out.push(null); }
+    while (ch.pending.length) {
+      if (ch.toCell.readerClosed) { for (const p of ch.pending.splice(0)) p.done(); break; }
+      const p = ch.pending[0]!;
+      const n = ch.toCell.write(p.chunk.subarray(p.at));
+      if (n === 0) break;
+      moved = true;
+      p.at += n;
+      if (p.at >= p.chunk.length) { ch.pending.shift(); p.done(); }
+    }
+    if (ch.inEnded && ch.pending.length === 0 && !ch.toCell.writerClosed) { ch.toCell.closeWriter(); moved = true; }
+    return moved;
   }
 
   /** Ends the process once: `clean` when the worker itself reported the exit (and closed the output rings first). */
@@ -225,6 +278,7 @@ export class CellProcess {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     this.inRing.closeReader();
+    this.ch?.toCell.closeReader();
     // Wake the service loop so it sees the status and stops waiting.
     this.bells.interruptNode();
     const w = this.worker;
@@ -243,6 +297,7 @@ export class CellProcess {
     void stopped.then(() => {
       // The thread is gone: whatever it wrote is all there will be.
       for (const r of this.outRings) r.closeWriter();
+      this.ch?.toNode.closeWriter();
       this.service();
       this.settle(status);
     });

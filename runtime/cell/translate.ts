@@ -11,7 +11,7 @@
 import { CellError } from './errors.js';
 import { WasmFormatError } from './wasm/bytes.js';
 import { guardMemory, type GuardedMemory } from './wasm/memory-guard.js';
-import { WASI_SURFACE, isSupportedVersion, splitVersion } from './wasi/surface.js';
+import { WASI_SURFACE, isSupportedVersion, isSurfaceVersion, splitVersion } from './wasi/surface.js';
 
 /** Bumped whenever translation output changes shape; part of the cache key. */
 export const TRANSLATION_VERSION = 1;
@@ -128,14 +128,14 @@ export function checkImports(importKeys: string[], glue: string): void {
   };
   for (const key of importKeys) {
     const [base, version] = splitVersion(key);
-    if (!(base in WASI_SURFACE) || (version !== undefined && !isSupportedVersion(version))) deny(key);
+    if (!(base in WASI_SURFACE) || (version !== undefined && !isSurfaceVersion(base, version))) deny(key);
   }
   const marker = /\[iface="([^"]+)", function="([^"]+)"\] \[Instruction::CallInterface\]/g;
   for (const m of glue.matchAll(marker)) {
     const [iface, fn] = [m[1]!, m[2]!];
     const [base, version] = splitVersion(iface);
     const provided = WASI_SURFACE[base];
-    if (!provided || !isSupportedVersion(version)) deny(iface, fn);
+    if (!provided || !isSurfaceVersion(base, version)) deny(iface, fn);
     else if (!provided.includes(fn)) deny(iface, fn);
   }
   if (denied.size === 0) return;

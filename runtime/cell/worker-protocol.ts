@@ -19,6 +19,8 @@ export interface SpawnMessage {
   stdin: SharedArrayBuffer;
   stdout: SharedArrayBuffer;
   stderr: SharedArrayBuffer;
+  /** The ww:cell/membrane channel (to the cell, to the node); absent when the spawn has no grants for it. */
+  membrane?: [SharedArrayBuffer, SharedArrayBuffer];
 }
 
 /** Imports a cell's glue ahead of its first spawn, so that spawn only instantiates. */

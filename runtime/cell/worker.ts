@@ -61,6 +61,7 @@ async function run(m: SpawnMessage): Promise<void> {
   const imports = importObject(m.importKeys, {
     io, args: m.args, env: m.env,
     stdin: new Ring(m.stdin), stdout, stderr,
+    membrane: m.membrane ? { toCell: new Ring(m.membrane[0]), toNode: new Ring(m.membrane[1]) } : null,
     // The first exit stands, even if the guest catches the unwinding and carries on.
     exit: (code) => { exitCode ??= code; throw new CellExit(code); },
   });
@@ -108,6 +109,7 @@ async function run(m: SpawnMessage): Promise<void> {
   }
   // The streams end before the outcome is told, so the node has every byte once it hears.
   stdout.closeWriter(); stderr.closeWriter();
+  if (m.membrane) new Ring(m.membrane[1]).closeWriter();
   bells.ringNode();
   bells.flushNode();
   report(outcome);

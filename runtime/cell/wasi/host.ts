@@ -7,6 +7,7 @@ import { clockInterfaces } from './clocks.js';
 import { filesystemInterfaces } from './filesystem.js';
 import { CellIo, InputStream, IoError, OutputStream, Pollable } from './io.js';
 import { randomInterfaces } from './random.js';
+import { membraneChannel, type ChannelRings } from './membrane-channel.js';
 import { splitVersion } from './surface.js';
 import type { Ring } from '../ring.js';
 
@@ -18,6 +19,8 @@ export interface HostOptions {
   stdout: Ring;
   stderr: Ring;
   exit: CliContext['exit'];
+  /** The ww:cell/membrane channel's rings; none (absent or null): the channel is at its end. */
+  membrane?: ChannelRings | null;
 }
 
 /** Every interface of the surface by versionless name. */
@@ -36,6 +39,7 @@ export function wasiInterfaces(o: HostOptions): Record<string, Record<string, un
     'wasi:io/error': { Error: IoError },
     'wasi:io/poll': { Pollable, poll: (list: Pollable[]) => io.poll(list) },
     'wasi:io/streams': { InputStream, OutputStream },
+    'ww:cell/membrane': membraneChannel(io, o.membrane ?? null),
   };
 }
 

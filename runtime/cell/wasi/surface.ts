@@ -46,7 +46,19 @@ export const WASI_SURFACE: Readonly<Record<string, readonly string[]>> = {
   'wasi:random/random': ['get-random-bytes', 'get-random-u64'],
   'wasi:random/insecure': ['get-insecure-random-bytes', 'get-insecure-random-u64'],
   'wasi:random/insecure-seed': ['insecure-seed'],
+  // Not WASI: the cell's membrane as a byte channel (runtime/cell/wit/membrane.wit),
+  // for the raw and http modes, where stdio is taken. Open only when the spawn has grants.
+  'ww:cell/membrane': ['read', 'write'],
 };
+
+/** The one version of each non-WASI interface in the surface. */
+const OWN_VERSIONS: Readonly<Record<string, string>> = { 'ww:cell/membrane': '0.1.0' };
+
+/** Whether `version` of the surface interface `base` is one the host speaks. */
+export function isSurfaceVersion(base: string, version: string | undefined): boolean {
+  const own = OWN_VERSIONS[base];
+  return own !== undefined ? version === own : isSupportedVersion(version);
+}
 
 /** The WASI versions the host speaks: any 0.2.x (later 0.2 releases only add, behind feature gates). */
 export function isSupportedVersion(version: string | undefined): boolean {
