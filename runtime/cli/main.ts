@@ -5,6 +5,8 @@ import { fmtCommand } from './fmt-command.js';
 import { checkCommand } from './check-command.js';
 import { lspCommand } from './lsp-command.js';
 import { cellCommand } from './cell-command.js';
+import { buildCommand } from './build-command.js';
+import { initCommand } from './init-command.js';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
 
@@ -17,6 +19,8 @@ Commands:
   eval EXPR | -f FILE   evaluate Glia locally and print the last value
   test [FILES...]       run ww/test suites (default: every *_test.glia under test/)
   cell run FILE.wasm    run a WebAssembly component as a cell, with no grants
+  build [PATH]          compile a Glia cell project (cell.edn) to bin/NAME.wasm
+  init NAME             create a Glia cell project that builds and runs as-is
   fmt [--check] FILES   format Glia source in place (- for stdin to stdout)
   check FILES...        check Glia files without running them (effects, capability calls, names)
   lsp [--stdio]         run the Glia language server for editors (LSP on stdio)
@@ -32,6 +36,8 @@ const commands: Record<string, (args: string[], io: Io) => Promise<number>> = {
   eval: evalCommand,
   test: testCommand,
   cell: cellCommand,
+  build: buildCommand,
+  init: initCommand,
   fmt: fmtCommand,
   check: checkCommand,
   lsp: lspCommand,

@@ -1,0 +1,187 @@
+// `ww build`: a Glia cell project to a component, in four steps.
+//   1. compile: the entry goes through the Glia engine (reader, analyzer,
+//      JS emitter) here in Node, so mistakes are reported with code frames
+//      before the slow step; the entry function for the mode must exist.
+//   2. bundle: esbuild bundles the cell runtime (runtime/cell/guest/cell.ts,
+//      which carries the Glia engine) with the project's source and
+//      settings into one ES module; wasi:* imports stay imports.
+//   3. componentize: componentize-js makes a WASI command component of it
+//      (exports wasi:cli/run). It runs the module's top level at build
+//      time, which compiles the cell's source again inside the engine the
+//      cell carries, so the component starts with its functions compiled.
+//      Then the ww:grants section is appended.
+//   4. write bin/<name>.wasm and give its CID.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { StaticError } from '../../../glia/eval/session.js';
+import { GliaError } from '../../../glia/values/errors.js';
+import { formatReport, spanOfError, toReport } from '../../cli/report.js';
+import { cidOf } from '../cid.js';
+import { cellSession, cellFunction, ENTRY_FN, type CellConfig } from '../guest/engine.js';
+import { BuildError } from './errors.js';
+import { withGrantsSection } from './grants-section.js';
+import { readProject, type Project } from './project.js';
+
+export interface BuildResult {
+  project: Project;
+  /** bin/<name>.wasm, absolute. */
+  out: string;
+  cid: string;
+  bytes: number;
+  /** Milliseconds spent in componentize-js. */
+  componentizeMs: number;
+}
+
+export type BuildStep = 'compile' | 'bundle' | 'componentize' | 'write';
+export interface BuildProgress {
+  /** A step starts. */
+  step?(step: BuildStep, detail: string): void;
+  /** Every second while componentize-js works. */
+  tick?(elapsedMs: number): void;
+}
+
+/** WASI packages the cell world refers to, from jco's copy of the WASI 0.2.12 WIT. */
+const WASI_PACKAGES = ['cli', 'clocks', 'filesystem', 'io', 'random', 'sockets'];
+const WORLD = `package ww:glia-cell;
+
+// What a Glia cell imports: its stdio, arguments and environment, exit.
+// (The ww:cell/membrane channel joins this world when Glia cells speak it.)
+world glia-cell {
+  import wasi:cli/environment@0.2.12;
+  import wasi:cli/stdin@0.2.12;
+  import wasi:cli/stdout@0.2.12;
+  import wasi:cli/stderr@0.2.12;
+  import wasi:cli/exit@0.2.12;
+  export wasi:cli/run@0.2.12;
+}
+`;
+
+export async function buildProject(path: string, progress: BuildProgress = {}): Promise<BuildResult> {
+  const project = readProject(path);
+  const cfg = cellConfig(project);
+  progress.step?.('compile', project.entry);
+  compileCheck(cfg);
+
+  const work = mkdtempSync(join(tmpdir(), 'ww-build-'));
+  try {
+    progress.step?.('bundle', 'the cell runtime and the Glia engine (esbuild)');
+    const bundle = await bundleCell(cfg, work);
+    progress.step?.('componentize', 'componentize-js (takes seconds)');
+    const started = Date.now();
+    const timer = setInterval(() => progress.tick?.(Date.now() - started), 1000);
+    let component: Uint8Array;
+    try { component = await componentizeCell(bundle, writeWit(work)); }
+    finally { clearInterval(timer); }
+    const componentizeMs = Date.now() - started;
+    const bytes = withGrantsSection(component, project.grants);
+    const outDir = join(project.dir, 'bin');
+    const out = join(outDir, `${project.name}.wasm`);
+    progress.step?.('write', out);
+    try {
+      mkdirSync(outDir, { recursive: true });
+      // Written beside and renamed, so a reader never sees half a component.
+      writeFileSync(`${out}.tmp`, bytes);
+      renameSync(`${out}.tmp`, out);
+    } catch (e: any) {
+      throw new BuildError('build/write', `cannot write ${out}: ${e.message}`);
+    }
+    return { project, out, cid: cidOf(bytes), bytes: bytes.length, componentizeMs };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export function cellConfig(p: Project): CellConfig {
+  return { name: p.name, version: p.version, mode: p.mode, file: p.entry, source: readFileSync(p.entryPath, 'utf8'), grants: p.grants };
+}
+
+/** Step 1: the same compilation the cell does, with errors reported against the source. */
+export function compileCheck(cfg: CellConfig): void {
+  const session = cellSession(cfg, { stdout: () => null, stdin: () => '', exit: () => null });
+  session.currentFile = cfg.file;
+  try {
+    session.runSync(cfg.source, cfg.file);
+  } catch (e) {
+    if (!(e instanceof GliaError)) throw e;
+    const report = formatReport(toReport(e), new Map([[cfg.file, cfg.source]]), spanOfError(e));
+    const what = e instanceof StaticError ? 'does not compile' : 'fails while its top level runs (at build time)';
+    throw new BuildError('build/compile', `${cfg.file} ${what}`, undefined, `${report}\nerror[build/compile]: ${cfg.file} ${what}`);
+  }
+  const fn = ENTRY_FN[cfg.mode];
+  if (!cellFunction(session, fn)) {
+    const shape = cfg.mode === 'http' ? '(defn handle [req] {:status 200 :body "hi"})' : '(defn main [args] (println "hi"))';
+    throw new BuildError('build/no-entry-fn', `${cfg.file} defines no ${fn} function, which a ${cfg.mode} cell needs`, `add ${shape}`);
+  }
+}
+
+/** Where the cell runtime's sources are: .ts beside this file in the source tree, .js in dist/. */
+function guestModule(): string {
+  const ts = fileURLToPath(new URL('../guest/cell.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('../guest/cell.js', import.meta.url));
+}
+
+/** Step 2. */
+async function bundleCell(cfg: CellConfig, work: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const entry = join(work, 'entry.js');
+  writeFileSync(entry, `import { startCell } from ${JSON.stringify(guestModule())};\nexport const run = startCell(${JSON.stringify(cfg)});\n`);
+  const outfile = join(work, 'cell.js');
+  try {
+    await build({
+      entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
+      mainFields: ['module', 'main'], external: ['wasi:*'], logLevel: 'silent', legalComments: 'none',
+    });
+  } catch (e: any) {
+    throw new BuildError('build/componentize', `bundling the cell failed: ${e.message}`);
+  }
+  return outfile;
+}
+
+function writeWit(work: string): string {
+  const wit = join(work, 'wit');
+  mkdirSync(join(wit, 'deps'), { recursive: true });
+  writeFileSync(join(wit, 'world.wit'), WORLD);
+  const jco = packageDir('@bytecodealliance/jco');
+  for (const p of WASI_PACKAGES) cpSync(join(jco, 'lib', 'wit', 'builtin', '0.2.12', `wasi-${p}`), join(wit, 'deps', p), { recursive: true });
+  return wit;
+}
+
+/** Step 3, in a child process (componentize-child.ts), or here when running from the TypeScript sources. */
+async function componentizeCell(sourcePath: string, witPath: string): Promise<Uint8Array> {
+  const child = fileURLToPath(new URL('./componentize-child.js', import.meta.url));
+  const out = join(witPath, '..', 'cell.wasm');
+  try {
+    if (existsSync(child)) {
+      await new Promise<void>((res, rej) => {
+        const p = spawn(process.execPath, [child, sourcePath, witPath, 'glia-cell', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+        let text = '';
+        p.stdout.on('data', (d) => { text += d; });
+        p.stderr.on('data', (d) => { text += d; });
+        p.once('error', rej);
+        p.once('close', (code, signal) => (code === 0 ? res() : rej(new Error(`${text.trim()}\n(componentize-js exited with ${signal ?? `code ${code}`})`))));
+      });
+    } else {
+      const { _setPreopens } = await import('@bytecodealliance/preview2-shim/filesystem' as string);
+      _setPreopens({ '/': '/' });
+      const { componentize } = await import('@bytecodealliance/componentize-js' as string);
+      writeFileSync(out, (await componentize({ sourcePath, witPath, worldName: 'glia-cell', disableFeatures: ['http', 'fetch-event'] })).component);
+    }
+    return new Uint8Array(readFileSync(out));
+  } catch (e: any) {
+    const lines = String(e?.message ?? e).split('\n').filter((l) => l.trim());
+    throw new BuildError('build/componentize', `componentize-js failed: ${lines.slice(-8).join('\n')}`,
+      'this is a fault in ww build or componentize-js, not in the cell\'s source; please report it with the message');
+  }
+}
+
+/** A package's directory (jco exports no package.json to resolve). */
+function packageDir(name: string): string {
+  for (const base of createRequire(import.meta.url).resolve.paths(name) ?? []) {
+    if (existsSync(join(base, name, 'package.json'))) return join(base, name);
+  }
+  throw new BuildError('build/componentize', `package ${name} is not installed`, 'run npm install');
+}

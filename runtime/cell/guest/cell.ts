@@ -1,0 +1,114 @@
+// The runtime inside a Glia cell (bundled into the component by `ww build`).
+// `startCell` runs at the component's top level, which componentize-js
+// executes at build time: it compiles the cell's source with the Glia
+// engine (reader, analyzer, JS emitter), so the snapshot holds the
+// compiled functions and a spawn only calls them. The returned object is
+// the component's `wasi:cli/run` export.
+//
+// Protocols, by WW_CELL_MODE (doc/cells.md, "Glia cells"):
+//   raw   (main args): args is a vector of the spawn's arguments; stdin and
+//         stdout are the stream (:stdin reads the rest of stdin, println
+//         writes stdout); an integer result is the exit code.
+//   http  (handle req): the CGI request (environment + stdin) as a map
+//         {:method :path :query :headers :body :script-name}; the response
+//         map {:status :headers :body} becomes a CGI response on stdout;
+//         println goes to stderr, since stdout is the response.
+import './init-random.js';
+import { restoreRandom } from './init-random.js';
+import { getArguments, getEnvironment } from 'wasi:cli/environment@0.2.12';
+import { getStdin } from 'wasi:cli/stdin@0.2.12';
+import { getStdout } from 'wasi:cli/stdout@0.2.12';
+import { getStderr } from 'wasi:cli/stderr@0.2.12';
+import { exitWithCode } from 'wasi:cli/exit@0.2.12';
+import { SessionExit } from '../../../glia/eval/ops.js';
+import { prStr } from '../../../glia/values/printer.js';
+import { vectorOf } from '../../../glia/values/seq.js';
+import { cellSession, cellFunction, callGlia, ENTRY_FN, type CellConfig } from './engine.js';
+import { requestMap, cgiResponse } from './http.js';
+import { errorLine } from './error-line.js';
+
+type Sink = (bytes: Uint8Array) => void;
+const enc = new TextEncoder();
+const toStdout: Sink = (b) => writeAll(getStdout(), b);
+const toStderr: Sink = (b) => writeAll(getStderr(), b);
+
+function writeAll(s: { blockingWriteAndFlush(b: Uint8Array): void }, bytes: Uint8Array): void {
+  // blocking-write-and-flush takes at most 4096 bytes per call (WASI 0.2).
+  for (let at = 0; at < bytes.length; at += 4096) s.blockingWriteAndFlush(bytes.subarray(at, at + 4096));
+}
+
+function readStdin(): Uint8Array {
+  const input = getStdin();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: Uint8Array;
+    try { chunk = input.blockingRead(65536n); } catch { break; } // closed: end of stream
+    parts.push(chunk);
+    size += chunk.length;
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) { all.set(p, at); at += p.length; }
+  return all;
+}
+
+export function startCell(cfg: CellConfig): { run(): void } {
+  // Where :stdout goes is decided per spawn (raw: stdout; http: stderr).
+  let printSink: Sink = toStderr;
+  let stdinRead = false;
+  const session = cellSession(cfg, {
+    stdout: (data) => { printSink(enc.encode(typeof data === 'string' ? data : prStr(data))); return null; },
+    stdin: () => {
+      // The whole of stdin, once: a second read gives "" (end of stream).
+      if (stdinRead) return '';
+      stdinRead = true;
+      return new TextDecoder().decode(readStdin());
+    },
+    exit: (code) => {
+      const n = typeof code === 'bigint' ? Number(code) : code ?? 0;
+      throw new SessionExit(Number.isInteger(n) && n >= 0 && n <= 255 ? n : 1);
+    },
+  });
+  session.currentFile = cfg.file;
+  session.runSync(cfg.source, cfg.file);
+  restoreRandom();
+
+  return {
+    run() {
+      const env = new Map(getEnvironment());
+      const mode = env.get('WW_CELL_MODE') ?? 'pid0';
+      if (mode !== 'raw' && mode !== 'http') {
+        toStderr(enc.encode(`error[cell/unsupported-mode]: ${cfg.name} is a Glia cell for raw and http modes, not ${mode}\n` +
+          'hint: Glia cells do not speak Cap\'n Proto on stdio (vat, pid0) yet; run it with --mode raw or --mode http\n'));
+        exitWithCode(2);
+        return;
+      }
+      const f = cellFunction(session, ENTRY_FN[mode]);
+      if (!f) {
+        toStderr(enc.encode(`error[cell/no-entry-fn]: ${cfg.name} defines no ${ENTRY_FN[mode]} function, so it cannot run in ${mode} mode\n`));
+        exitWithCode(2);
+        return;
+      }
+      printSink = mode === 'raw' ? toStdout : toStderr;
+      let code = 0;
+      try {
+        if (mode === 'raw') {
+          const result = callGlia(session, f, [vectorOf(getArguments().slice(1))]);
+          if (typeof result === 'number' && Number.isInteger(result)) code = result;
+        } else {
+          const req = requestMap(env, readStdin());
+          toStdout(cgiResponse(callGlia(session, f, [req])));
+        }
+      } catch (e) {
+        if (e instanceof SessionExit) code = e.code;
+        else {
+          toStderr(enc.encode(errorLine(e) + '\n'));
+          if (mode === 'http') toStdout(enc.encode('Status: 500\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n' + errorLine(e) + '\n'));
+          code = 1;
+        }
+      }
+      if (code !== 0) exitWithCode(code);
+    },
+  };
+}

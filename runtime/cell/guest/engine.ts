@@ -1,0 +1,54 @@
+// The Glia side of a Glia cell, shared by the build (which compiles the
+// cell's source in Node first, to report errors with code frames before
+// componentize-js runs) and the cell itself (which compiles the same source
+// again inside the component, during componentize-js's pre-initialization,
+// so the compiled functions are in the component's snapshot). It imports
+// no node:* and no wasi:* modules, so both can use it.
+import { Map as IMap } from 'immutable';
+import { Session, type EffectHandler } from '../../../glia/eval/session.js';
+import { GEN } from '../../../glia/values/fn.js';
+import { kw } from '../../../glia/values/keyword.js';
+import { GrantCap } from './grant-cap.js';
+
+/** What the build puts in a cell: everything the cell needs to compile itself. */
+export interface CellConfig {
+  name: string;
+  version: string;
+  /** The mode the project declares; the cell also answers the other if it has that function. */
+  mode: 'raw' | 'http';
+  /** The entry's file name as the project names it (errors point at it). */
+  file: string;
+  source: string;
+  grants: { name: string; methods: string[] }[];
+}
+
+/** The function a mode calls: `main` for raw, `handle` for http. */
+export const ENTRY_FN = { raw: 'main', http: 'handle' } as const;
+
+/**
+ * A session with the cell's bindings: each declared grant as a capability
+ * value under its name (its calls go through the membrane, see GrantCap)
+ * and `cell-info`, a map of the project's name, version and mode.
+ */
+export function cellSession(cfg: CellConfig, effects: Record<string, EffectHandler>): Session {
+  const capabilities: Record<string, any> = {
+    'cell-info': IMap<any, any>([[kw('name'), cfg.name], [kw('version'), cfg.version], [kw('mode'), kw(cfg.mode)]]),
+  };
+  for (const g of cfg.grants) capabilities[g.name] = new GrantCap(g.name, g.methods);
+  return new Session({ effects, capabilities });
+}
+
+/** The value of a top-level function the cell defines, or undefined. */
+export function cellFunction(session: Session, name: string): any {
+  const v = session.registry.current.vars.get(name);
+  return v?.bound && (typeof v.value === 'function' || v.value?.[GEN]) ? v.value : undefined;
+}
+
+/**
+ * Calls a Glia function with `args` on the session's effect driver, so its
+ * performs reach the session's handlers. Returns the value (or a promise,
+ * if a host handler answered with one; the cell's never do).
+ */
+export function callGlia(session: Session, f: any, args: any[]): any {
+  return session.invokeCapability({ invoke: () => (f[GEN] ? f[GEN](...args) : f(...args)) } as any, kw('call'), args);
+}

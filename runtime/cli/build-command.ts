@@ -1,0 +1,50 @@
+// `ww build [PATH]`: compiles the Glia cell project in PATH (default: the
+// current folder) to bin/<name>.wasm and prints its CID. Progress goes to
+// stderr; the one stdout line is `<cid>  <path>` for scripts.
+import { relative } from 'node:path';
+import { buildProject } from '../cell/build/build.js';
+import { BuildError } from '../cell/build/errors.js';
+import { parse, UsageError } from './args.js';
+import type { Io } from './io.js';
+
+export const BUILD_HELP = `Usage: ww build [PATH]
+
+Compiles the Glia cell project in PATH (default: .) into a WebAssembly
+component, bin/<name>.wasm, and prints its CID and path. The project is a
+folder with a cell.edn:
+
+  {:name "hello" :mode :http :entry "hello.glia"
+   :grants {host [:id :addrs :peers]}}
+
+An http cell defines (handle req) and returns {:status :headers :body}; a raw
+cell defines (main args) and uses stdin and stdout. 'ww init NAME' makes a
+project that builds as-is. componentize-js takes some seconds and about 1 GB
+of memory.
+
+Options:
+  -q, --quiet   no progress on stderr
+  -h, --help    show this help
+
+Exit status: 0 when built; 1 with error[build/...] on stderr otherwise.`;
+
+export async function buildCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse('build', args, { quiet: { type: 'boolean', short: 'q' } });
+  if (values.help) { io.out(BUILD_HELP + '\n'); return 0; }
+  if (positionals.length > 1) throw new UsageError("ww build takes at most one PATH\nrun 'ww build --help' for usage");
+  const path = positionals[0] ?? '.';
+  const say = (s: string) => { if (!values.quiet) io.err(s); };
+  try {
+    const r = await buildProject(path, {
+      step: (step, detail) => say(`${step.padStart(12)}  ${detail}\n`),
+      tick: (ms) => say(`${''.padStart(12)}  ${Math.round(ms / 1000)} s\n`),
+    });
+    const shown = relative(process.cwd(), r.out) || r.out;
+    say(`${'built'.padStart(12)}  ${shown}  ${(r.bytes / 1024 / 1024).toFixed(1)} MiB  (componentize-js ${(r.componentizeMs / 1000).toFixed(1)} s)\n`);
+    io.out(`${r.cid}  ${shown}\n`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof BuildError)) throw e;
+    io.err(e.format() + '\n');
+    return 1;
+  }
+}
