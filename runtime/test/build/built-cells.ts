@@ -1,0 +1,52 @@
+// Builds Glia cell projects with the real `ww build` (bin/ww.js, from
+// dist/), once per distinct input: componentize-js takes seconds and about
+// 1 GB, so each artifact is kept in the temp directory under the hash of
+// the project's files and of everything that goes into a cell (the cell
+// runtime, the build, the Glia engine). Shared by the build tests.
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, ww } from '../ww-process.js';
+
+const INPUTS = ['glia', 'runtime/cell/guest', 'runtime/cell/build', 'std/ww'].map((d) => join(ROOT, d));
+
+function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (name === 'bin' || name === 'test' || name === 'node_modules') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) hashTree(h, p);
+    else { h.update(name); h.update(readFileSync(p)); }
+  }
+}
+
+export interface BuiltCell { wasm: Uint8Array; path: string; stdout: string; stderr: string; ms: number }
+
+const built = new Map<string, Promise<BuiltCell>>();
+
+/** Builds the project in `dir` (copied first: the build writes bin/ into it) and returns its component. */
+export function builtCell(dir: string, name: string): Promise<BuiltCell> {
+  let p = built.get(dir);
+  if (!p) { p = build(dir, name); built.set(dir, p); }
+  return p;
+}
+
+async function build(dir: string, name: string): Promise<BuiltCell> {
+  const h = createHash('sha256');
+  hashTree(h, dir);
+  for (const d of INPUTS) hashTree(h, d);
+  const cache = join(tmpdir(), 'ww-glia-cells', `${name}-${h.digest('hex').slice(0, 20)}`);
+  if (!existsSync(join(cache, `${name}.wasm`))) {
+    const work = `${cache}.${process.pid}.${Date.now()}`;
+    mkdirSync(work, { recursive: true });
+    cpSync(dir, join(work, 'project'), { recursive: true, filter: (s) => !s.includes('/bin') });
+    const r = await ww(['build', join(work, 'project')], { timeoutMs: 240_000 });
+    if (r.code !== 0) throw new Error(`ww build ${dir} failed (${r.code}):\n${r.stderr}`);
+    cpSync(join(work, 'project', 'bin', `${name}.wasm`), join(work, `${name}.wasm`));
+    writeFileSync(join(work, 'build.json'), JSON.stringify({ stdout: r.stdout, stderr: r.stderr, ms: r.ms }));
+    try { renameSync(work, cache); } catch { rmSync(work, { recursive: true, force: true }); }
+  }
+  const meta = JSON.parse(readFileSync(join(cache, 'build.json'), 'utf8'));
+  return { wasm: new Uint8Array(readFileSync(join(cache, `${name}.wasm`))), path: join(cache, `${name}.wasm`), ...meta };
+}
+
