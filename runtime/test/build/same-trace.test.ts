@@ -1,0 +1,66 @@
+// The evaluator and a built Glia cell agree: every program in programs.ts
+// runs in Session.evalString and in one raw-mode cell made by `ww build`
+// (program i is (nth programs i), chosen by the cell's argument); the
+// value's pr-str, the :stdout trace before it, or the uncaught error must
+// be the same.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Session } from '../../../glia/eval/session.js';
+import { prStr } from '../../../glia/values/printer.js';
+import type { Executor } from '../../cell/executor.js';
+import { errorLine } from '../../cell/guest/error-line.js';
+import { collect, testRuntime } from '../cell/helpers.js';
+import { assertBuilt } from '../ww-process.js';
+import { builtCell } from './built-cells.js';
+import { PROGRAMS, programsCell } from './programs.js';
+
+const t = testRuntime();
+let cell: Executor;
+beforeAll(async () => {
+  assertBuilt();
+  const dir = join(tmpdir(), 'ww-programs-project');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cell.edn'), '{:name "programs" :mode :raw :entry "programs.glia"}\n');
+  writeFileSync(join(dir, 'programs.glia'), programsCell());
+  cell = await t.rt.load((await builtCell(dir, 'programs')).wasm, 'programs.wasm');
+}, 300_000);
+afterAll(() => t.done());
+
+/** What the evaluator gives: the trace and the value, or the trace and the error line (without its location). */
+async function evaluate(program: string): Promise<{ trace: string; value?: string; error?: string }> {
+  let trace = '';
+  const s = new Session({ stdout: (text) => { trace += text; } });
+  try {
+    const value = prStr(await s.evalString(program, '<program>'));
+    return { trace, value };
+  } catch (e) {
+    return { trace, error: errorLine(e).replace(/  --> .*$/, '') };
+  }
+}
+
+async function inCell(i: number): Promise<{ trace: string; value?: string; error?: string }> {
+  const p = cell.spawn({ mode: 'raw', args: [String(i)] });
+  p.stdin.end();
+  const [out, err, code] = await Promise.all([collect(p.stdout), collect(p.stderr), p.wait()]);
+  const text = out.toString('utf8');
+  const nul = text.lastIndexOf('\u0000');
+  if (code !== 0) return { trace: text, error: err.toString('utf8').trim().split('\n')[0]!.replace(/  --> .*$/, '') };
+  return { trace: text.slice(0, nul), value: text.slice(nul + 1) };
+}
+
+describe('the evaluator and a built cell give the same value and the same :stdout trace', () => {
+  PROGRAMS.forEach((program, i) => {
+    it(program, async () => {
+      const [want, got] = await Promise.all([evaluate(program), inCell(i)]);
+      expect(got).toEqual(want);
+    });
+  });
+
+  it('covers values, output, handlers and errors (the set is not trivial)', async () => {
+    const results = await Promise.all(PROGRAMS.map(evaluate));
+    expect(results.filter((r) => r.error).length).toBeGreaterThanOrEqual(2);
+    expect(results.filter((r) => r.trace).length).toBeGreaterThanOrEqual(5);
+  });
+});
