@@ -8,6 +8,9 @@
 import { CellError } from './errors.js';
 import type { CellLimits } from './limits.js';
 import type { Executor } from './executor.js';
+import type { ExportSpec } from '../membrane/membrane.js';
+import type { Epoch } from '../membrane/epoch.js';
+import { spawnCell, type CellSpawnOptions } from './cell-session.js';
 
 export interface CgiRequest {
   method: string;
@@ -142,11 +145,15 @@ function badEmpty(): never {
 }
 
 /** Runs one request through a cell in http mode and parses its answer. */
-export async function runHttpCell(executor: Executor, req: CgiRequest, opts: { limits?: Partial<CellLimits>; args?: string[] } = {}): Promise<HttpCellResult> {
-  const spawn: Parameters<Executor['spawn']>[0] = { mode: 'http', env: cgiEnvironment(req) };
+export async function runHttpCell(executor: Executor, req: CgiRequest,
+  opts: { limits?: Partial<CellLimits>; args?: string[]; grants?: readonly ExportSpec[]; epoch?: Epoch } = {}): Promise<HttpCellResult> {
+  const spawn: CellSpawnOptions = { mode: 'http', env: cgiEnvironment(req) };
   if (opts.limits) spawn.limits = opts.limits;
   if (opts.args) spawn.args = opts.args;
-  const p = executor.spawn(spawn);
+  // With grants, the cell reaches its membrane over the ww:cell/membrane channel.
+  if (opts.grants) spawn.grants = opts.grants;
+  if (opts.epoch) spawn.epoch = opts.epoch;
+  const p = spawnCell(executor, spawn).process;
   p.stdin.end(req.body ?? new Uint8Array(0));
   const [stdout, stderr, status] = await Promise.all([collect(p.stdout), collect(p.stderr), p.result()]);
   if ('error' in status) throw status.error;

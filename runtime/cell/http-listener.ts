@@ -14,6 +14,7 @@ import { runHttpCell, type CgiRequest } from './cgi.js';
 import { CellError, type CellErrorCode } from './errors.js';
 import type { Executor } from './executor.js';
 import type { CellLimits } from './limits.js';
+import type { ExportSpec } from '../membrane/membrane.js';
 
 export interface HttpListenerOptions {
   /** Largest request body accepted, in bytes (413 past it). Default 10 MiB. */
@@ -24,7 +25,7 @@ export interface HttpListenerOptions {
   limits?: Partial<CellLimits>;
 }
 
-interface Route { prefix: string; executor: Executor; limits?: Partial<CellLimits> }
+interface Route { prefix: string; executor: Executor; limits?: Partial<CellLimits>; grants?: readonly ExportSpec[] }
 
 /** Hop-by-hop headers belong to one connection; a cell does not set them for ours. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'content-length']);
@@ -44,12 +45,17 @@ export class HttpListener {
     this.server = createServer((req, res) => { void this.handle(req, res); });
   }
 
-  /** Serves `prefix` (and every path under it) with `executor`; replaces an existing route for it. */
-  route(prefix: string, executor: Executor, limits?: Partial<CellLimits>): void {
+  /**
+   * Serves `prefix` (and every path under it) with `executor`; replaces an
+   * existing route for it. Each request's cell gets `grants` through its
+   * membrane channel.
+   */
+  route(prefix: string, executor: Executor, limits?: Partial<CellLimits>, grants?: readonly ExportSpec[]): void {
     const p = normalizePrefix(prefix);
     this.unroute(p);
     const r: Route = { prefix: p, executor };
     if (limits) r.limits = limits;
+    if (grants) r.grants = grants;
     this.routes.push(r);
     // Longest prefix first, so /a/b wins over /a.
     this.routes.sort((a, b) => b.prefix.length - a.prefix.length);
@@ -105,7 +111,7 @@ export class HttpListener {
         };
         if (local !== undefined) cgi.serverPort = local;
         const limits = route.limits ?? this.opts.limits;
-        const r = await runHttpCell(route.executor, cgi, limits ? { limits } : {});
+        const r = await runHttpCell(route.executor, cgi, { ...(limits ? { limits } : {}), ...(route.grants ? { grants: route.grants } : {}) });
         const grouped = new Map<string, { name: string; values: string[] }>();
         for (const [k, v] of r.headers) {
           if (HOP_BY_HOP.has(k.toLowerCase())) continue;

@@ -90,6 +90,8 @@ export class CellProcess {
         self.service();
       },
       final(done) { self.stdinEnded = true; self.service(); done(); },
+      // Destroyed (an RPC connection over stdio closing): the cell reads end of file.
+      destroy(err, done) { self.stdinEnded = true; self.service(); done(err); },
     });
     // Writing to a cell that has exited is not an error, as writing to a closed pipe is not here.
     this.stdin.on('error', () => {});
@@ -106,6 +108,8 @@ export class CellProcess {
           self.service();
         },
         final(done) { ch.inEnded = true; self.service(); done(); },
+        // The connection closing destroys the stream: the cell then reads the end of the channel.
+        destroy(err, done) { ch.inEnded = true; self.service(); done(err); },
       });
       input.on('error', () => {});
       this.channel = Duplex.from({ readable: ch.out, writable: input });

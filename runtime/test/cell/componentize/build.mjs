@@ -1,10 +1,8 @@
 // Builds one JS test cell with componentize-js, in its own process (it
 // peaks near 800 MB and sets preview2-shim's global preopens).
 // Usage: node build.mjs SOURCE.js WIT_DIR WORLD OUT.wasm
-import { register } from 'node:module';
 import { writeFileSync } from 'node:fs';
 
-register('./resolve-shim.mjs', import.meta.url);
 const [source, witPath, worldName, out] = process.argv.slice(2);
 // componentize-js reads the WIT and the source through preview2-shim's filesystem, which starts with nothing preopened.
 const { _setPreopens } = await import('@bytecodealliance/preview2-shim/filesystem');
