@@ -14,9 +14,10 @@ import * as rpc from 'capnp-es/capnp/rpc';
 import type { MessageTransport } from './transport.js';
 import { validateMessage, DEFAULT_READ_LIMITS, type ReadLimits, WireError } from './validate.js';
 import { RpcError, fromReason, toRpcError, exceptionType } from './errors.js';
+import { newMessage, readFrame, frameOf, finishFrame, beginCall, beginReturn, decodeFast, type FastMessage } from './wire.js';
 import {
   Hook, Answer, PromiseHook, BrokenHook, BrokenAnswer, CapAnswer, LocalServerHook, toHook, capAt, materialize,
-  type CallSpec, type ResultSlot, type Transform, type LocalServer, type MethodDesc,
+  type CallSpec, type ResultSlot, type Transform, type LocalServer,
 } from './hooks.js';
 
 type StructClass<T extends $.Struct> = { new (...a: any[]): T; readonly _capnp: { displayName: string; id: string; size: $.ObjectSize } };
@@ -42,6 +43,8 @@ export interface ConnectionOptions {
 /** Our question to the peer. */
 class Question extends Answer {
   returned = false;
+  /** Export ids written into this call's params (released if the Return says releaseParamCaps). */
+  paramExports: number[] = [];
   /** The Return's payload content, while the question's results are readable. */
   private settle!: { ok: (s: $.Struct) => void; fail: (e: RpcError) => void };
   private readonly results = new Promise<$.Struct>((ok, fail) => { this.settle = { ok, fail }; });
@@ -264,30 +267,55 @@ export class Connection {
   // ---------------------------------------------------------------- questions
 
   private ask(build: (m: rpc.Message, questionId: number) => void): Question | BrokenAnswer {
+    return this.askWith((id) => {
+      const msg = newMessage();
+      build(msg.initRoot(rpc.Message), id);
+      return { msg, exported: [] };
+    });
+  }
+
+  /** Allocates a question, builds its message (and the exports it carries), sends it. */
+  private askWith(build: (questionId: number) => { msg: $.Message; exported: number[] }): Question | BrokenAnswer {
     if (this.closedWith) return new BrokenAnswer(this.closedWith);
     if (this.questions.size >= this.maxQuestions) {
       return new BrokenAnswer(new RpcError('overloaded', `more than ${this.maxQuestions} calls are outstanding on this connection`));
     }
     const id = this.freeIds.pop() ?? this.nextQuestion++;
-    const msg = new $.Message();
-    try { build(msg.initRoot(rpc.Message), id); }
+    let built: { msg: $.Message; exported: number[] };
+    try { built = build(id); }
     catch (e) { this.freeIds.push(id); return new BrokenAnswer(toRpcError(e)); }
     const q = new Question(this, id);
+    q.paramExports = built.exported;
     this.questions.set(id, q);
-    this.send(msg);
+    this.send(built.msg);
     return q;
   }
 
   /** Sends a Call to `target` on the peer. */
   sendCall(target: Target, call: CallSpec): Answer {
+    if ('importedCap' in target) {
+      // The common case, on the fixed-layout fast path (wire.ts).
+      return this.askWith((qid) => {
+        const out = beginCall(qid, call.method.interfaceId, call.method.methodId, target.importedCap);
+        const seg = out.msg.getSegment(0);
+        if (call.params) {
+          $.utils.copyFrom(call.params, new $.Pointer(seg, out.contentAt));
+        } else if (call.method.ParamsClass) {
+          const params = new call.method.ParamsClass(seg, out.contentAt);
+          $.utils.initStruct(call.method.ParamsClass._capnp.size, params);
+          call.paramsFunc?.(params);
+        }
+        const exported = (out.msg as any)._capnp.capTable?.length ? this.describeCaps(out.payload(), out.msg) : [];
+        return { msg: out.msg, exported };
+      });
+    }
     return this.ask((m, qid) => {
       const c = m._initCall();
       c.questionId = qid;
       c.interfaceId = call.method.interfaceId;
       c.methodId = call.method.methodId;
-      const t = c._initTarget();
-      if ('importedCap' in target) t.importedCap = target.importedCap;
-      else writePromisedAnswer(t._initPromisedAnswer(), target.promisedAnswer, target.transform);
+      // (importedCap targets took the fast path above)
+      writePromisedAnswer(c._initTarget()._initPromisedAnswer(), target.promisedAnswer, target.transform);
       const payload = c._initParams();
       if (call.params) {
         $.utils.copyFrom(call.params, payload.content);
@@ -300,11 +328,39 @@ export class Connection {
     });
   }
 
-  private onReturn(ret: rpc.Return): void {
-    const id = ret.answerId;
+  /** A Return with results, read on the fast path. */
+  private onResults(id: number, content: $.Pointer, payload: (() => rpc.Payload) | null, msg: $.Message, releaseParamCaps: boolean): void {
+    const q = this.takeQuestion(id, releaseParamCaps);
+    try {
+      if (payload) this.importCaps(payload(), msg); else (msg as any)._capnp.capTable = [];
+    } catch (e) {
+      if (e instanceof ForgedCap) { q.finish(null, e.error); this.finishQuestion(id); return; }
+      q.finish(null, new RpcError('malformed', String((e as Error)?.message ?? e)));
+      throw e;
+    }
+    q.finish(content as $.Struct, null);
+    this.finishQuestion(id);
+  }
+
+  /** Removes an outstanding question for its Return; the peer released the params' capabilities if it says so. */
+  private takeQuestion(id: number, releaseParamCaps: boolean): Question {
     const q = this.questions.get(id);
     if (!q || q.returned) throw new WireError(`Return for question ${id}, which is not outstanding`);
     this.questions.delete(id);
+    if (releaseParamCaps) for (const e of q.paramExports.splice(0)) if (this.exports.has(e)) this.release(e, 1);
+    return q;
+  }
+
+  /** After the Return: Finish (the peer may drop the answer), and the id is free again. */
+  private finishQuestion(id: number): void {
+    // We keep the result capabilities as imports, released by Release.
+    if (!this.closedWith) this.transport.send(finishFrame(id));
+    this.freeIds.push(id);
+  }
+
+  private onReturn(ret: rpc.Return): void {
+    const id = ret.answerId;
+    const q = this.takeQuestion(id, ret.releaseParamCaps);
     switch (ret.which()) {
       case rpc.Return_Which.RESULTS: {
         // The question has left the table: whatever happens, it settles here.
@@ -335,13 +391,7 @@ export class Connection {
     }
     // After the pipelined capabilities were pointed at their targets (and
     // any Disembargo for them went out): the peer may drop the answer now.
-    // We keep the result capabilities as imports, released by Release.
-    const fin = new $.Message();
-    const f = fin.initRoot(rpc.Message)._initFinish();
-    f.questionId = id;
-    f.releaseResultCaps = false;
-    this.send(fin);
-    this.freeIds.push(id);
+    this.finishQuestion(id);
   }
 
   // ---------------------------------------------------------------- answers
@@ -360,7 +410,7 @@ export class Connection {
       return this.sendException(id, e);
     }
     const entry = this.beginAnswer(id, new CapAnswer(this.bootstrapCap));
-    const out = new $.Message();
+    const out = newMessage();
     const ret = out.initRoot(rpc.Message)._initReturn();
     ret.answerId = id;
     const payload = ret._initResults();
@@ -374,28 +424,22 @@ export class Connection {
   }
 
   private onCall(call: rpc.Call): void {
-    const id = call.questionId;
+    const kind = call.sendResultsTo.which();
+    this.answerCall(call.questionId, call.interfaceId, call.methodId,
+      kind === rpc.Call_SendResultsTo_Which.CALLER ? 'caller' : kind === rpc.Call_SendResultsTo_Which.YOURSELF ? 'yourself' : 'elsewhere',
+      () => this.resolveTarget(call.target), call.params.content, () => call.params, call.segment.message);
+  }
+
+  /**
+   * Answers a Call, however it was read. `payload` is only asked for when
+   * the params carry capabilities. Results are built straight into the
+   * Return message when the target is a local server (the slot); otherwise
+   * they are copied into it.
+   */
+  private answerCall(id: number, interfaceId: bigint, methodId: number, resultsTo: 'caller' | 'yourself' | 'elsewhere',
+    target: () => Hook, content: $.Pointer, payload: (() => rpc.Payload) | null, msg: $.Message): void {
     // A reused id is a protocol error, found before anything runs.
     if (this.answers.has(id)) throw new WireError(`question ${id} is already in use`);
-    // Results are built straight into the Return message when the target is
-    // a local server (the slot); otherwise they are copied into it.
-    const out = new $.Message();
-    const ret = out.initRoot(rpc.Message)._initReturn();
-    ret.answerId = id;
-    // Every Return of ours says releaseParamCaps = false (its default is
-    // true): the capabilities in the params are imports we keep, and release
-    // ourselves, with Release, when their last handle goes. With true, the
-    // peer drops them at our Return (C++ does), and a later call or Release
-    // on them names an export that is gone (C++ aborts the connection).
-    ret.releaseParamCaps = false;
-    const payload = ret._initResults();
-    const slot: ResultSlot = {
-      alloc(Results) {
-        const r = $.utils.getPointerAs(0, Results, payload);
-        $.utils.initStruct(Results._capnp.size, r);
-        return r;
-      },
-    };
     if (this.answers.size >= this.maxAnswers) {
       const e = new RpcError('overloaded', `more than ${this.maxAnswers} calls are in progress on this connection`);
       this.beginAnswer(id, new BrokenAnswer(e));
@@ -404,28 +448,39 @@ export class Connection {
     // `yourself`: the peer keeps the results here for a later Return of its own
     // with takeFromOtherQuestion (C++ forwards a call to a capability we host
     // this way: a tail call); our Return then says resultsSentElsewhere.
-    const kept = call.sendResultsTo.which() === rpc.Call_SendResultsTo_Which.YOURSELF;
-    if (call.sendResultsTo.which() !== rpc.Call_SendResultsTo_Which.CALLER && !kept) {
+    const kept = resultsTo === 'yourself';
+    if (resultsTo === 'elsewhere') {
       const e = new RpcError('unimplemented', 'results can only be sent to the caller or kept (level 1)');
       this.beginAnswer(id, new BrokenAnswer(e));
       return this.sendException(id, e);
     }
+    // Every Return of ours says releaseParamCaps = false (its default is
+    // true): the capabilities in the params are imports we keep, and release
+    // ourselves, with Release, when their last handle goes. With true, the
+    // peer drops them at our Return (C++ does), and a later call or Release
+    // on them names an export that is gone (C++ aborts the connection).
+    const out = beginReturn(id);
+    const seg = out.msg.getSegment(0);
+    const slot: ResultSlot = {
+      alloc(Results) {
+        const r = new Results(seg, out.contentAt);
+        $.utils.initStruct(Results._capnp.size, r);
+        return r;
+      },
+    };
     let answer: Answer;
     let badCap: RpcError | null = null;
-    try { this.importCaps(call.params, call.segment.message); }
-    catch (e) { if (e instanceof ForgedCap) badCap = e.error; else throw e; }
+    try {
+      if (payload) this.importCaps(payload(), msg); else (msg as any)._capnp.capTable = [];
+    } catch (e) { if (e instanceof ForgedCap) badCap = e.error; else throw e; }
     if (badCap) answer = new BrokenAnswer(badCap);
-    else {
-      const target = this.resolveTarget(call.target);
-      const method: MethodDesc = { interfaceId: call.interfaceId, methodId: call.methodId };
-      answer = target.call({ method, params: call.params.content }, slot);
-    }
+    else answer = target().call({ method: { interfaceId, methodId }, params: content }, slot);
     const entry = this.beginAnswer(id, answer);
     entry.resultsKept = kept;
     const sentElsewhere = () => {
       if (this.closedWith || this.answers.get(id) !== entry) return;
       entry.returned = true;
-      const m = new $.Message();
+      const m = newMessage();
       const r = m.initRoot(rpc.Message)._initReturn();
       r.answerId = id;
       r.releaseParamCaps = false;
@@ -436,10 +491,10 @@ export class Connection {
     if (kept) return void answer.struct().then(sentElsewhere, sentElsewhere);
     answer.struct().then((results) => {
       if (this.closedWith || this.answers.get(id) !== entry) return;
-      if (results.segment.message !== out) $.utils.copyFrom(results, payload.content);
-      entry.resultExports = this.describeCaps(payload, out);
+      if (results.segment.message !== out.msg) $.utils.copyFrom(results, new $.Pointer(seg, out.contentAt));
+      entry.resultExports = (out.msg as any)._capnp.capTable?.length ? this.describeCaps(out.payload(), out.msg) : [];
       entry.returned = true;
-      this.send(out);
+      this.send(out.msg);
       this.afterReturn(id, entry);
     }, (e) => {
       if (this.closedWith || this.answers.get(id) !== entry) return;
@@ -457,10 +512,11 @@ export class Connection {
   }
 
   /** The hook a message target names; an unknown one gives a broken hook (the call fails, the connection lives). */
-  private resolveTarget(t: rpc.MessageTarget): Hook {
-    if (t.which() === rpc.MessageTarget_Which.IMPORTED_CAP) {
-      const e = this.exports.get(t.importedCap);
-      return e ? e.hook : new BrokenHook(new RpcError('failed', `invalid capability id ${t.importedCap}: this vat never exported it`));
+  private resolveTarget(t: rpc.MessageTarget | number): Hook {
+    if (typeof t === 'number' || t.which() === rpc.MessageTarget_Which.IMPORTED_CAP) {
+      const id = typeof t === 'number' ? t : t.importedCap;
+      const e = this.exports.get(id);
+      return e ? e.hook : new BrokenHook(new RpcError('failed', `invalid capability id ${id}: this vat never exported it`));
     }
     const pa = t.promisedAnswer;
     const a = this.answers.get(pa.questionId);
@@ -468,19 +524,21 @@ export class Connection {
     return a.answer.pipelineHook(readTransform(pa));
   }
 
-  private onFinish(f: rpc.Finish): void {
-    const entry = this.answers.get(f.questionId);
-    if (!entry) throw new WireError(`Finish for question ${f.questionId}, which is not an answer in progress`);
+  private onFinish(f: rpc.Finish): void { this.finishAnswer(f.questionId, f.releaseResultCaps); }
+
+  private finishAnswer(questionId: number, releaseResultCaps: boolean): void {
+    const entry = this.answers.get(questionId);
+    if (!entry) throw new WireError(`Finish for question ${questionId}, which is not an answer in progress`);
     entry.finished = true;
-    entry.releaseResults = f.releaseResultCaps;
+    entry.releaseResults = releaseResultCaps;
     if (!entry.returned) return;
-    if (f.releaseResultCaps) for (const e of entry.resultExports) this.release(e, 1);
+    if (releaseResultCaps) for (const e of entry.resultExports) this.release(e, 1);
     entry.resultExports = [];
-    if (entry.returned) this.answers.delete(f.questionId);
+    this.answers.delete(questionId);
   }
 
   private sendException(answerId: number, e: RpcError): void {
-    const out = new $.Message();
+    const out = newMessage();
     const ret = out.initRoot(rpc.Message)._initReturn();
     ret.answerId = answerId;
     ret.releaseParamCaps = false; // as in onCall
@@ -563,7 +621,7 @@ export class Connection {
   private sendResolve(id: number, promise: Hook, to: Hook): void {
     const e = this.exports.get(id);
     if (this.closedWith || !e || e.key !== promise) return; // released meanwhile
-    const out = new $.Message();
+    const out = newMessage();
     const r = out.initRoot(rpc.Message)._initResolve();
     r.promiseId = id;
     if (to instanceof BrokenHook) {
@@ -580,6 +638,9 @@ export class Connection {
 
   /** Capabilities in an incoming payload become hooks the generated getters hand out. */
   private importCaps(payload: rpc.Payload, msg: $.Message): void {
+    // Reading an absent capTable would make capnp-es build one inside the
+    // received message (a fresh segment): look first.
+    if (!payload._hasCapTable()) { (msg as any)._capnp.capTable = []; return; }
     const descs = payload.capTable;
     const table: unknown[] = new Array(descs.length);
     for (let i = 0; i < descs.length; i++) table[i] = this.importDescriptor(descs.get(i));
@@ -631,7 +692,7 @@ export class Connection {
     if (this.imports.get(entry.id) !== entry) return;
     this.imports.delete(entry.id);
     if (this.closedWith) return;
-    const out = new $.Message();
+    const out = newMessage();
     const r = out.initRoot(rpc.Message)._initRelease();
     r.id = entry.id;
     r.referenceCount = entry.remoteRefs;
@@ -662,7 +723,7 @@ export class Connection {
   embargo(target: Target, to: Hook): Hook {
     const id = this.nextEmbargo++;
     const lifted = new Promise<Hook>((res) => { this.embargoes.set(id, () => res(to)); });
-    const out = new $.Message();
+    const out = newMessage();
     const d = out.initRoot(rpc.Message)._initDisembargo();
     const t = d._initTarget();
     if ('importedCap' in target) t.importedCap = target.importedCap;
@@ -685,7 +746,7 @@ export class Connection {
           if (!(s instanceof ImportClient && s.conn === this)) {
             return this.abort(new RpcError('failed', 'Disembargo target does not point back to the sender'));
           }
-          const out = new $.Message();
+          const out = newMessage();
           const r = out.initRoot(rpc.Message)._initDisembargo();
           r._initTarget().importedCap = s.importId;
           r._initContext().receiverLoopback = embargoId;
@@ -709,7 +770,7 @@ export class Connection {
 
   private send(msg: $.Message): void {
     if (this.closedWith) return;
-    this.transport.send(new Uint8Array(msg.toArrayBuffer()));
+    this.transport.send(frameOf(msg));
   }
 
   private async receive(): Promise<void> {
@@ -719,7 +780,10 @@ export class Connection {
       if (!frame) { this.close(new RpcError('disconnected', this.transport.closedWith?.message ?? 'the peer closed the connection')); return; }
       try {
         validateMessage(frame, this.readLimits);
-        this.handle(new $.Message(frame, false).getRoot(rpc.Message));
+        const msg = readFrame(frame);
+        const fast = decodeFast(msg);
+        if (fast) this.handleFast(fast, msg);
+        else this.handle(msg.getRoot(rpc.Message));
       } catch (e) {
         // capnp-es throws CAPNP-TS... errors for messages it cannot read (an
         // unknown union tag, say): those are malformed input, not our failure.
@@ -730,6 +794,19 @@ export class Connection {
         this.abort(reason);
         return;
       }
+    }
+  }
+
+  /** Call, Return with results and Finish in their common layout (wire.ts). */
+  private handleFast(m: FastMessage, msg: $.Message): void {
+    switch (m.kind) {
+      case 'call': {
+        const cap = m.importedCap;
+        return this.answerCall(m.questionId, m.interfaceId, m.methodId, 'caller', () => this.resolveTarget(cap),
+          m.content, m.hasCaps ? m.payload : null, msg);
+      }
+      case 'return': return this.onResults(m.answerId, m.content, m.hasCaps ? m.payload : null, msg, m.releaseParamCaps);
+      case 'finish': return this.finishAnswer(m.questionId, m.releaseResultCaps);
     }
   }
 
@@ -763,7 +840,7 @@ export class Connection {
   }
 
   private sendUnimplemented(original: $.Message): void {
-    const out = new $.Message();
+    const out = newMessage();
     out.initRoot(rpc.Message).unimplemented = original.getRoot(rpc.Message);
     this.send(out);
   }
@@ -771,7 +848,7 @@ export class Connection {
   /** Sends Abort with the reason, then closes. */
   abort(reason: RpcError): void {
     if (this.closedWith) return;
-    const out = new $.Message();
+    const out = newMessage();
     const ex = out.initRoot(rpc.Message)._initAbort();
     ex.reason = `${reason.code}: ${reason.message}`;
     ex.type = exceptionType(reason.code) as rpc.Exception_Type;

@@ -1,0 +1,199 @@
+// Message building and reading on the hot path. capnp-es's defaults cost
+// more than the RPC logic itself (runtime/rpc/DESIGN.md §4, and the
+// profile in doc/performance.md): a fresh Message allocates a 4 KiB first
+// segment, reading a frame copies it twice, and every accessor builds
+// Pointer objects. These helpers keep the capnp-es message model — user
+// code still reads and writes params and results with generated classes —
+// and cut the waste around it.
+import * as $ from 'capnp-es';
+import * as rpc from 'capnp-es/capnp/rpc';
+import { segmentsOf } from './validate.js';
+
+/** capnp-es arena kinds (duck-typed by `kind`, see capnp-es's isAnyArena). */
+const SINGLE_SEGMENT = 0, MULTI_SEGMENT = 1;
+
+/**
+ * A new outgoing message whose first segment starts small: most RPC
+ * messages are tens of bytes. (capnp-es's default allocates 4 KiB, then
+ * grows by copying into a fresh 8 KiB buffer on the first allocation.)
+ */
+export function newMessage(bytes = 512): $.Message {
+  const m = new $.Message({ kind: SINGLE_SEGMENT, buffer: new ArrayBuffer(bytes) } as any);
+  // capnp-es takes a given buffer as already full; this one is empty but
+  // for the root pointer, which a message's first segment always starts with.
+  (m as any)._capnp.segments[0].byteLength = 8;
+  return m;
+}
+
+/** A received frame (already validated) as a capnp-es Message: one copy per segment. */
+export function readFrame(frame: Uint8Array): $.Message {
+  const buffers = segmentsOf(frame).map((dv) => frame.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength) as ArrayBuffer);
+  return new $.Message({ kind: MULTI_SEGMENT, buffers } as any);
+}
+
+/** The bytes to send for a message. */
+export function frameOf(msg: $.Message): Uint8Array {
+  return new Uint8Array(msg.toArrayBuffer());
+}
+
+// Finish{questionId, releaseResultCaps: false} is the same 40-odd bytes for
+// every call but the id: build it once, find where the id lives, patch it.
+const FINISH_PROBE = 0x5a17c0de;
+const finishTemplate = (() => {
+  const m = new $.Message();
+  const f = m.initRoot(rpc.Message)._initFinish();
+  f.questionId = FINISH_PROBE;
+  f.releaseResultCaps = false;
+  return frameOf(m);
+})();
+const finishIdAt = (() => {
+  const dv = new DataView(finishTemplate.buffer);
+  for (let i = 0; i + 4 <= finishTemplate.length; i += 4) if (dv.getUint32(i, true) === FINISH_PROBE) return i;
+  throw new Error('Finish template: question id not found');
+})();
+
+/** A Finish frame for `questionId` that keeps the result capabilities (we release them with Release). */
+export function finishFrame(questionId: number): Uint8Array {
+  const f = finishTemplate.slice();
+  new DataView(f.buffer).setUint32(finishIdAt, questionId, true);
+  return f;
+}
+
+// ---------------------------------------------------------------------------
+// Fixed-layout Call and Return envelopes. The layouts are rpc.capnp's
+// (capnp-es/capnp/rpc): Message {which u16 @0; ptr0 the member},
+// Call {questionId u32 @0, methodId u16 @4, sendResultsTo u16 @6,
+// interfaceId u64 @8; ptrs target, params, thirdParty}, MessageTarget
+// {importedCap u32 @0, which u16 @4; ptr promisedAnswer}, Payload {ptrs
+// content, capTable}, Return {answerId u32 @0, releaseParamCaps bit 32
+// (default true, stored inverted), which u16 @6; ptr results}. Writing
+// words directly saves the Pointer objects every generated accessor
+// builds; user params and results are still built with generated classes
+// at the content slot. A property test checks both against the generated
+// encoding.
+
+const MSG_CALL = 2, MSG_RETURN = 3, MSG_FINISH = 4;
+
+/** Writes a near struct pointer at byte `at` to a struct at byte `target`. */
+function structPointer(dv: DataView, at: number, target: number, dataWords: number, ptrWords: number): void {
+  dv.setUint32(at, (((target - at - 8) / 8) << 2) >>> 0, true);
+  dv.setUint16(at + 4, dataWords, true);
+  dv.setUint16(at + 6, ptrWords, true);
+}
+
+export interface OutgoingCall {
+  msg: $.Message;
+  /** The params content pointer (a Struct handle for initStruct/copyFrom). */
+  contentAt: number;
+  /** A Payload handle, for writing the cap table (built only when needed). */
+  payload(): rpc.Payload;
+}
+
+/** A Call to an imported capability, envelope written, params slot empty. */
+export function beginCall(questionId: number, interfaceId: bigint, methodId: number, importedCap: number): OutgoingCall {
+  const msg = newMessage();
+  const seg = msg.getSegment(0);
+  seg.allocate(104 - 8);                   // after the root pointer
+  const dv: DataView = (seg as any)._dv;
+  structPointer(dv, 0, 8, 1, 1);           // root -> Message
+  dv.setUint16(8, MSG_CALL, true);
+  structPointer(dv, 16, 24, 3, 3);         // Message.call -> Call
+  dv.setUint32(24, questionId, true);
+  dv.setUint16(28, methodId, true);        // sendResultsTo @30 stays 0: caller
+  dv.setBigUint64(32, interfaceId, true);
+  structPointer(dv, 48, 72, 1, 1);         // Call.target -> MessageTarget
+  structPointer(dv, 56, 88, 0, 2);         // Call.params -> Payload
+  dv.setUint32(72, importedCap, true);     // which @76 stays 0: importedCap
+  return { msg, contentAt: 88, payload: () => new rpc.Payload(seg, 56) };
+}
+
+export interface OutgoingReturn {
+  msg: $.Message;
+  contentAt: number;
+  payload(): rpc.Payload;
+}
+
+/** A Return with results (releaseParamCaps false), envelope written, results slot empty. */
+export function beginReturn(answerId: number): OutgoingReturn {
+  const msg = newMessage();
+  const seg = msg.getSegment(0);
+  seg.allocate(64 - 8);
+  const dv: DataView = (seg as any)._dv;
+  structPointer(dv, 0, 8, 1, 1);
+  dv.setUint16(8, MSG_RETURN, true);
+  structPointer(dv, 16, 24, 2, 1);         // Message.return -> Return
+  dv.setUint32(24, answerId, true);
+  dv.setUint8(28, 1);                      // releaseParamCaps = false (bit 32, inverted default)
+  structPointer(dv, 40, 48, 0, 2);         // Return.results -> Payload
+  return { msg, contentAt: 48, payload: () => new rpc.Payload(seg, 40) };
+}
+
+/** A near struct pointer at byte `at` of `dv`: where its data and pointers start. Null for null, far or other pointers. */
+function nearStruct(dv: DataView, at: number): { data: number; dataWords: number; ptrs: number; ptrWords: number } | null {
+  const lo = dv.getUint32(at, true);
+  if ((lo & 3) !== 0) return null;
+  const hi = dv.getUint32(at + 4, true);
+  if (lo === 0 && hi === 0) return null;
+  const data = at + 8 + ((lo | 0) >> 2) * 8;
+  const dataWords = hi & 0xffff;
+  return { data, dataWords, ptrs: data + dataWords * 8, ptrWords: hi >>> 16 };
+}
+
+export type FastMessage =
+  | { kind: 'call'; questionId: number; interfaceId: bigint; methodId: number; importedCap: number; content: $.Pointer; hasCaps: boolean; payload: () => rpc.Payload }
+  | { kind: 'return'; answerId: number; releaseParamCaps: boolean; content: $.Pointer; hasCaps: boolean; payload: () => rpc.Payload }
+  | { kind: 'finish'; questionId: number; releaseResultCaps: boolean };
+
+/**
+ * The common case of the three hot messages, read from fixed offsets: a
+ * Call to an imported capability with results to the caller, a Return with
+ * results, a Finish. Anything else (or any other layout, such as far
+ * pointers) gives null, and the generated classes read it instead.
+ */
+export function decodeFast(msg: $.Message): FastMessage | null {
+  const seg = msg.getSegment(0);
+  const dv: DataView = (seg as any)._dv;
+  const root = nearStruct(dv, 0);
+  if (!root || root.dataWords < 1 || root.ptrWords < 1) return null;
+  const which = dv.getUint16(root.data, true);
+  const body = nearStruct(dv, root.ptrs);
+  if (!body) return null;
+  if (which === MSG_FINISH) {
+    if (body.dataWords < 1) return null;
+    return { kind: 'finish', questionId: dv.getUint32(body.data, true), releaseResultCaps: (dv.getUint8(body.data + 4) & 1) === 0 };
+  }
+  if (which === MSG_CALL) {
+    if (body.dataWords < 2 || body.ptrWords < 2) return null;
+    if (dv.getUint16(body.data + 6, true) !== 0) return null;             // sendResultsTo != caller
+    const target = nearStruct(dv, body.ptrs);
+    if (!target || target.dataWords < 1 || dv.getUint16(target.data + 4, true) !== 0) return null; // not importedCap
+    const payloadAt = body.ptrs + 8;
+    const payload = nearStruct(dv, payloadAt);
+    if (!payload || payload.ptrWords < 1) return null;
+    const hasCaps = payload.ptrWords >= 2 && (dv.getUint32(payload.ptrs + 8, true) !== 0 || dv.getUint32(payload.ptrs + 12, true) !== 0);
+    return {
+      kind: 'call',
+      questionId: dv.getUint32(body.data, true),
+      methodId: dv.getUint16(body.data + 4, true),
+      interfaceId: dv.getBigUint64(body.data + 8, true),
+      importedCap: dv.getUint32(target.data, true),
+      content: new $.Pointer(seg, payload.ptrs),
+      hasCaps,
+      payload: () => new rpc.Payload(seg, payloadAt),
+    };
+  }
+  if (which === MSG_RETURN) {
+    if (body.dataWords < 1 || body.ptrWords < 1) return null;
+    if (dv.getUint16(body.data + 6, true) !== 0) return null;             // not results
+    const payloadAt = body.ptrs;
+    const payload = nearStruct(dv, payloadAt);
+    if (!payload || payload.ptrWords < 1) return null;
+    const hasCaps = payload.ptrWords >= 2 && (dv.getUint32(payload.ptrs + 8, true) !== 0 || dv.getUint32(payload.ptrs + 12, true) !== 0);
+    return {
+      kind: 'return', answerId: dv.getUint32(body.data, true),
+      releaseParamCaps: (dv.getUint8(body.data + 4) & 1) === 0,            // bit 32, default true, stored inverted
+      content: new $.Pointer(seg, payload.ptrs), hasCaps, payload: () => new rpc.Payload(seg, payloadAt),
+    };
+  }
+  return null;
+}
