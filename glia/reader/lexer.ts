@@ -34,8 +34,25 @@ export const Meta = createToken({ name: 'Meta', pattern: '^' });
 // number rather than a number and a symbol.
 export const Num = createToken({ name: 'Num', pattern: new RegExp(`[+-]?\\.?\\d[^${DELIM}]*`) });
 export const Kw = createToken({ name: 'Kw', pattern: new RegExp(`:[^${DELIM}]*`) });
-export const Sym = createToken({ name: 'Sym', pattern: new RegExp(`[^${DELIM}#:\\d'][^${DELIM}]*`) });
-export const Unknown = createToken({ name: 'Unknown', pattern: /[\s\S]/, line_breaks: true });
+// Chevrotain picks the patterns to try by a token's first character, but it
+// cannot work out the first characters of a pattern that starts with a
+// negated set: these two say theirs (a superset is enough), or every token
+// would try every pattern in turn.
+export const Sym = createToken({ name: 'Sym', pattern: new RegExp(`[^${DELIM}#:\\d'][^${DELIM}]*`), start_chars_hint: startChars(' \t\n\r,;()[]{}"`~^@\\#:\'0123456789') });
+export const Unknown = createToken({ name: 'Unknown', pattern: /[\s\S]/, line_breaks: true, start_chars_hint: startChars('') });
+
+/**
+ * Char codes a token may start with: every code below 256 but those in
+ * `except`, and one code in each of Chevrotain's buckets of 255 above that
+ * (it tries a bucket's patterns for any character in it).
+ */
+function startChars(except: string): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < 256; c++) if (!except.includes(String.fromCharCode(c))) out.push(c);
+  let bucket = -1;
+  for (let c = 256; c < 65536; c++) if (~~(c / 255) !== bucket) { bucket = ~~(c / 255); out.push(c); }
+  return out;
+}
 
 export const allTokens: TokenType[] = [
   WhiteSpace, Comment, Str, UnterminatedStr,
@@ -47,4 +64,4 @@ export const allTokens: TokenType[] = [
 
 export const closers: TokenType[] = [RParen, RBracket, RBrace];
 
-export const glialexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+export const glialexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });

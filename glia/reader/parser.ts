@@ -1,8 +1,16 @@
-// The Chevrotain grammar. It is written so that no input can make it fail:
-// closers are optional (a missing one is reported by the visitor), a stray
-// closer at the top level is its own alternative, and every other token is
-// some form. So the parser needs no error recovery and the CST always
-// covers the whole input. One instance is built and reused.
+// The Chevrotain grammar of Glia. It is written so that no input can make it
+// fail: closers are optional (a missing one is reported by the reader), a
+// stray closer at the top level is its own alternative, and every other
+// token is some form. So the parser needs no error recovery.
+//
+// The reader (read.ts) does not run this parser: it follows these rules one
+// function per rule over Chevrotain's token vector and builds forms as it
+// goes, which costs about half of what building the CST and visiting it did
+// (doc/performance.md, "The reader"). The grammar stays the specification
+// of that descent, and glia/test/grammar.test.ts runs Chevrotain's
+// validations on it (LL(1), no ambiguity); the differential test
+// test/property/reader-equivalence.test.ts checks the reader against the
+// CST reader that ran it (bench/read-baseline/).
 import { CstParser } from 'chevrotain';
 import * as T from './lexer.js';
 
@@ -97,5 +105,3 @@ class GliaParser extends CstParser {
     this.performSelfAnalysis();
   }
 }
-
-export const parser = new GliaParser();

@@ -2,10 +2,16 @@
 // it keeps going, so a broken form does not hide the forms after it, and a
 // list that is never closed still yields its children (the language server
 // needs forms for half-typed code).
-import type { CstNode, IToken } from 'chevrotain';
+//
+// Chevrotain's lexer makes the tokens; the forms are built from the token
+// vector by a recursive descent that follows the grammar in parser.ts rule
+// for rule (see `Reader`). Building Chevrotain's CST and then visiting it
+// cost about twice as much, most of it in allocation (doc/performance.md,
+// "The reader"; bench/read.ts).
+import type { IToken } from 'chevrotain';
 import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
+import * as T from './lexer.js';
 import { glialexer } from './lexer.js';
-import { parser } from './parser.js';
 import { findTooDeep, blank, MAX_DIAGNOSTICS, MAX_SOURCE_CHARS, MAX_NUMBER_CHARS, MAX_STRING_CHARS } from './limits.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { type Span, setSpan } from '../span.js';
@@ -50,18 +56,11 @@ export function read(source: string, file = '<input>'): ReadResult {
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
   let forms: any[];
   try {
-    parser.input = lexed.tokens;
-    const cst = (parser as any).document() as CstNode;
-    for (const e of parser.errors) {
-      const t = e.token;
-      report(diagnostic('read/bad-token', tokenSpan(file, t), `cannot read here: ${e.message}`));
-    }
-    forms = new Visitor(file, report).document(cst);
+    forms = new Reader(file, report, lexed.tokens).document();
   } catch (e) {
     // The bracket pre-scan bounds ordinary nesting; long chains of reader
     // macros (''''…x, @@@@…x) nest too, and land here instead of crashing.
     if (!(e instanceof RangeError)) throw e;
-    parser.input = [];
     report(diagnostic('read/too-deep', pointSpan(file, 1, 1, 0), 'the input nests too deeply to read (for example a long chain of reader macros)',
       'split it into smaller forms'));
     forms = [];
@@ -81,175 +80,232 @@ export function pointSpan(file: string, line: number, col: number, offset: numbe
 }
 
 function tokenSpan(file: string, t: IToken): Span {
-  if (!t || Number.isNaN(t.startOffset)) return pointSpan(file, 1, 1, 0);
   return {
-    file, line: t.startLine ?? 1, col: t.startColumn ?? 1,
-    endLine: t.endLine ?? t.startLine ?? 1, endCol: (t.endColumn ?? t.startColumn ?? 1) + 1,
-    offset: t.startOffset, endOffset: (t.endOffset ?? t.startOffset) + 1,
+    file, line: t.startLine!, col: t.startColumn!,
+    endLine: t.endLine!, endCol: t.endColumn! + 1,
+    offset: t.startOffset, endOffset: t.endOffset! + 1,
   };
 }
 
-function joinSpans(a: Span, b: Span): Span {
-  return { ...a, endLine: b.endLine, endCol: b.endCol, endOffset: b.endOffset };
+/** From the start of `a` to the end of `b`. */
+function rangeSpan(file: string, a: IToken, b: IToken): Span {
+  return {
+    file, line: a.startLine!, col: a.startColumn!,
+    endLine: b.endLine!, endCol: b.endColumn! + 1,
+    offset: a.startOffset, endOffset: b.endOffset! + 1,
+  };
 }
 
-const OPEN_NAMES: Record<string, string> = { list: '(', vector: '[', map: '{', set: '#{', anonFn: '#(' };
-const CLOSE_FOR: Record<string, string> = { list: ')', vector: ']', map: '}', set: '}', anonFn: ')' };
+// Token kinds, by Chevrotain's token type index (one switch per token).
+const LPAREN = T.LParen.tokenTypeIdx!, LBRACKET = T.LBracket.tokenTypeIdx!, LBRACE = T.LBrace.tokenTypeIdx!;
+const SET_OPEN = T.SetOpen.tokenTypeIdx!, ANON_FN_OPEN = T.AnonFnOpen.tokenTypeIdx!;
+const RPAREN = T.RParen.tokenTypeIdx!, RBRACKET = T.RBracket.tokenTypeIdx!, RBRACE = T.RBrace.tokenTypeIdx!;
+const QUOTE = T.Quote.tokenTypeIdx!, SYNTAX_QUOTE = T.SyntaxQuote.tokenTypeIdx!, UNQUOTE = T.Unquote.tokenTypeIdx!;
+const UNQUOTE_SPLICING = T.UnquoteSplicing.tokenTypeIdx!, DEREF = T.Deref.tokenTypeIdx!, DISCARD = T.Discard.tokenTypeIdx!;
+const META = T.Meta.tokenTypeIdx!, BYTES_TAG = T.BytesTag.tokenTypeIdx!;
+const NUM = T.Num.tokenTypeIdx!, STR = T.Str.tokenTypeIdx!, UNTERMINATED_STR = T.UnterminatedStr.tokenTypeIdx!;
+const KW = T.Kw.tokenTypeIdx!, SYM = T.Sym.tokenTypeIdx!, SYMBOLIC_VALUE = T.SymbolicValue.tokenTypeIdx!;
+const BAD_DISPATCH = T.BadDispatch.tokenTypeIdx!;
 
-class Visitor {
-  constructor(private readonly file: string, private readonly report: (d: Diagnostic) => void) {}
+const enum Coll { List, Vector, Map, Set, AnonFn }
+const OPEN_NAMES = ['(', '[', '{', '#{', '#('];
+const CLOSE_FOR = [')', ']', '}', '}', ')'];
+const PREFIX_HEAD: Record<string, string> = { "'": 'quote', '`': 'syntax-quote', '~': 'unquote', '~@': 'unquote-splicing', '@': 'deref' };
+const PREFIX_WHAT: Record<string, string> = {
+  "'": "quote (')", '`': 'syntax-quote (`)', '~': 'unquote (~)', '~@': 'unquote-splicing (~@)', '@': 'deref (@)', '#_': 'discard (#_)',
+};
 
-  document(node: CstNode): any[] {
+function isCloser(t: IToken): boolean {
+  const k = t.tokenTypeIdx;
+  return k === RPAREN || k === RBRACKET || k === RBRACE;
+}
+
+/**
+ * Builds forms straight from the token vector, one function per rule of
+ * the grammar in parser.ts (which glia/test/grammar.test.ts keeps LL(1)
+ * and unambiguous): `document`, `form`, the five collections, `prefixed`,
+ * `meta`, `bytes`. Every token that is not a closer starts a form, so it
+ * never fails; what is wrong is reported where it is met, in source order.
+ *
+ * Two rules look past the form at hand: a `#_` whose form is itself a `#_`
+ * discards one more sibling (`pending`), and the metadata of a `^` with no
+ * target is not reported at all. Discarded siblings are read silently
+ * (`silent`), and the metadata's diagnostics are held until its target is
+ * seen (`held`).
+ */
+class Reader {
+  private i = 0;
+  /** `#_ #_ a b` discards both a and b: each extra #_ claims one more sibling. */
+  private pending = 0;
+  /** Inside a discarded sibling: nothing is reported. */
+  private silent = 0;
+  /** Diagnostics held back until it is known whether they count (see `meta`). */
+  private held: Diagnostic[] | null = null;
+
+  constructor(private readonly file: string, private readonly report: (d: Diagnostic) => void, private readonly toks: IToken[]) {}
+
+  private say(d: Diagnostic): void {
+    if (this.silent > 0) return;
+    if (this.held) this.held.push(d);
+    else this.report(d);
+  }
+
+  document(): any[] {
     const out: any[] = [];
-    const kids = allChildrenInOrder(node);
-    for (const k of kids) {
-      if (isToken(k)) continue;
-      if (k.name === 'strayClose') {
-        const t = firstToken(k)!;
-        this.report(diagnostic('read/unexpected-close', tokenSpan(this.file, t),
+    const toks = this.toks;
+    while (this.i < toks.length) {
+      const t = toks[this.i]!;
+      if (isCloser(t)) {
+        this.i++;
+        this.say(diagnostic('read/unexpected-close', tokenSpan(this.file, t),
           `unexpected '${t.image}' with no opening bracket`, 'remove it, or add the opening bracket it belongs to'));
         continue;
       }
-      if (this.pendingDiscards > 0) { this.pendingDiscards--; continue; }
-      const f = this.form(k);
+      if (this.pending > 0) { this.pending--; this.skip(); continue; }
+      const f = this.form();
       if (f !== NOTHING) out.push(f);
     }
-    this.pendingDiscards = 0;
+    this.pending = 0;
     return out;
   }
 
-  /** `#_ #_ a b` discards both a and b: each extra #_ claims one more sibling. */
-  private pendingDiscards = 0;
-
-  private span(node: CstNode | IToken): Span {
-    if (isToken(node)) return tokenSpan(this.file, node);
-    const l = node.location;
-    if (l && !Number.isNaN(l.startOffset)) {
-      return {
-        file: this.file, line: l.startLine ?? 1, col: l.startColumn ?? 1,
-        endLine: l.endLine ?? l.startLine ?? 1, endCol: (l.endColumn ?? l.startColumn ?? 1) + 1,
-        offset: l.startOffset, endOffset: (l.endOffset ?? l.startOffset) + 1,
-      };
-    }
-    return joinSpans(tokenSpan(this.file, firstToken(node)!), tokenSpan(this.file, lastToken(node)!));
+  /** Is a form next (a token that is not a closer)? */
+  private formNext(): boolean {
+    const t = this.toks[this.i];
+    return t !== undefined && !isCloser(t);
   }
 
-  form(node: CstNode): any {
-    const c = node.children;
-    const sub = (Object.values(c)[0] as any[])[0];
-    if (isToken(sub)) return this.token(sub);
-    switch (sub.name) {
-      case 'list': case 'vector': case 'map': case 'set': case 'anonFn': return this.collection(sub);
-      case 'prefixed': return this.prefixed(sub);
-      case 'meta': return this.meta(sub);
-      case 'bytes': return this.bytes(sub);
-    }
-    return NOTHING;
+  /** Reads a discarded form: it reports nothing and claims no siblings. */
+  private skip(): void {
+    const pending = this.pending;
+    this.silent++;
+    this.form();
+    this.silent--;
+    this.pending = pending;
   }
 
-  private children(node: CstNode, spans?: Span[]): any[] {
-    const out: any[] = [];
-    const saved = this.pendingDiscards;
-    this.pendingDiscards = 0;
-    for (const f of (node.children['form'] as CstNode[] | undefined) ?? []) {
-      if (this.pendingDiscards > 0) { this.pendingDiscards--; continue; }
-      const v = this.form(f);
-      if (v !== NOTHING) { out.push(v); spans?.push(this.span(f)); }
+  private form(): any {
+    const t = this.toks[this.i++]!;
+    switch (t.tokenTypeIdx) {
+      case LPAREN: return this.collection(Coll.List, t);
+      case LBRACKET: return this.collection(Coll.Vector, t);
+      case LBRACE: return this.collection(Coll.Map, t);
+      case SET_OPEN: return this.collection(Coll.Set, t);
+      case ANON_FN_OPEN: return this.collection(Coll.AnonFn, t);
+      case QUOTE: case SYNTAX_QUOTE: case UNQUOTE: case UNQUOTE_SPLICING: case DEREF: case DISCARD: return this.prefixed(t);
+      case META: return this.meta(t);
+      case BYTES_TAG: return this.bytes(t);
+      default: return this.token(t);
     }
-    this.pendingDiscards = saved;
-    return out;
   }
 
-  private collection(node: CstNode): any {
-    const open = (node.children['open'] as IToken[])[0]!;
-    const closeTok = (node.children['close'] as IToken[] | undefined)?.[0];
-    const itemSpans: Span[] = [];
-    const items = this.children(node, itemSpans);
-    const sp = this.span(node);
-    const want = CLOSE_FOR[node.name]!;
+  private collection(kind: Coll, open: IToken): any {
+    const toks = this.toks;
+    const items: any[] = [];
+    // Token ranges of the items, for the diagnostics of maps and sets.
+    const ranges: number[] | null = kind === Coll.Map || kind === Coll.Set ? [] : null;
+    const saved = this.pending;
+    this.pending = 0;
+    while (this.formNext()) {
+      if (this.pending > 0) { this.pending--; this.skip(); continue; }
+      const first = this.i;
+      const v = this.form();
+      if (v !== NOTHING) { items.push(v); ranges?.push(first, this.i - 1); }
+    }
+    this.pending = saved;
+    const closeTok = this.i < toks.length ? toks[this.i++] : undefined;
+    const sp = rangeSpan(this.file, open, toks[this.i - 1]!);
+    const want = CLOSE_FOR[kind]!;
     if (!closeTok) {
-      this.report(diagnostic('read/unclosed', tokenSpan(this.file, open),
-        `'${OPEN_NAMES[node.name]}' is never closed`, `add '${want}' where the form ends`));
+      this.say(diagnostic('read/unclosed', tokenSpan(this.file, open),
+        `'${OPEN_NAMES[kind]}' is never closed`, `add '${want}' where the form ends`));
     } else if (closeTok.image !== want) {
-      this.report(diagnostic('read/mismatched-close', tokenSpan(this.file, closeTok),
-        `'${closeTok.image}' closes '${OPEN_NAMES[node.name]}' (opened at line ${open.startLine}, column ${open.startColumn})`,
+      this.say(diagnostic('read/mismatched-close', tokenSpan(this.file, closeTok),
+        `'${closeTok.image}' closes '${OPEN_NAMES[kind]}' (opened at line ${open.startLine}, column ${open.startColumn})`,
         `use '${want}' here`));
     }
-    switch (node.name) {
-      case 'list': return setSpan(Stack(items), sp);
-      case 'vector': return setSpan(List(items), sp);
-      case 'map': {
+    const itemSpan = (k: number): Span => rangeSpan(this.file, toks[ranges![2 * k]!]!, toks[ranges![2 * k + 1]!]!);
+    switch (kind) {
+      case Coll.List: return setSpan(Stack(items), sp);
+      case Coll.Vector: return setSpan(List(items), sp);
+      case Coll.Map: {
         if (items.length % 2 !== 0) {
-          this.report(diagnostic('read/odd-map', itemSpans[items.length - 1] ?? sp, `map literal has ${items.length} form${items.length === 1 ? '' : 's'}; the key ${prStr(items[items.length - 1])} has no value`,
+          this.say(diagnostic('read/odd-map', itemSpan(items.length - 1), `map literal has ${items.length} form${items.length === 1 ? '' : 's'}; the key ${prStr(items[items.length - 1])} has no value`,
             'add the missing value, or remove the extra key'));
           items.pop();
         }
-        let m = IMap<any, any>().asMutable();
+        const m = IMap<any, any>().asMutable();
         for (let i = 0; i < items.length; i += 2) {
           if (m.has(items[i])) {
-            this.report(diagnostic('read/duplicate-key', itemSpans[i] ?? sp, `duplicate key ${prStr(items[i])} in map literal`));
+            this.say(diagnostic('read/duplicate-key', itemSpan(i), `duplicate key ${prStr(items[i])} in map literal`));
             continue;
           }
           m.set(items[i], items[i + 1]);
         }
         return setSpan(m.asImmutable(), sp);
       }
-      case 'set': {
-        let s = ISet<any>().asMutable();
-        items.forEach((it, i) => {
-          if (s.has(it)) this.report(diagnostic('read/duplicate-set', itemSpans[i] ?? sp, `duplicate element ${prStr(it)} in set literal`));
+      case Coll.Set: {
+        const s = ISet<any>().asMutable();
+        for (let i = 0; i < items.length; i++) {
+          const it = items[i];
+          if (s.has(it)) this.say(diagnostic('read/duplicate-set', itemSpan(i), `duplicate element ${prStr(it)} in set literal`));
           else s.add(it);
-        });
+        }
         return setSpan(s.asImmutable(), sp);
       }
-      case 'anonFn': {
+      case Coll.AnonFn: {
         const r = expandAnonFn(items, sp);
-        if (r.error) this.report(diagnostic('read/bad-anon-fn', sp, r.error));
+        if (r.error) this.say(diagnostic('read/bad-anon-fn', sp, r.error));
         return r.form;
       }
     }
-    return NOTHING;
   }
 
-  private prefixed(node: CstNode): any {
-    const op = (node.children['op'] as IToken[])[0]!;
-    const formNode = (node.children['form'] as CstNode[] | undefined)?.[0];
-    const sp = this.span(node);
-    if (!formNode) {
-      const what = ({ "'": "quote (')", '`': 'syntax-quote (`)', '~': 'unquote (~)', '~@': 'unquote-splicing (~@)', '@': 'deref (@)', '#_': 'discard (#_)' } as Record<string, string>)[op.image] ?? op.image;
-      this.report(diagnostic('read/missing-form', tokenSpan(this.file, op), `${what} must be followed by a form`));
+  private prefixed(op: IToken): any {
+    if (!this.formNext()) {
+      this.say(diagnostic('read/missing-form', tokenSpan(this.file, op), `${PREFIX_WHAT[op.image] ?? op.image} must be followed by a form`));
       return NOTHING;
     }
-    if (op.image === '#_') {
-      const innerSub = (Object.values(formNode.children)[0] as any[])[0];
-      const innerIsDiscard = innerSub && !isToken(innerSub) && innerSub.name === 'prefixed' &&
-        ((innerSub.children['op'] as IToken[])[0]!.image === '#_');
-      this.form(formNode); // read it for its diagnostics, then drop it
-      if (innerIsDiscard) this.pendingDiscards++;
+    if (op.tokenTypeIdx === DISCARD) {
+      const innerIsDiscard = this.toks[this.i]!.tokenTypeIdx === DISCARD;
+      this.form(); // read it for its diagnostics, then drop it
+      if (innerIsDiscard) this.pending++;
       return NOTHING;
     }
-    const inner = this.form(formNode);
+    const inner = this.form();
     if (inner === NOTHING) return NOTHING;
-    const head = { "'": 'quote', '`': 'syntax-quote', '~': 'unquote', '~@': 'unquote-splicing', '@': 'deref' }[op.image]!;
-    return setSpan(Stack([setSpan(sym(head), tokenSpan(this.file, op)), inner]), sp);
+    const sp = rangeSpan(this.file, op, this.toks[this.i - 1]!);
+    return setSpan(Stack([setSpan(sym(PREFIX_HEAD[op.image]!), tokenSpan(this.file, op)), inner]), sp);
   }
 
-  private meta(node: CstNode): any {
-    const metaNode = (node.children['meta'] as CstNode[] | undefined)?.[0];
-    const targetNode = (node.children['target'] as CstNode[] | undefined)?.[0];
-    const sp = this.span(node);
-    if (!metaNode || !targetNode) {
-      this.report(diagnostic('read/missing-form', sp, "'^' must be followed by metadata and then a form"));
-      return targetNode ? this.form(targetNode) : NOTHING;
+  private meta(caret: IToken): any {
+    const toks = this.toks;
+    if (!this.formNext()) {
+      this.say(diagnostic('read/missing-form', tokenSpan(this.file, caret), "'^' must be followed by metadata and then a form"));
+      return NOTHING;
     }
-    const m = this.form(metaNode);
-    const target = this.form(targetNode);
+    // The metadata's own diagnostics count only if a target follows.
+    const outer = this.held;
+    const held: Diagnostic[] = [];
+    this.held = held;
+    const pending = this.pending;
+    const metaFirst = this.i;
+    const m = this.form();
+    const metaLast = this.i - 1;
+    this.held = outer;
+    if (!this.formNext()) {
+      this.pending = pending;
+      this.say(diagnostic('read/missing-form', rangeSpan(this.file, caret, toks[metaLast]!), "'^' must be followed by metadata and then a form"));
+      return NOTHING;
+    }
+    for (const d of held) this.say(d);
+    const target = this.form();
     let mm: IMap<any, any> | null = null;
     if (IMap.isMap(m)) mm = m as IMap<any, any>;
     else if (m instanceof Sym || typeof m === 'string') mm = IMap([[kw('tag'), m]]);
     else if (m instanceof Keyword) mm = IMap([[m, true]]);
     if (!mm) {
-      this.report(diagnostic('read/bad-metadata', this.span(metaNode), 'metadata must be a map, keyword, symbol or string'));
+      this.say(diagnostic('read/bad-metadata', rangeSpan(this.file, toks[metaFirst]!, toks[metaLast]!), 'metadata must be a map, keyword, symbol or string'));
       return target;
     }
     if (target === NOTHING) return NOTHING;
@@ -258,72 +314,76 @@ class Visitor {
     return setMeta(target, prev ? prev.merge(mm) : mm);
   }
 
-  private bytes(node: CstNode): any {
-    const s = (node.children['Str'] as IToken[] | undefined)?.[0];
-    const sp = this.span(node);
-    if (!s) { this.report(diagnostic('read/bad-bytes', sp, '#bytes must be followed by a hex string')); return NOTHING; }
+  private bytes(tag: IToken): any {
+    const next = this.toks[this.i];
+    const s = next !== undefined && next.tokenTypeIdx === STR ? next : undefined;
+    if (s) this.i++;
+    const sp = rangeSpan(this.file, tag, s ?? tag);
+    if (!s) { this.say(diagnostic('read/bad-bytes', sp, '#bytes must be followed by a hex string')); return NOTHING; }
     const hex = this.string(s);
     const b = typeof hex === 'string' ? hexToBytes(hex) : null;
-    if (!b) { this.report(diagnostic('read/bad-bytes', sp, '#bytes string must hold pairs of hex digits', 'for example #bytes "00ff"')); return NOTHING; }
+    if (!b) { this.say(diagnostic('read/bad-bytes', sp, '#bytes string must hold pairs of hex digits', 'for example #bytes "00ff"')); return NOTHING; }
     return b;
   }
 
   private token(t: IToken): any {
-    const sp = tokenSpan(this.file, t);
-    switch (t.tokenType.name) {
-      case 'Num': return this.number(t, sp);
-      case 'Str': return this.string(t);
-      case 'UnterminatedStr':
-        this.report(diagnostic('read/unterminated-string', sp, 'string is not closed', 'add a closing "'));
+    switch (t.tokenTypeIdx) {
+      case NUM: return this.number(t);
+      case STR: return this.string(t);
+      case UNTERMINATED_STR:
+        this.say(diagnostic('read/unterminated-string', tokenSpan(this.file, t), 'string is not closed', 'add a closing "'));
         return NOTHING;
-      case 'Kw': {
+      case KW: {
         const body = t.image.slice(1);
         if (body === '' || body.startsWith(':') || body.endsWith('/') || body.startsWith('/')) {
-          this.report(diagnostic('read/bad-token', sp, `invalid keyword '${t.image}'`,
+          this.say(diagnostic('read/bad-token', tokenSpan(this.file, t), `invalid keyword '${t.image}'`,
             body.startsWith(':') ? 'auto-resolved keywords (::k) are not supported; write :ns/k' : undefined));
           return NOTHING;
         }
         return kw(body);
       }
-      case 'Sym': {
+      case SYM: {
         const x = t.image;
         if (x === 'nil') return null;
         if (x === 'true') return true;
         if (x === 'false') return false;
         if (x.length > 1 && (x.endsWith('/') || (x.startsWith('/') && x !== '/'))) {
-          this.report(diagnostic('read/bad-token', sp, `invalid symbol '${x}'`));
+          this.say(diagnostic('read/bad-token', tokenSpan(this.file, t), `invalid symbol '${x}'`));
           return NOTHING;
         }
-        return setSpan(sym(x), sp);
+        return setSpan(sym(x), tokenSpan(this.file, t));
       }
-      case 'SymbolicValue': {
-        const v = { '##Inf': Infinity, '##-Inf': -Infinity, '##NaN': NaN }[t.image];
-        if (v === undefined) { this.report(diagnostic('read/bad-token', sp, `unknown symbolic value '${t.image}'`, 'use ##Inf, ##-Inf or ##NaN')); return NOTHING; }
+      case SYMBOLIC_VALUE: {
+        const v = t.image === '##Inf' ? Infinity : t.image === '##-Inf' ? -Infinity : t.image === '##NaN' ? NaN : undefined;
+        if (v === undefined) {
+          this.say(diagnostic('read/bad-token', tokenSpan(this.file, t), `unknown symbolic value '${t.image}'`, 'use ##Inf, ##-Inf or ##NaN'));
+          return NOTHING;
+        }
         return v;
       }
-      case 'BadDispatch':
-        this.report(diagnostic('read/bad-token', sp, `unknown dispatch '${t.image.slice(0, 20)}'`,
+      case BAD_DISPATCH:
+        this.say(diagnostic('read/bad-token', tokenSpan(this.file, t), `unknown dispatch '${t.image.slice(0, 20)}'`,
           'Glia reads #{...} sets, #(...) functions, #_ discards and #bytes "hex"; regexes and tagged literals are not supported'));
         return NOTHING;
       default: {
         const ch = t.image;
         const hint = ch === '\\' ? 'Glia has no character literals; use a one-character string such as "a"' : undefined;
         const shown = /^[\x20-\x7e]$/.test(ch) ? `'${ch}'` : `U+${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
-        this.report(diagnostic('read/bad-token', sp, `unexpected character ${shown}`, hint));
+        this.say(diagnostic('read/bad-token', tokenSpan(this.file, t), `unexpected character ${shown}`, hint));
         return NOTHING;
       }
     }
   }
 
-  private number(t: IToken, sp: Span): any {
+  private number(t: IToken): any {
     if (t.image.length > MAX_NUMBER_CHARS) {
-      this.report(diagnostic('read/bad-number', sp, `number literal is ${t.image.length} characters long; the reader accepts at most ${MAX_NUMBER_CHARS}`,
+      this.say(diagnostic('read/bad-number', tokenSpan(this.file, t), `number literal is ${t.image.length} characters long; the reader accepts at most ${MAX_NUMBER_CHARS}`,
         'build very large numbers with code, or keep them as strings'));
       return NOTHING;
     }
     const v = parseNumber(t.image);
     if (v === undefined) {
-      this.report(diagnostic('read/bad-number', sp, `invalid number '${t.image.slice(0, 40)}'`,
+      this.say(diagnostic('read/bad-number', tokenSpan(this.file, t), `invalid number '${t.image.slice(0, 40)}'`,
         'numbers look like 42, -7, 2.5, 1e10, .5, 0xff or 42N'));
       return NOTHING;
     }
@@ -332,7 +392,7 @@ class Visitor {
 
   private string(t: IToken): any {
     if (t.image.length - 2 > MAX_STRING_CHARS) {
-      this.report(diagnostic('read/too-large', tokenSpan(this.file, t), `string literal is ${t.image.length - 2} characters; the reader accepts at most ${MAX_STRING_CHARS}`,
+      this.say(diagnostic('read/too-large', tokenSpan(this.file, t), `string literal is ${t.image.length - 2} characters; the reader accepts at most ${MAX_STRING_CHARS}`,
         'keep large text in a file and read it with (load-string "path")'));
       return NOTHING;
     }
@@ -340,7 +400,7 @@ class Visitor {
     if (typeof r !== 'string') {
       const sp = tokenSpan(this.file, t);
       const at = { ...sp, col: sp.col + 1 + r.at, offset: sp.offset + 1 + r.at, endCol: sp.col + 3 + r.at, endOffset: sp.offset + 3 + r.at };
-      this.report(diagnostic('read/bad-escape', at, `unknown escape '\\${r.ch}' in string`,
+      this.say(diagnostic('read/bad-escape', at, `unknown escape '\\${r.ch}' in string`,
         'the escapes are \\n \\t \\r \\" \\\\ and \\uXXXX'));
       return NOTHING;
     }
@@ -391,35 +451,5 @@ function unescape(s: string): string | { at: number; ch: string } {
     }
   }
   return out;
-}
-
-function isToken(x: any): x is IToken { return x && typeof x.image === 'string'; }
-
-function allChildrenInOrder(node: CstNode): Array<CstNode | IToken> {
-  const all: Array<CstNode | IToken> = [];
-  for (const arr of Object.values(node.children)) all.push(...(arr as any[]));
-  return all.sort((a, b) => startOf(a) - startOf(b));
-}
-
-function startOf(x: CstNode | IToken): number {
-  return isToken(x) ? x.startOffset : (x.location?.startOffset ?? firstToken(x)?.startOffset ?? 0);
-}
-
-function firstToken(node: CstNode): IToken | undefined {
-  let best: IToken | undefined;
-  for (const arr of Object.values(node.children)) for (const k of arr as any[]) {
-    const t = isToken(k) ? k : firstToken(k);
-    if (t && (!best || t.startOffset < best.startOffset)) best = t;
-  }
-  return best;
-}
-
-function lastToken(node: CstNode): IToken | undefined {
-  let best: IToken | undefined;
-  for (const arr of Object.values(node.children)) for (const k of arr as any[]) {
-    const t = isToken(k) ? k : lastToken(k);
-    if (t && (!best || t.startOffset > best.startOffset)) best = t;
-  }
-  return best;
 }
 

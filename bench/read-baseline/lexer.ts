@@ -1,0 +1,50 @@
+// Tokens of Glia source. The lexer never fails: anything that cannot start
+// a token becomes an `Unknown` token, which the parser turns into a
+// read/bad-token diagnostic, so one stray byte does not hide the rest.
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+// Characters that end a symbol, keyword or number.
+const DELIM = String.raw`\s,;()\[\]{}"` + '`' + String.raw`~^@\\`;
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[\s,]+/, group: Lexer.SKIPPED, line_breaks: true });
+export const Comment = createToken({ name: 'Comment', pattern: /;[^\n\r]*/, group: 'comments' });
+export const Str = createToken({ name: 'Str', pattern: /"(?:[^"\\]|\\[\s\S])*"/, line_breaks: true });
+export const UnterminatedStr = createToken({ name: 'UnterminatedStr', pattern: /"(?:[^"\\]|\\[\s\S])*/, line_breaks: true });
+export const LParen = createToken({ name: 'LParen', pattern: '(' });
+export const RParen = createToken({ name: 'RParen', pattern: ')' });
+export const LBracket = createToken({ name: 'LBracket', pattern: '[' });
+export const RBracket = createToken({ name: 'RBracket', pattern: ']' });
+export const LBrace = createToken({ name: 'LBrace', pattern: '{' });
+export const RBrace = createToken({ name: 'RBrace', pattern: '}' });
+export const SetOpen = createToken({ name: 'SetOpen', pattern: '#{' });
+export const AnonFnOpen = createToken({ name: 'AnonFnOpen', pattern: '#(' });
+export const Discard = createToken({ name: 'Discard', pattern: '#_' });
+export const BytesTag = createToken({ name: 'BytesTag', pattern: /#bytes(?![^\s,;()\[\]{}"])/ });
+export const SymbolicValue = createToken({ name: 'SymbolicValue', pattern: /##[^\s,;()\[\]{}"]*/ });
+// Any other dispatch (`#foo`, `#"re"`, a lone `#`) is one bad token.
+export const BadDispatch = createToken({ name: 'BadDispatch', pattern: /#[^\s,;()\[\]{}"]*/ });
+export const Quote = createToken({ name: 'Quote', pattern: "'" });
+export const SyntaxQuote = createToken({ name: 'SyntaxQuote', pattern: '`' });
+export const UnquoteSplicing = createToken({ name: 'UnquoteSplicing', pattern: '~@' });
+export const Unquote = createToken({ name: 'Unquote', pattern: '~' });
+export const Deref = createToken({ name: 'Deref', pattern: '@' });
+export const Meta = createToken({ name: 'Meta', pattern: '^' });
+// A number starts with a digit, or a sign or dot followed by a digit. The
+// whole run of constituent characters is one token, so `12abc` is one bad
+// number rather than a number and a symbol.
+export const Num = createToken({ name: 'Num', pattern: new RegExp(`[+-]?\\.?\\d[^${DELIM}]*`) });
+export const Kw = createToken({ name: 'Kw', pattern: new RegExp(`:[^${DELIM}]*`) });
+export const Sym = createToken({ name: 'Sym', pattern: new RegExp(`[^${DELIM}#:\\d'][^${DELIM}]*`) });
+export const Unknown = createToken({ name: 'Unknown', pattern: /[\s\S]/, line_breaks: true });
+
+export const allTokens: TokenType[] = [
+  WhiteSpace, Comment, Str, UnterminatedStr,
+  SetOpen, AnonFnOpen, Discard, BytesTag, SymbolicValue, BadDispatch,
+  LParen, RParen, LBracket, RBracket, LBrace, RBrace,
+  UnquoteSplicing, Unquote, Quote, SyntaxQuote, Deref, Meta,
+  Num, Kw, Sym, Unknown,
+];
+
+export const closers: TokenType[] = [RParen, RBracket, RBrace];
+
+export const glialexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });

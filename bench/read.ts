@@ -1,0 +1,82 @@
+// Reader benchmark: `read` on the language-server benchmark's generated
+// 1,000-line file (bench/lsp.ts, 35 KB), against two peers in the same
+// process and run: the reader as it was before the hand-written parser
+// (bench/read-baseline/, Chevrotain's CST and a visitor) and `JSON.parse`
+// of a JSON document of about the same size and number of values. The
+// three are run in turn, round after round, so load from other processes
+// falls on all of them alike. Run with `npm run bench -- read [--runs=N]`;
+// it prints `bench read key=value ...` lines, doc/performance.md records
+// the figures.
+import { performance } from 'node:perf_hooks';
+import { read } from '../glia/reader/read.js';
+import { read as oldRead } from './read-baseline/read.js';
+import { glialexer } from '../glia/reader/lexer.js';
+import { checkSource, CheckWorld } from '../glia/index.js';
+import { generateFile } from './lsp.js';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+function p90(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.9))]!;
+}
+
+/** A JSON document shaped like the Glia file: nested arrays of numbers, strings and small objects. */
+function jsonPeer(targetChars: number): string {
+  const items: unknown[] = [];
+  for (let i = 0; JSON.stringify(items).length < targetChars; i++) {
+    items.push(['defn', `step-${i}`, `Step ${i} of the pipeline: keeps the items over ${i} and totals them.`,
+      ['state', { keys: ['items', 'limit'], or: { limit: i } }],
+      ['let', ['xs', ['filter', ['fn', ['%1'], ['>', '%1', i]], 'items'], 'total', ['reduce', '+', 0, 'xs']],
+        ['when', ['>', 'total', 'limit'], ['println', 'label', 'over', 'total']],
+        ['->', 'state', ['assoc', `step-${i}`, { total: 'total', count: ['count', 'xs'] }], ['update', 'steps', ['fnil', 'conj', []], i]]]]);
+  }
+  return JSON.stringify(items);
+}
+
+export async function main(args: string[] = []): Promise<number> {
+  const runsArg = args.find((a) => a.startsWith('--runs='));
+  const runs = runsArg ? Number(runsArg.slice('--runs='.length)) : 41;
+  const warmup = 10;
+  const text = generateFile();
+  const json = jsonPeer(text.length);
+  const file = '/bench/pipeline.glia';
+  const tokens = glialexer.tokenize(text).tokens.length;
+
+  const t = { read: [] as number[], old: [] as number[], lex: [] as number[], json: [] as number[] };
+  for (let i = 0; i < warmup + runs; i++) {
+    let s = performance.now();
+    read(text, file);
+    const a = performance.now() - s;
+    s = performance.now();
+    oldRead(text, file);
+    const b = performance.now() - s;
+    s = performance.now();
+    glialexer.tokenize(text);
+    const c = performance.now() - s;
+    s = performance.now();
+    JSON.parse(json);
+    const d = performance.now() - s;
+    if (i >= warmup) { t.read.push(a); t.old.push(b); t.lex.push(c); t.json.push(d); }
+  }
+  // The checker on the same text: reading is part of it.
+  const world = new CheckWorld();
+  const check: number[] = [];
+  for (let i = 0; i < 5 + 15; i++) {
+    const s = performance.now();
+    checkSource(text, { file }, world);
+    if (i >= 5) check.push(performance.now() - s);
+  }
+
+  const f = (x: number) => x.toFixed(2);
+  const r = median(t.read);
+  console.log(`bench read input chars=${text.length} lines=${text.split('\n').length} tokens=${tokens} json_chars=${json.length} runs=${runs} warmup=${warmup}`);
+  console.log(`bench read reader=new median_ms=${f(r)} p90_ms=${f(p90(t.read))} min_ms=${f(Math.min(...t.read))}`);
+  console.log(`bench read reader=old median_ms=${f(median(t.old))} p90_ms=${f(p90(t.old))} min_ms=${f(Math.min(...t.old))} speedup=${(median(t.old) / r).toFixed(2)}`);
+  console.log(`bench read peer=lexer-only median_ms=${f(median(t.lex))} share_of_new=${(median(t.lex) / r).toFixed(2)}`);
+  console.log(`bench read peer=JSON.parse median_ms=${f(median(t.json))} new_vs_json=${(r / median(t.json)).toFixed(2)} old_vs_json=${(median(t.old) / median(t.json)).toFixed(2)}`);
+  console.log(`bench read peer=checkSource median_ms=${f(median(check))} p90_ms=${f(p90(check))} read_share=${(r / median(check)).toFixed(2)}`);
+  return 0;
+}
