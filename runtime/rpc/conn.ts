@@ -779,8 +779,7 @@ export class Connection {
       if (this.closedWith) return;
       if (!frame) { this.close(new RpcError('disconnected', this.transport.closedWith?.message ?? 'the peer closed the connection')); return; }
       try {
-        validateMessage(frame, this.readLimits);
-        const msg = readFrame(frame);
+        const msg = readFrame(frame, validateMessage(frame, this.readLimits));
         const fast = decodeFast(msg);
         if (fast) this.handleFast(fast, msg);
         else this.handle(msg.getRoot(rpc.Message));

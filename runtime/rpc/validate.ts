@@ -42,7 +42,8 @@ export function segmentsOf(frame: Uint8Array): DataView[] {
 /** Element sizes of list pointers, in bits (composite and pointer handled apart). */
 const ELEMENT_BITS = [0, 1, 8, 16, 32, 64];
 
-export function validateMessage(frame: Uint8Array, limits: ReadLimits = DEFAULT_READ_LIMITS): void {
+/** Throws WireError on anything unsafe; returns the message's segments (views into `frame`). */
+export function validateMessage(frame: Uint8Array, limits: ReadLimits = DEFAULT_READ_LIMITS): DataView[] {
   const segs = segmentsOf(frame);
   if (segs[0]!.byteLength < 8) throw new WireError('message has no root pointer');
   let budget = limits.traversalLimitWords;
@@ -132,4 +133,5 @@ export function validateMessage(frame: Uint8Array, limits: ReadLimits = DEFAULT_
   };
 
   pointer(0, 0, 0);
+  return segs;
 }

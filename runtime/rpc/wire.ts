@@ -25,15 +25,36 @@ export function newMessage(bytes = 512): $.Message {
   return m;
 }
 
-/** A received frame (already validated) as a capnp-es Message: one copy per segment. */
-export function readFrame(frame: Uint8Array): $.Message {
-  const buffers = segmentsOf(frame).map((dv) => frame.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength) as ArrayBuffer);
-  return new $.Message({ kind: MULTI_SEGMENT, buffers } as any);
+// capnp-es's Segment class (not exported; every message's segments are one).
+const SegmentClass = (new $.Message().getSegment(0) as any).constructor as new (id: number, m: $.Message, b: ArrayBuffer, len: number) => unknown;
+
+/**
+ * A received frame as a capnp-es Message: one copy per segment (capnp-es's
+ * own reader copies twice). `segments` are the frame's segment views, as
+ * validateMessage returns them.
+ */
+export function readFrame(frame: Uint8Array, segments: DataView[] = segmentsOf(frame)): $.Message {
+  const buffers: ArrayBuffer[] = [];
+  const m = new $.Message({ kind: MULTI_SEGMENT, buffers } as any);
+  const segs = (m as any)._capnp.segments as unknown[];
+  for (let i = 0; i < segments.length; i++) {
+    const dv = segments[i]!;
+    const b = frame.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength) as ArrayBuffer;
+    buffers.push(b);
+    segs.push(new SegmentClass(i, m, b, b.byteLength));
+  }
+  return m;
 }
 
-/** The bytes to send for a message. */
+/** The bytes to send for a message, in standard framing. */
 export function frameOf(msg: $.Message): Uint8Array {
-  return new Uint8Array(msg.toArrayBuffer());
+  const segs = (msg as any)._capnp.segments as Array<{ buffer: ArrayBuffer; byteLength: number }>;
+  if (segs.length !== 1) return new Uint8Array(msg.toArrayBuffer());
+  const s = segs[0]!;
+  const out = new Uint8Array(8 + s.byteLength);
+  new DataView(out.buffer).setUint32(4, s.byteLength / 8, true); // count - 1 = 0, then the size in words
+  out.set(new Uint8Array(s.buffer, 0, s.byteLength), 8);
+  return out;
 }
 
 // Finish{questionId, releaseResultCaps: false} is the same 40-odd bytes for
