@@ -27,7 +27,7 @@ const GLIA_CALL = 0, GLIA_DESCRIBE = 1;
 
 /** A Cap'n Proto capability as a Glia value. */
 export class RpcCap extends CapabilityBase {
-  constructor(readonly hook: Hook, readonly iface: CapabilityInterface | undefined, private readonly bridge: GliaBridge) { super(); }
+  constructor(readonly hook: Hook, readonly iface: CapabilityInterface | undefined, protected readonly bridge: GliaBridge) { super(); }
 
   get interfaceName(): string { return this.iface?.name ?? 'capability'; }
   get interfaceId(): bigint { return this.iface ? BigInt(this.iface.id) : 0n; }
@@ -94,9 +94,16 @@ export class RpcCap extends CapabilityBase {
       if (!allow.has(iid)) allow.set(iid, new Set());
       allow.get(iid)!.add(m.ordinal);
     }
-    return new RpcCap(attenuateHook(this.hook, new Policy(allow)), this.iface, this.bridge);
+    // The same class, so an attenuated capability keeps its Glia conveniences (runtime :run).
+    return new (this.constructor as typeof RpcCap)(attenuateHook(this.hook, new Policy(allow)), this.iface, this.bridge);
   }
 }
+
+/**
+ * Value classes for interfaces with Glia conveniences (GLIA.md section 6),
+ * by interface id; runtime/membrane/runtime-cap.ts registers Runtime's.
+ */
+export const capValueClasses = new Map<bigint, new (hook: Hook, iface: CapabilityInterface | undefined, bridge: GliaBridge) => RpcCap>();
 
 /** Positional arguments in schema order, then `:param value` options for the rest. */
 function splitArgs(m: CapabilityMethod, args: any[]): { positional: any[]; options: Array<[number, any]> } {
@@ -142,7 +149,7 @@ const GLIA_ERROR_TYPE: Record<RpcError['code'], string> = {
 };
 
 /** An RPC failure as the Glia error a `try` can catch: `:glia.error/permission-denied` and so on. */
-function toGlia(e: unknown, what: string): GliaError {
+export function toGlia(e: unknown, what: string): GliaError {
   if (e instanceof GliaError) return e;
   const r = toRpcError(e);
   // A Glia error thrown by a remote defcap keeps its type.
@@ -180,12 +187,13 @@ export class GliaBridge implements CapBridge {
 
   /** A received capability as a Glia value. */
   capOf(hook: Hook, iface: CapabilityInterface | undefined): RpcCap {
-    return new RpcCap(hook, iface, this);
+    const C = iface ? capValueClasses.get(BigInt(iface.id)) : undefined;
+    return new (C ?? RpcCap)(hook, iface, this);
   }
 
   /** The same, knowing only the interface id (0n: unknown). */
   capOfId(hook: Hook, interfaceId: bigint): RpcCap {
-    return new RpcCap(hook, interfaceId ? capabilityInterfaceById(interfaceId) : undefined, this);
+    return this.capOf(hook, interfaceId ? capabilityInterfaceById(interfaceId) : undefined);
   }
 
   interfaceIdOf(cap: unknown): bigint {
