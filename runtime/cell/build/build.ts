@@ -48,14 +48,15 @@ export interface BuildProgress {
 const WASI_PACKAGES = ['cli', 'clocks', 'filesystem', 'io', 'random', 'sockets'];
 const WORLD = `package ww:glia-cell;
 
-// What a Glia cell imports: its stdio, arguments and environment, exit.
-// (The ww:cell/membrane channel joins this world when Glia cells speak it.)
+// What a Glia cell imports: its stdio, arguments and environment, exit,
+// and its membrane channel (raw and http modes reach their grants on it).
 world glia-cell {
   import wasi:cli/environment@0.2.12;
   import wasi:cli/stdin@0.2.12;
   import wasi:cli/stdout@0.2.12;
   import wasi:cli/stderr@0.2.12;
   import wasi:cli/exit@0.2.12;
+  import ww:cell/membrane@0.1.0;
   export wasi:cli/run@0.2.12;
 }
 `;
@@ -133,7 +134,7 @@ async function bundleCell(cfg: CellConfig, work: string): Promise<string> {
   try {
     await build({
       entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
-      mainFields: ['module', 'main'], external: ['wasi:*'], logLevel: 'silent', legalComments: 'none',
+      mainFields: ['module', 'main'], conditions: ['import'], external: ['wasi:*', 'ww:*'], logLevel: 'silent', legalComments: 'none',
     });
   } catch (e: any) {
     throw new BuildError('build/componentize', `bundling the cell failed: ${e.message}`);
@@ -147,7 +148,18 @@ function writeWit(work: string): string {
   writeFileSync(join(wit, 'world.wit'), WORLD);
   const jco = packageDir('@bytecodealliance/jco');
   for (const p of WASI_PACKAGES) cpSync(join(jco, 'lib', 'wit', 'builtin', '0.2.12', `wasi-${p}`), join(wit, 'deps', p), { recursive: true });
+  mkdirSync(join(wit, 'deps', 'ww-cell'));
+  cpSync(membraneWit(), join(wit, 'deps', 'ww-cell', 'membrane.wit'));
   return wit;
+}
+
+/** runtime/cell/wit/membrane.wit: beside the sources, or (from dist/, where tsc copies no .wit) in the source tree. */
+function membraneWit(): string {
+  for (const rel of ['../wit/membrane.wit', '../../../../runtime/cell/wit/membrane.wit']) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new BuildError('build/componentize', 'runtime/cell/wit/membrane.wit is missing from this installation');
 }
 
 /** Step 3, in a child process (componentize-child.ts), or here when running from the TypeScript sources. */

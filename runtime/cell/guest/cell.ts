@@ -26,6 +26,8 @@ import { vectorOf } from '../../../glia/values/seq.js';
 import { cellSession, cellFunction, callGlia, ENTRY_FN, type CellConfig } from './engine.js';
 import { requestMap, cgiResponse } from './http.js';
 import { errorLine } from './error-line.js';
+import { setGrantCaller } from './grant-cap.js';
+import { MembraneLink } from './membrane-link.js';
 
 type Sink = (bytes: Uint8Array) => void;
 const enc = new TextEncoder();
@@ -91,6 +93,7 @@ export function startCell(cfg: CellConfig): { run(): void } {
         return;
       }
       printSink = mode === 'raw' ? toStdout : toStderr;
+      setGrantCaller(new MembraneLink().call);
       let code = 0;
       try {
         if (mode === 'raw') {

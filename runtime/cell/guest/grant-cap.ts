@@ -4,17 +4,26 @@
 // cell (the host's membrane attenuates the grant to the same list, so this
 // is the early, readable refusal, not the enforcement).
 //
-// The calls themselves go over the cell's membrane connection: the
-// `ww:cell/membrane` channel in raw and http modes (doc/cells.md). Glia
-// cells do not speak it yet, so every call fails `cap-call-failed`, just
-// as it would for a cell whose spawn handed it no grants; code written
-// for the grant (std/status catches the failure and reports null) runs
-// unchanged once the channel is wired in.
+// The calls themselves go to the grant caller: in a running cell, its
+// membrane connection (membrane-link.ts); while the cell compiles itself
+// (at build time, in Node and under Wizer) there is no connection, so a
+// top-level form that calls a grant fails `cap-call-failed`.
 import { capabilityInterfaceForBinding } from '../../../glia/compile/capabilities.js';
 import { CapabilityBase } from '../../../glia/values/capability.js';
 import { fail } from '../../../glia/values/errors.js';
 import { kw, type Keyword } from '../../../glia/values/keyword.js';
 import { prStr } from '../../../glia/values/printer.js';
+
+/** Makes one call on a grant: the method's result, or a thrown GliaError. */
+export type GrantCaller = (grant: string, method: Keyword, args: any[]) => any;
+
+const atBuildTime: GrantCaller = (grant, method) =>
+  fail('cap-call-failed', `${grant} ${prStr(method)}: grants cannot be called while the cell is built (at its top level); call them from main or handle`);
+
+let caller: GrantCaller = atBuildTime;
+
+/** Where grant calls go from now on (the cell sets its membrane link before it runs its entry function). */
+export function setGrantCaller(c: GrantCaller): void { caller = c; }
 
 export class GrantCap extends CapabilityBase {
   readonly interfaceName: string;
@@ -28,12 +37,11 @@ export class GrantCap extends CapabilityBase {
 
   methods(): Keyword[] { return this.allowed; }
 
-  invoke(method: Keyword, _args: any[]): any {
+  invoke(method: Keyword, args: any[]): any {
     if (!this.allowed.includes(method)) {
       fail('permission-denied', `${this.grantName} ${prStr(method)} is not among the methods this cell declared for ${this.grantName}`,
         { method, interface: this.interfaceName }, `declared: ${this.allowed.map(prStr).join(' ')}; add it to :grants in the project file`);
     }
-    fail('cap-call-failed', `${this.grantName} ${prStr(method)}: this cell has no membrane connection (Glia cells do not use the ww:cell/membrane channel yet)`,
-      { method, interface: this.interfaceName });
+    return caller(this.grantName, method, args);
   }
 }

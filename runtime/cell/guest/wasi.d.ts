@@ -16,3 +16,8 @@ declare module 'wasi:cli/stderr@0.2.12' {
 declare module 'wasi:cli/exit@0.2.12' {
   export function exitWithCode(code: number): void;
 }
+// The cell's membrane channel (runtime/cell/wit/membrane.wit).
+declare module 'ww:cell/membrane@0.1.0' {
+  export function read(max: number): Uint8Array;
+  export function write(bytes: Uint8Array): void;
+}

@@ -12,6 +12,9 @@ import type { Executor } from '../../cell/executor.js';
 import { buildCommand } from '../../cli/build-command.js';
 import { initCommand } from '../../cli/init-command.js';
 import { testRuntime } from '../cell/helpers.js';
+import { toHook, type Hook } from '../../rpc/hooks.js';
+import { Policy, allowOnly } from '../../membrane/policy.js';
+import { Host$Server, Host$Client } from '../../../schema/generated/system.js';
 import { assertBuilt, ROOT, ww, describeRun } from '../ww-process.js';
 import { builtCell, type BuiltCell } from './built-cells.js';
 
@@ -72,6 +75,28 @@ describe('ww build std/status', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it('with host grafted: the host\'s id, addrs and peer count, over the membrane channel', async () => {
+    const r = await runHttpCell(cell, { method: 'GET', url: '/', headers: [] }, { grants: [grant(hostHook())] });
+    expect(r.status, new TextDecoder().decode(r.stderr)).toBe(200);
+    expect(JSON.parse(new TextDecoder().decode(r.body))).toEqual({
+      status: 'ok', version: '0.1.0', peer_id: '12D3KooWnode', listen_addrs: ['/ip4/127.0.0.1/tcp/2025', '/ip4/127.0.0.1/udp/2025/quic-v1'], peer_count: 2,
+    });
+  }, 60_000);
+
+  it('a host attenuated to :id: the calls it denies come back null', async () => {
+    const r = await runHttpCell(cell, { method: 'GET', url: '/', headers: [] }, { grants: [grant(hostHook(), [0])] });
+    expect(JSON.parse(new TextDecoder().decode(r.body))).toMatchObject({ peer_id: '12D3KooWnode', listen_addrs: null, peer_count: null });
+  }, 60_000);
+
+  it('a call that fails or takes over 500 ms gives null, the others their values', async () => {
+    const r = await runHttpCell(cell, { method: 'GET', url: '/', headers: [] }, {
+      grants: [grant(hostHook({ idDelayMs: 800, peersFail: true }))],
+    });
+    expect(JSON.parse(new TextDecoder().decode(r.body))).toEqual({
+      status: 'ok', version: '0.1.0', peer_id: null, listen_addrs: ['/ip4/127.0.0.1/tcp/2025', '/ip4/127.0.0.1/udp/2025/quic-v1'], peer_count: null,
+    });
+  }, 60_000);
+
   it('answers other methods with 405 and Allow', async () => {
     const r = await runHttpCell(cell, { method: 'DELETE', url: '/', headers: [] });
     expect(r.status).toBe(405);
@@ -94,6 +119,23 @@ describe('ww build std/status', () => {
     expect(r.stdout).toContain('"peer_id":null');
   });
 });
+
+const HOST = Host$Client.interfaceId;
+
+/** A TypeScript Host server: the node a status cell reports on. */
+function hostHook(o: { idDelayMs?: number; peersFail?: boolean } = {}): Hook {
+  return toHook(new Host$Server({
+    id: async (_p, r) => { if (o.idDelayMs) await new Promise((res) => setTimeout(res, o.idDelayMs)); r.peerId = '12D3KooWnode'; },
+    addrs: async (_p, r) => { const l = r._initAddrs(2); l.set(0, '/ip4/127.0.0.1/tcp/2025'); l.set(1, '/ip4/127.0.0.1/udp/2025/quic-v1'); },
+    peers: async (_p, r) => { if (o.peersFail) throw new Error('peer table unavailable'); r._initPeers(2); },
+    network: async () => { throw new Error('a status cell never gets here'); },
+  }))!;
+}
+
+/** The grant std/status declares: host, limited to id, addrs and peers (ordinals 0-2), or fewer. */
+function grant(cap: Hook, ordinals = [0, 1, 2]) {
+  return { name: 'host', interfaceId: HOST, cap, policy: new Policy(allowOnly(HOST, ordinals)) };
+}
 
 describe('ww init', () => {
   it('scaffolds a project that builds and runs as-is', async () => {
