@@ -1,7 +1,8 @@
 // Cells benchmark: how long a spawn takes, cold and warm, and how many
 // WAGI requests a second a listener serves, for a hand-written WAT cell
-// (KB-scale) and a componentize-js cell (12 MiB of StarlingMonkey, the
-// kind `ww build` will make; it stands in for a Glia cell until then).
+// (KB-scale), a componentize-js cell (12 MiB of StarlingMonkey) and a
+// Glia cell: std/status built by `ww build` (the Glia engine and the
+// compiled cell in the component's snapshot), spawned in http mode.
 //
 // Peers, in the same run (wasmtime, the natural one, is not installed
 // here and cannot be fetched offline):
@@ -19,7 +20,7 @@
 // Each spawn runs the cell to its exit with empty stdin (the WAT cell is
 // the echo cell, the JS cell writes a line of JSON). vat mode does not
 // exist yet, so its calls/s are reported as na.
-// `npm run bench -- cells [--quick] [--no-js]`.
+// `npm run bench -- cells [--quick] [--no-js] [--no-glia]`.
 
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -38,11 +39,13 @@ import { CellIo } from '../runtime/cell/wasi/io.js';
 import { Doorbells, Ring } from '../runtime/cell/ring.js';
 import { GUARD_IMPORT_MODULE } from '../runtime/cell/wasm/memory-guard.js';
 import type { Executor } from '../runtime/cell/executor.js';
+import type { CellMode } from '../runtime/cell/executor.js';
+import { buildProject } from '../runtime/cell/build/build.js';
 
 const ROOT = findRoot();
 const FIXTURES = join(ROOT, 'runtime', 'test', 'cell', 'fixtures');
 
-interface Options { quick: boolean; js: boolean }
+interface Options { quick: boolean; js: boolean; glia: boolean }
 
 // ---------------------------------------------------------------------------
 // Building the cells (the same sources the tests use).
@@ -87,6 +90,17 @@ async function buildJs(): Promise<Uint8Array> {
   return new Uint8Array(readFileSync(out));
 }
 
+/** std/status built by `ww build` (into a copy: the build writes bin/), with the seconds the build took. */
+async function buildGlia(): Promise<{ bytes: Uint8Array; buildMs: number; componentizeMs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ww-bench-glia-'));
+  try {
+    cpSync(join(ROOT, 'std', 'status'), dir, { recursive: true, filter: (s) => !s.includes('/bin') });
+    const t = performance.now();
+    const r = await buildProject(dir);
+    return { bytes: new Uint8Array(readFileSync(r.out)), buildMs: performance.now() - t, componentizeMs: r.componentizeMs };
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
 // ---------------------------------------------------------------------------
 // Measuring.
 
@@ -100,8 +114,11 @@ function stats(ms: number[]): Stats {
 
 const f2 = (x: number) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
 
-async function spawnToExit(ex: Executor): Promise<void> {
-  const p = ex.spawn();
+/** The mode each cell is spawned in: the Glia status cell answers GET / in http mode (no CGI variables: GET /). */
+const MODES: Record<string, CellMode> = { glia: 'http' };
+
+async function spawnToExit(ex: Executor, mode?: CellMode): Promise<void> {
+  const p = ex.spawn(mode ? { mode } : {});
   p.stdin.end();
   p.stdout.resume();
   p.stderr.resume();
@@ -109,7 +126,7 @@ async function spawnToExit(ex: Executor): Promise<void> {
   if (code !== 0) throw new Error(`the cell exited with ${code}`);
 }
 
-async function coldSpawns(bytes: Uint8Array, runs: number, keepCache: boolean): Promise<Stats> {
+async function coldSpawns(bytes: Uint8Array, runs: number, keepCache: boolean, mode?: CellMode): Promise<Stats> {
   const cache = mkdtempSync(join(tmpdir(), 'ww-bench-cells-'));
   const ms: number[] = [];
   try {
@@ -118,7 +135,7 @@ async function coldSpawns(bytes: Uint8Array, runs: number, keepCache: boolean): 
       if (!keepCache) rmSync(cache, { recursive: true, force: true });
       const rt = new CellRuntime({ cacheDir: cache, warmWorkers: 0 });
       const t = performance.now();
-      await spawnToExit(await rt.load(bytes));
+      await spawnToExit(await rt.load(bytes), mode);
       ms.push(performance.now() - t);
       await rt.close();
     }
@@ -126,19 +143,19 @@ async function coldSpawns(bytes: Uint8Array, runs: number, keepCache: boolean): 
   return stats(ms);
 }
 
-async function warmSpawns(ex: Executor, runs: number): Promise<Stats> {
-  for (let i = 0; i < 5; i++) await spawnToExit(ex);
+async function warmSpawns(ex: Executor, runs: number, mode?: CellMode): Promise<Stats> {
+  for (let i = 0; i < 5; i++) await spawnToExit(ex, mode);
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    await spawnToExit(ex);
+    await spawnToExit(ex, mode);
     ms.push(performance.now() - t);
   }
   return stats(ms);
 }
 
 /** The inproc peer: the same translation and host, on this thread, no worker. */
-async function inprocSpawns(bytes: Uint8Array, runs: number): Promise<Stats> {
+async function inprocSpawns(bytes: Uint8Array, runs: number, mode?: CellMode): Promise<Stats> {
   const a = await translate(bytes);
   const dir = mkdtempSync(join(tmpdir(), 'ww-bench-inproc-'));
   try {
@@ -150,7 +167,7 @@ async function inprocSpawns(bytes: Uint8Array, runs: number): Promise<Stats> {
       const stdin = Ring.create(65536), stdout = Ring.create(65536), stderr = Ring.create(65536);
       stdin.closeWriter();
       const io = new CellIo(new Doorbells(), 256 << 20, () => { throw new Error('memory'); });
-      const imports = importObject(a.importKeys, { io, args: ['cell'], env: [], stdin, stdout, stderr, exit: (c) => { throw new Error(`exit ${c}`); } });
+      const imports = importObject(a.importKeys, { io, args: ['cell'], env: mode ? [['WW_CELL_MODE', mode]] : [], stdin, stdout, stderr, exit: (c) => { throw new Error(`exit ${c}`); } });
       const exports = await instantiate((f: string) => cores.find((c) => c.file === f)!.module, imports,
         (m: WebAssembly.Module, imp: Record<string, any> = {}) => {
           const core = cores.find((c) => c.module === m);
@@ -177,7 +194,7 @@ async function processSpawns(cmd: string, args: string[], runs: number): Promise
 }
 
 /** Requests per second from `clients` keep-alive clients for `seconds`. */
-async function wagiRps(ex: Executor, clients: number, seconds: number): Promise<{ rps: number; p50: number; errors: number }> {
+async function wagiRps(ex: Executor, clients: number, seconds: number, method = 'POST'): Promise<{ rps: number; p50: number; errors: number }> {
   const listener = new HttpListener();
   listener.route('/', ex);
   const { port } = await listener.listen(0);
@@ -191,7 +208,7 @@ async function wagiRps(ex: Executor, clients: number, seconds: number): Promise<
     await Promise.all(Array.from({ length: clients }, async () => {
       while (performance.now() < until) {
         const t = performance.now();
-        const r = await fetch(url, { method: 'POST', body: 'ping' });
+        const r = await fetch(url, method === 'POST' ? { method, body: 'ping' } : { method });
         await r.arrayBuffer();
         if (r.status >= 400) errors++;
         lat.push(performance.now() - t);
@@ -215,8 +232,8 @@ function spawnLine(cell: string, phase: string, s: Stats, peer?: { name: string;
 }
 
 export async function main(args: string[]): Promise<number> {
-  const o: Options = { quick: args.includes('--quick'), js: !args.includes('--no-js') };
-  for (const a of args) if (!['--quick', '--no-js'].includes(a)) { console.error(`bench cells: unknown argument ${a}\nusage: npm run bench -- cells [--quick] [--no-js]`); return 2; }
+  const o: Options = { quick: args.includes('--quick'), js: !args.includes('--no-js'), glia: !args.includes('--no-glia') };
+  for (const a of args) if (!['--quick', '--no-js', '--no-glia'].includes(a)) { console.error(`bench cells: unknown argument ${a}\nusage: npm run bench -- cells [--quick] [--no-js] [--no-glia]`); return 2; }
   const warmRuns = o.quick ? 50 : 300;
   console.log(`# bench cells: node ${process.version}; spawn to exit with empty stdin; warm = ${warmRuns} sequential spawns after 5 warm-ups; peers: inproc (no worker), process (/bin/true, node -e '')`);
 
@@ -226,6 +243,14 @@ export async function main(args: string[]): Promise<number> {
   if (o.js) {
     try { cells.push(['js', await buildJs(), o.quick ? 1 : 3]); }
     catch (e) { console.log(line({ cell: 'js', error: JSON.stringify(String((e as Error).message).split('\n')[0]) })); }
+  }
+
+  if (o.glia) {
+    try {
+      const g = await buildGlia();
+      console.log(line({ cell: 'glia', build_s: g.buildMs / 1000, componentize_s: g.componentizeMs / 1000 }));
+      cells.push(['glia', g.bytes, o.quick ? 1 : 3]);
+    } catch (e) { console.log(line({ cell: 'glia', error: JSON.stringify(String((e as Error).message).split('\n')[0]) })); }
   }
 
   const procTrue = await processSpawns('/bin/true', [], o.quick ? 20 : 100);
@@ -240,18 +265,22 @@ export async function main(args: string[]): Promise<number> {
       const glue = new TextEncoder().encode(a.glue).length;
       const cores = a.cores.reduce((n, c) => n + c.bytes.length, 0);
       console.log(line({ cell: name, component_bytes: String(bytes.length), glue_bytes: String(glue), core_bytes: String(cores), cid: cidOf(bytes) }));
-      console.log(spawnLine(name, 'cold', await coldSpawns(bytes, coldRuns, false), { name: 'process-node', s: procNode }));
-      console.log(spawnLine(name, 'cold-disk', await coldSpawns(bytes, coldRuns, true), { name: 'process-node', s: procNode }));
+      const mode = MODES[name];
+      const big = name !== 'wat';
+      console.log(spawnLine(name, 'cold', await coldSpawns(bytes, coldRuns, false, mode), { name: 'process-node', s: procNode }));
+      console.log(spawnLine(name, 'cold-disk', await coldSpawns(bytes, coldRuns, true, mode), { name: 'process-node', s: procNode }));
       const ex = await rt.load(bytes);
-      const inproc = await inprocSpawns(bytes, name === 'js' ? Math.min(warmRuns, 50) : warmRuns);
-      console.log(spawnLine(name, 'warm', await warmSpawns(ex, name === 'js' ? Math.min(warmRuns, 50) : warmRuns), { name: 'inproc', s: inproc }));
+      const inproc = await inprocSpawns(bytes, big ? Math.min(warmRuns, 50) : warmRuns, mode);
+      console.log(spawnLine(name, 'warm', await warmSpawns(ex, big ? Math.min(warmRuns, 50) : warmRuns, mode), { name: 'inproc', s: inproc }));
       console.log(line({ cell: name, phase: 'inproc', p50_ms: inproc.p50, p99_ms: inproc.p99, vs_process_true: (inproc.p50 / procTrue.p50).toFixed(2) }));
     }
     const seconds = o.quick ? 1 : 3;
-    for (const [name, bytes] of [['wat-cgi', cgi], ...(cells.length > 1 ? [['js', cells[1]![1]]] : [])] as Array<[string, Uint8Array]>) {
+    const wagi: Array<[string, Uint8Array]> = [['wat-cgi', cgi]];
+    for (const [name, bytes] of cells) if (name === 'js') wagi.push(['js', bytes]); else if (name === 'glia') wagi.push(['glia-status', bytes]);
+    for (const [name, bytes] of wagi) {
       const ex = await rt.load(bytes);
       for (const clients of [1, 4]) {
-        const r = await wagiRps(ex, clients, seconds);
+        const r = await wagiRps(ex, clients, seconds, name === 'glia-status' ? 'GET' : 'POST');
         console.log(line({ wagi: name, clients: String(clients), rps: r.rps, p50_ms: r.p50, errors: String(r.errors) }));
       }
     }
