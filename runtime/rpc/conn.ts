@@ -293,38 +293,20 @@ export class Connection {
 
   /** Sends a Call to `target` on the peer. */
   sendCall(target: Target, call: CallSpec): Answer {
-    if ('importedCap' in target) {
-      // The common case, on the fixed-layout fast path (wire.ts).
-      return this.askWith((qid) => {
-        const out = beginCall(qid, call.method.interfaceId, call.method.methodId, target.importedCap);
-        const seg = out.msg.getSegment(0);
-        if (call.params) {
-          $.utils.copyFrom(call.params, new $.Pointer(seg, out.contentAt));
-        } else if (call.method.ParamsClass) {
-          const params = new call.method.ParamsClass(seg, out.contentAt);
-          $.utils.initStruct(call.method.ParamsClass._capnp.size, params);
-          call.paramsFunc?.(params);
-        }
-        const exported = (out.msg as any)._capnp.capTable?.length ? this.describeCaps(out.payload(), out.msg) : [];
-        return { msg: out.msg, exported };
-      });
-    }
-    return this.ask((m, qid) => {
-      const c = m._initCall();
-      c.questionId = qid;
-      c.interfaceId = call.method.interfaceId;
-      c.methodId = call.method.methodId;
-      // (importedCap targets took the fast path above)
-      writePromisedAnswer(c._initTarget()._initPromisedAnswer(), target.promisedAnswer, target.transform);
-      const payload = c._initParams();
+    // The envelope is written at fixed offsets (wire.ts); the params with the generated class.
+    const to = 'importedCap' in target ? target.importedCap : { questionId: target.promisedAnswer, transform: target.transform };
+    return this.askWith((qid) => {
+      const out = beginCall(qid, call.method.interfaceId, call.method.methodId, to);
+      const seg = out.msg.getSegment(0);
       if (call.params) {
-        $.utils.copyFrom(call.params, payload.content);
+        $.utils.copyFrom(call.params, new $.Pointer(seg, out.contentAt));
       } else if (call.method.ParamsClass) {
-        const params = $.utils.getPointerAs(0, call.method.ParamsClass, payload);
+        const params = new call.method.ParamsClass(seg, out.contentAt);
         $.utils.initStruct(call.method.ParamsClass._capnp.size, params);
         call.paramsFunc?.(params);
       }
-      this.describeCaps(payload, m.segment.message);
+      const exported = (out.msg as any)._capnp.capTable?.length ? this.describeCaps(out.payload(), out.msg) : [];
+      return { msg: out.msg, exported };
     });
   }
 
@@ -519,9 +501,14 @@ export class Connection {
       return e ? e.hook : new BrokenHook(new RpcError('failed', `invalid capability id ${id}: this vat never exported it`));
     }
     const pa = t.promisedAnswer;
-    const a = this.answers.get(pa.questionId);
-    if (!a) return new BrokenHook(new RpcError('failed', `invalid capability: question ${pa.questionId} is not an answer in progress`));
-    return a.answer.pipelineHook(readTransform(pa));
+    return this.promisedTarget(pa.questionId, readTransform(pa));
+  }
+
+  /** The capability at `transform` in the results of the peer's question `questionId`. */
+  private promisedTarget(questionId: number, transform: Transform): Hook {
+    const a = this.answers.get(questionId);
+    if (!a) return new BrokenHook(new RpcError('failed', `invalid capability: question ${questionId} is not an answer in progress`));
+    return a.answer.pipelineHook(transform);
   }
 
   private onFinish(f: rpc.Finish): void { this.finishAnswer(f.questionId, f.releaseResultCaps); }
@@ -800,9 +787,9 @@ export class Connection {
   private handleFast(m: FastMessage, msg: $.Message): void {
     switch (m.kind) {
       case 'call': {
-        const cap = m.importedCap;
-        return this.answerCall(m.questionId, m.interfaceId, m.methodId, 'caller', () => this.resolveTarget(cap),
-          m.content, m.hasCaps ? m.payload : null, msg);
+        const cap = m.importedCap, promised = m.promised;
+        const target = cap !== null ? () => this.resolveTarget(cap) : () => this.promisedTarget(promised!.questionId, promised!.transform);
+        return this.answerCall(m.questionId, m.interfaceId, m.methodId, 'caller', target, m.content, m.hasCaps ? m.payload : null, msg);
       }
       case 'return': return this.onResults(m.answerId, m.content, m.hasCaps ? m.payload : null, msg, m.releaseParamCaps);
       case 'finish': return this.finishAnswer(m.questionId, m.releaseResultCaps);

@@ -110,11 +110,18 @@ export interface OutgoingCall {
   payload(): rpc.Payload;
 }
 
-/** A Call to an imported capability, envelope written, params slot empty. */
-export function beginCall(questionId: number, interfaceId: bigint, methodId: number, importedCap: number): OutgoingCall {
+/**
+ * A Call, envelope written, params slot empty. The target is an imported
+ * capability (a number) or a promised answer with its transform (pointer
+ * fields), the PromisedAnswer and its Op list placed after the payload.
+ */
+export function beginCall(questionId: number, interfaceId: bigint, methodId: number,
+  target: number | { questionId: number; transform: ReadonlyArray<{ field: number }> }): OutgoingCall {
   const msg = newMessage();
   const seg = msg.getSegment(0);
-  seg.allocate(104 - 8);                   // after the root pointer
+  const promised = typeof target === 'number' ? null : target;
+  const n = promised ? promised.transform.length : 0;
+  seg.allocate(104 - 8 + (promised ? 16 + (n ? 8 + 8 * n : 0) : 0));  // after the root pointer
   const dv: DataView = (seg as any)._dv;
   structPointer(dv, 0, 8, 1, 1);           // root -> Message
   dv.setUint16(8, MSG_CALL, true);
@@ -124,7 +131,24 @@ export function beginCall(questionId: number, interfaceId: bigint, methodId: num
   dv.setBigUint64(32, interfaceId, true);
   structPointer(dv, 48, 72, 1, 1);         // Call.target -> MessageTarget
   structPointer(dv, 56, 88, 0, 2);         // Call.params -> Payload
-  dv.setUint32(72, importedCap, true);     // which @76 stays 0: importedCap
+  if (!promised) {
+    dv.setUint32(72, target as number, true); // which @76 stays 0: importedCap
+  } else {
+    dv.setUint16(76, 1, true);                // which: promisedAnswer
+    structPointer(dv, 80, 104, 1, 1);         // MessageTarget.promisedAnswer -> PromisedAnswer
+    dv.setUint32(104, promised.questionId, true);
+    if (n) {
+      // transform: a composite list of Op {which u16 @0 = getPointerField (1), field u16 @2}
+      dv.setUint32(112, 1, true);             // list pointer, offset 0 (the tag follows), composite
+      dv.setUint32(116, ((n << 3) | 7) >>> 0, true);
+      dv.setUint32(120, (n << 2) >>> 0, true); // tag: element count, one data word, no pointers
+      dv.setUint16(124, 1, true);
+      promised.transform.forEach((op, i) => {
+        dv.setUint16(128 + 8 * i, 1, true);
+        dv.setUint16(130 + 8 * i, op.field, true);
+      });
+    }
+  }
   return { msg, contentAt: 88, payload: () => new rpc.Payload(seg, 56) };
 }
 
@@ -160,8 +184,38 @@ function nearStruct(dv: DataView, at: number): { data: number; dataWords: number
   return { data, dataWords, ptrs: data + dataWords * 8, ptrWords: hi >>> 16 };
 }
 
+/** A MessageTarget's PromisedAnswer with a transform of getPointerField ops, or null for anything else. */
+function promisedAnswer(dv: DataView, target: { ptrs: number; ptrWords: number }): { questionId: number; transform: Array<{ field: number }> } | null {
+  if (target.ptrWords < 1) return null;
+  const pa = nearStruct(dv, target.ptrs);
+  if (!pa || pa.dataWords < 1) return null;
+  const transform: Array<{ field: number }> = [];
+  if (pa.ptrWords >= 1) {
+    const at = pa.ptrs;
+    const lo = dv.getUint32(at, true), hi = dv.getUint32(at + 4, true);
+    if (lo !== 0 || hi !== 0) {
+      if ((lo & 3) !== 1 || (hi & 7) !== 7) return null;                  // not a composite list
+      const tag = at + 8 + ((lo | 0) >> 2) * 8;
+      const count = dv.getUint32(tag, true) >>> 2;
+      const dataWords = dv.getUint16(tag + 4, true), ptrWords = dv.getUint16(tag + 6, true);
+      const stride = (dataWords + ptrWords) * 8;
+      if (dataWords < 1 || count * stride > (hi >>> 3) * 8) return null;
+      for (let i = 0; i < count; i++) {
+        const op = tag + 8 + i * stride;
+        const which = dv.getUint16(op, true);
+        if (which === 1) transform.push({ field: dv.getUint16(op + 2, true) });
+        else if (which !== 0) return null;                                // unknown op
+      }
+    }
+  }
+  return { questionId: dv.getUint32(pa.data, true), transform };
+}
+
 export type FastMessage =
-  | { kind: 'call'; questionId: number; interfaceId: bigint; methodId: number; importedCap: number; content: $.Pointer; hasCaps: boolean; payload: () => rpc.Payload }
+  | { kind: 'call'; questionId: number; interfaceId: bigint; methodId: number;
+      /** The target: an export id, or a promised answer and its transform. */
+      importedCap: number | null; promised: { questionId: number; transform: Array<{ field: number }> } | null;
+      content: $.Pointer; hasCaps: boolean; payload: () => rpc.Payload }
   | { kind: 'return'; answerId: number; releaseParamCaps: boolean; content: $.Pointer; hasCaps: boolean; payload: () => rpc.Payload }
   | { kind: 'finish'; questionId: number; releaseResultCaps: boolean };
 
@@ -187,7 +241,13 @@ export function decodeFast(msg: $.Message): FastMessage | null {
     if (body.dataWords < 2 || body.ptrWords < 2) return null;
     if (dv.getUint16(body.data + 6, true) !== 0) return null;             // sendResultsTo != caller
     const target = nearStruct(dv, body.ptrs);
-    if (!target || target.dataWords < 1 || dv.getUint16(target.data + 4, true) !== 0) return null; // not importedCap
+    if (!target || target.dataWords < 1) return null;
+    const targetKind = dv.getUint16(target.data + 4, true);
+    let promised: { questionId: number; transform: Array<{ field: number }> } | null = null;
+    if (targetKind === 1) {
+      promised = promisedAnswer(dv, target);
+      if (!promised) return null;
+    } else if (targetKind !== 0) return null;
     const payloadAt = body.ptrs + 8;
     const payload = nearStruct(dv, payloadAt);
     if (!payload || payload.ptrWords < 1) return null;
@@ -197,7 +257,8 @@ export function decodeFast(msg: $.Message): FastMessage | null {
       questionId: dv.getUint32(body.data, true),
       methodId: dv.getUint16(body.data + 4, true),
       interfaceId: dv.getBigUint64(body.data + 8, true),
-      importedCap: dv.getUint32(target.data, true),
+      importedCap: promised ? null : dv.getUint32(target.data, true),
+      promised,
       content: new $.Pointer(seg, payload.ptrs),
       hasCaps,
       payload: () => new rpc.Payload(seg, payloadAt),
