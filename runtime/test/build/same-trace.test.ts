@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../../glia/eval/session.js';
+import { read } from '../../../glia/reader/read.js';
+import { kw } from '../../../glia/values/keyword.js';
+import { runHttpCell } from '../../cell/cgi.js';
 import { prStr } from '../../../glia/values/printer.js';
 import type { Executor } from '../../cell/executor.js';
 import { errorLine } from '../../cell/guest/error-line.js';
@@ -62,5 +65,44 @@ describe('the evaluator and a built cell give the same value and the same :stdou
     const results = await Promise.all(PROGRAMS.map(evaluate));
     expect(results.filter((r) => r.error).length).toBeGreaterThanOrEqual(2);
     expect(results.filter((r) => r.trace).length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('the cell runtime\'s protocols', () => {
+  it('raw: main gets the arguments; :stdin reads all of stdin once; an integer result is the exit code', async () => {
+    const p = cell.spawn({ mode: 'raw', args: ['echo', 'a b', 'c'] });
+    p.stdin.end('from stdin ✓');
+    const [out, code] = await Promise.all([collect(p.stdout), p.wait()]);
+    expect(out.toString('utf8')).toBe('a b|from stdin ✓|""');
+    expect(code).toBe(3);
+  });
+
+  it('http: handle gets {:method :path :query :script-name :headers :body}; its map becomes the CGI response; println goes to stderr', async () => {
+    const r = await runHttpCell(cell, {
+      method: 'POST', url: '/app/items/7?x=1&y=two', scriptName: '/app',
+      headers: [['content-type', 'text/plain'], ['x-trace', 'abc']], body: new TextEncoder().encode('payload ✓'),
+    });
+    expect(r.status).toBe(201);
+    expect(r.headers).toContainEqual(['content-type', 'application/edn']);
+    expect(r.headers).toContainEqual(['x-echo', 'yes']);
+    expect(new TextDecoder().decode(r.stderr)).toBe('to stderr in http mode\n');
+    const req = read(new TextDecoder().decode(r.body), 'body').forms[0];
+    expect(req.get(kw('method'))).toBe('POST');
+    expect(req.get(kw('path'))).toBe('/items/7');
+    expect(req.get(kw('query'))).toBe('x=1&y=two');
+    expect(req.get(kw('script-name'))).toBe('/app');
+    expect(req.get(kw('body'))).toBe('payload ✓');
+    expect(req.get(kw('headers')).get('content-type')).toBe('text/plain');
+    expect(req.get(kw('headers')).get('x-trace')).toBe('abc');
+  });
+
+  it('vat and pid0: a Glia cell refuses them with a coded error and exit 2', async () => {
+    for (const mode of ['vat', 'pid0'] as const) {
+      const p = cell.spawn({ mode });
+      p.stdin.end();
+      const [err, code] = await Promise.all([collect(p.stderr), p.wait()]);
+      expect(code).toBe(2);
+      expect(err.toString()).toContain('error[cell/unsupported-mode]');
+    }
   });
 });
