@@ -98,7 +98,11 @@ export class CellProcess {
     if (plan.channel) {
       const ch: ChannelSide = {
         toCell: Ring.create(RING_BYTES), toNode: Ring.create(RING_BYTES), wanting: false, ended: false, pending: [], inEnded: false,
-        out: new Readable({ read() { ch.wanting = true; self.service(); } }),
+        out: new Readable({
+          read() { ch.wanting = true; self.service(); },
+          // The connection closing destroys the stream: what the cell writes after is dropped, not left to block it.
+          destroy(err, done) { ch.toNode.closeReader(); self.service(); done(err); },
+        }),
       };
       this.ch = ch;
       const input = new Writable({
@@ -257,6 +261,7 @@ export class CellProcess {
   /** The membrane channel: not counted against the output cap (the RPC layer bounds its messages). */
   private serviceChannel(ch: ChannelSide): boolean {
     let moved = false;
+    if (ch.toNode.readerClosed && ch.toNode.available() > 0) { ch.toNode.read(ch.toNode.available()); moved = true; }
     while (ch.toNode.available() > 0 && ch.wanting) {
       ch.wanting = ch.out.push(ch.toNode.read(CHUNK));
       moved = true;
