@@ -18,8 +18,12 @@
 //   warm       the same executor again and again: instantiate and run on
 //              one of the cell's own workers.
 // Each spawn runs the cell to its exit with empty stdin (the WAT cell is
-// the echo cell, the JS cell writes a line of JSON). vat mode does not
-// exist yet, so its calls/s are reported as na.
+// the echo cell, the JS cell writes a line of JSON).
+// vat calls/s: Host.id calls on the capability a vat-mode cell serves over
+// its stdio (the RPC test cell, componentize-js with runtime/cell/sync-vat.ts),
+// one at a time and 16 in flight, against the same calls on a TypeScript
+// Host served by a Connection over an in-memory pipe (the peer: our RPC
+// layer without a cell in the way).
 // `npm run bench -- cells [--quick] [--no-js] [--no-glia]`.
 
 import { execFile, spawn } from 'node:child_process';
@@ -41,6 +45,12 @@ import { GUARD_IMPORT_MODULE } from '../runtime/cell/wasm/memory-guard.js';
 import type { Executor } from '../runtime/cell/executor.js';
 import type { CellMode } from '../runtime/cell/executor.js';
 import { buildProject } from '../runtime/cell/build/build.js';
+import { spawnCell } from '../runtime/cell/cell-session.js';
+import { Connection } from '../runtime/rpc/conn.js';
+import { pipePair } from '../runtime/rpc/transport.js';
+import { Host$Client } from '../schema/generated/system.js';
+import { rpcFixture } from '../runtime/test/cell/rpc-fixture.js';
+import { hostHook } from '../runtime/test/cell/host-fixture.js';
 
 const ROOT = findRoot();
 const FIXTURES = join(ROOT, 'runtime', 'test', 'cell', 'fixtures');
@@ -284,11 +294,52 @@ export async function main(args: string[]): Promise<number> {
         console.log(line({ wagi: name, clients: String(clients), rps: r.rps, p50_ms: r.p50, errors: String(r.errors) }));
       }
     }
-    console.log(line({ vat: 'calls_per_s', value: 'na', reason: 'vat-mode-not-built-yet' }));
+    if (o.js) {
+      try {
+        const ex = await rt.load(await rpcFixture());
+        for (const inFlight of [1, 16]) {
+          const cell = await vatCalls(ex, seconds, inFlight);
+          const peer = await pipeCalls(seconds, inFlight);
+          console.log(line({ vat: 'calls_per_s', in_flight: String(inFlight), value: cell.rate, p50_us: cell.p50, peer: 'ts-pipe', peer_value: peer.rate, ratio: (peer.rate / cell.rate).toFixed(1) }));
+        }
+      } catch (e) { console.log(line({ vat: 'calls_per_s', error: JSON.stringify(String((e as Error).message).split('\n')[0]) })); }
+    }
   } finally {
     await rt.close();
   }
   return 0;
+}
+
+/** Host.id calls per second on `host`, `inFlight` at a time, for `seconds`; p50 of one call in microseconds. */
+async function callRate(host: Host$Client, seconds: number, inFlight: number): Promise<{ rate: number; p50: number }> {
+  for (let i = 0; i < 200; i++) await host.id().promise();
+  const times: number[] = [];
+  let calls = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      await host.id().promise();
+      times.push(performance.now() - t0);
+      calls++;
+    }
+  }));
+  times.sort((a, b) => a - b);
+  return { rate: Math.round(calls / seconds), p50: Math.round(times[Math.floor(times.length / 2)]! * 1000) };
+}
+
+async function vatCalls(ex: Executor, seconds: number, inFlight: number): Promise<{ rate: number; p50: number }> {
+  const s = spawnCell(ex, { env: { WW_CELL_MODE: 'vat' }, args: ['serve'], limits: { timeoutMs: null, cpuMs: null } });
+  try { return await callRate(new Host$Client(s.bootstrap() as any), seconds, inFlight); }
+  finally { s.conn?.close(); await s.process.result(); }
+}
+
+async function pipeCalls(seconds: number, inFlight: number): Promise<{ rate: number; p50: number }> {
+  const [a, b] = pipePair();
+  new Connection(a, { bootstrap: hostHook() });
+  const client = new Connection(b);
+  try { return await callRate(new Host$Client(client.bootstrapHook() as any), seconds, inFlight); }
+  finally { client.close(); }
 }
 
 function findRoot(): string {

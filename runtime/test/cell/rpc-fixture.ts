@@ -10,16 +10,27 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-const HERE = fileURLToPath(new URL('.', import.meta.url));
-const ROOT = join(HERE, '..', '..', '..');
+// The sources, from the repository root (this file also runs compiled, from dist/, in the benchmark).
+const ROOT = findRoot();
+const HERE = join(ROOT, 'runtime', 'test', 'cell');
 const SOURCE = join(HERE, 'fixtures', 'rpc-cell', 'cell.ts');
 const WORLD = join(HERE, 'fixtures', 'rpc-cell', 'world.wit');
 const MEMBRANE_WIT = join(ROOT, 'runtime', 'cell', 'wit', 'membrane.wit');
 const BUILDER = join(HERE, 'componentize', 'build.mjs');
+
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'runtime', 'test', 'cell', 'fixtures', 'rpc-cell'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('rpc-fixture: cannot find the repository root');
+    dir = up;
+  }
+}
 const WASI = ['cli', 'clocks', 'filesystem', 'io', 'random', 'sockets'];
 
 let built: Promise<Uint8Array> | undefined;
