@@ -27,7 +27,8 @@ export const PROGRAMS: string[] = [
  * The raw-mode cell that runs program i (its argument) and prints NUL, then
  * the value. With the arguments `echo X ...` it prints X, stdin and a second
  * read of stdin, and exits with the number of arguments. It also has a
- * `handle`, so in http mode it answers with the request map it was given.
+ * `handle`, so in http mode it answers with the request map it was given
+ * (or throws, at /throw, or returns a number, at /not-a-response).
  */
 export function programsCell(): string {
   return [
@@ -41,7 +42,10 @@ export function programsCell(): string {
     '      (print (str "\\u0000" (pr-str v))))))',
     '(defn handle [req]',
     '  (println "to stderr in http mode")',
-    '  {:status 201 :headers {"content-type" "application/edn" :x-echo "yes"} :body (pr-str req)})',
+    '  (case (:path req)',
+    '    "/throw" (throw (ex-info "nope" {:type :app/bad}))',
+    '    "/not-a-response" 42',
+    '    {:status 201 :headers {"content-type" "application/edn" :x-echo "yes"} :body (pr-str req)}))',
     '',
   ].join('\n');
 }

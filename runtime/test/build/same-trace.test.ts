@@ -96,6 +96,17 @@ describe('the cell runtime\'s protocols', () => {
     expect(req.get(kw('headers')).get('x-trace')).toBe('abc');
   });
 
+  it('http: an error escaping handle, or a value that is no response, answers 500 with the error (also on stderr), exit 1', async () => {
+    const thrown = await runHttpCell(cell, { method: 'GET', url: '/throw', headers: [] });
+    expect(thrown.status).toBe(500);
+    expect(new TextDecoder().decode(thrown.body)).toMatch(/^error\[app\/bad\]: nope/);
+    expect(new TextDecoder().decode(thrown.stderr)).toMatch(/error\[app\/bad\]: nope/);
+    expect(thrown.exitCode).toBe(1);
+    const odd = await runHttpCell(cell, { method: 'GET', url: '/not-a-response', headers: [] });
+    expect(odd.status).toBe(500);
+    expect(new TextDecoder().decode(odd.body)).toMatch(/^error\[type-mismatch\]: handle must return a response map/);
+  });
+
   it('vat and pid0: a Glia cell refuses them with a coded error and exit 2', async () => {
     for (const mode of ['vat', 'pid0'] as const) {
       const p = cell.spawn({ mode });
