@@ -23,7 +23,8 @@ only the arguments and environment given here, no files, no network.
 Options:
       --mode MODE          raw (default: stdin and stdout pass straight through),
                            http (WAGI: --request is sent, the CGI response printed),
-                           vat (not available yet)
+                           vat (stdin and stdout pass straight through and carry
+                           Cap'n Proto: the caller is the cell's peer)
       --arg A              an argument for the cell (repeat for more)
       --env K=V            an environment variable for the cell (repeat for more)
       --timeout-ms N       wall-clock and CPU budget in ms (default ${DEFAULT_LIMITS.timeoutMs}; 0 for none)
@@ -59,10 +60,7 @@ export async function cellCommand(args: string[], io: Io, stdio: CellStdio = pro
   if (values.help) { io.out(CELL_HELP + '\n'); return 0; }
   if (positionals.length !== 1) throw new UsageError("ww cell run needs one FILE.wasm\nrun 'ww cell --help' for usage");
   const mode = values.mode ?? 'raw';
-  if (mode === 'vat') {
-    throw new UsageError('--mode vat is not available yet: it serves the cell Cap\'n Proto over stdio, which comes with the membrane');
-  }
-  if (mode !== 'raw' && mode !== 'http') throw new UsageError(`--mode must be raw, http or vat, not ${mode}`);
+  if (mode !== 'raw' && mode !== 'http' && mode !== 'vat') throw new UsageError(`--mode must be raw, http or vat, not ${mode}`);
   if (values.request !== undefined && mode !== 'http') throw new UsageError('--request is for --mode http');
   const env = (values.env ?? []).map((kv): [string, string] => {
     const eq = kv.indexOf('=');
@@ -101,7 +99,9 @@ export async function cellCommand(args: string[], io: Io, stdio: CellStdio = pro
       await write(stdio.stdout, Buffer.concat([Buffer.from(head), r.body]));
       return r.exitCode;
     }
-    const p = cell.spawn({ mode: 'raw', args: values.arg ?? [], env, limits });
+    // raw and vat: stdio passes through. In vat mode the caller speaks Cap'n Proto to the cell
+    // (with no grants here, there is no membrane of ours in between).
+    const p = cell.spawn({ mode: mode === 'vat' ? 'vat' : 'raw', args: values.arg ?? [], env, limits });
     stdio.stdin.pipe(p.stdin);
     p.stdout.pipe(stdio.stdout, { end: false });
     p.stderr.pipe(stdio.stderr, { end: false });

@@ -93,16 +93,24 @@ describe.concurrent('ww cell run', { timeout: 45_000 }, () => {
     expect(text.endsWith('--\na body')).toBe(true);
   });
 
-  it('bad input: garbage, a missing file, vat mode and bad options, each with its own message', async ({ expect }) => {
+  it('vat mode: stdio passes straight through (the caller is the cell\'s Cap\'n Proto peer), WW_CELL_MODE=vat', async ({ expect }) => {
+    const echo = await cellRun(['echo.wasm', '--mode', 'vat'], 'frames go both ways');
+    expect(echo.code).toBe(0);
+    expect(echo.stdout.toString()).toBe('frames go both ways');
+    const env = await cellRun(['argv-env.wasm', '--mode', 'vat']);
+    expect(env.stdout.toString()).toContain('WW_CELL_MODE=vat');
+  });
+
+  it('bad input: garbage, a missing file, an unknown mode and bad options, each with its own message', async ({ expect }) => {
     const garbage = await cellRun(['garbage.wasm']);
     expect(garbage.code).toBe(1);
     expect(garbage.stderr).toMatch(/^error\[cell\/invalid\]: not WebAssembly/);
     const missing = await cellRun(['nope.wasm']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error\[io\]: cannot read nope\.wasm: no such file/);
-    const vat = await cellRun(['echo.wasm', '--mode', 'vat']);
-    expect(vat.code).toBe(2);
-    expect(vat.stderr).toMatch(/^error\[usage\]: --mode vat is not available yet/);
+    const warp = await cellRun(['echo.wasm', '--mode', 'warp']);
+    expect(warp.code).toBe(2);
+    expect(warp.stderr).toMatch(/^error\[usage\]: --mode must be raw, http or vat, not warp/);
     const bad = await cellRun(['echo.wasm', '--timeout-ms', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--timeout-ms takes a whole number/);
