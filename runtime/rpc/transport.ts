@@ -8,7 +8,11 @@ import type { Duplex } from 'node:stream';
 import { FrameDecoder, FrameError, DEFAULT_FRAME_LIMITS, type FrameLimits } from './framing.js';
 
 export interface MessageTransport {
-  /** Sends one framed message (as capnp-es `toArrayBuffer()` writes it). */
+  /**
+   * Sends one framed message (as capnp-es `toArrayBuffer()` writes it). The
+   * transport may hold on to `frame` until it is delivered: the caller must
+   * not change it afterwards (the connection always sends fresh buffers).
+   */
   send(frame: Uint8Array): void;
   /** Resolves with the next whole message, or null once the transport is closed. */
   recv(): Promise<Uint8Array | null>;
@@ -21,7 +25,10 @@ export interface MessageTransport {
 
 /** The receiving half shared by every transport: a queue with waiting readers. */
 class Inbox {
+  // A queue with a moving head: Array.shift() is O(n) on long arrays, and
+  // thousands of calls in flight make long queues.
   private queue: Uint8Array[] = [];
+  private head = 0;
   private waiters: Array<(m: Uint8Array | null) => void> = [];
   closed = false;
   deliver(m: Uint8Array): void {
@@ -30,8 +37,13 @@ class Inbox {
     if (w) w(m); else this.queue.push(m);
   }
   next(): Promise<Uint8Array | null> {
-    const m = this.queue.shift();
-    if (m) return Promise.resolve(m);
+    if (this.head < this.queue.length) {
+      const m = this.queue[this.head]!;
+      this.queue[this.head++] = undefined as unknown as Uint8Array;
+      if (this.head === this.queue.length) { this.queue = []; this.head = 0; }
+      else if (this.head > 1024 && this.head * 2 > this.queue.length) { this.queue = this.queue.slice(this.head); this.head = 0; }
+      return Promise.resolve(m);
+    }
     if (this.closed) return Promise.resolve(null);
     return new Promise((res) => this.waiters.push(res));
   }
@@ -53,11 +65,10 @@ export function pipePair(limits: FrameLimits = DEFAULT_FRAME_LIMITS): [MessageTr
       get closed() { return inbox.closed; },
       send(frame: Uint8Array) {
         if (inbox.closed) return;
-        const copy = frame.slice();
         queueMicrotask(() => {
           const p = end.peer;
           if (p.inbox.closed) return;
-          try { for (const m of p.decoder.push(copy)) p.inbox.deliver(m); }
+          try { for (const m of p.decoder.push(frame)) p.inbox.deliver(m); }
           catch (e) { p.close(e as Error); }
         });
       },

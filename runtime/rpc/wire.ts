@@ -17,7 +17,7 @@ const SINGLE_SEGMENT = 0, MULTI_SEGMENT = 1;
  * messages are tens of bytes. (capnp-es's default allocates 4 KiB, then
  * grows by copying into a fresh 8 KiB buffer on the first allocation.)
  */
-export function newMessage(bytes = 512): $.Message {
+export function newMessage(bytes = 256): $.Message {
   const m = new $.Message({ kind: SINGLE_SEGMENT, buffer: new ArrayBuffer(bytes) } as any);
   // capnp-es takes a given buffer as already full; this one is empty but
   // for the root pointer, which a message's first segment always starts with.
