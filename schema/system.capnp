@@ -105,9 +105,11 @@ interface Process {
   # call returns the same stream.
 
   wait @3 () -> (exitCode :Int32);
-  # Waits until the cell has ended and returns its exit code: its own when
-  # it exits, 1 when it traps, and 137 when it was killed, by kill() or for
-  # exceeding a limit (the reason is then appended to stderr).
+  # Waits until the cell has ended and returns its exit code when it exits.
+  # When it was stopped instead (a limit, a trap, kill()), fails with the
+  # cell error, its type first in the reason (`cell/timeout: ...`,
+  # `cell/memory`, `cell/output-limit`, `cell/trap`, `cell/killed`), which
+  # Glia sees as an error of that type.
 
   bootstrap @4 () -> (cap :Capability);
   # Returns the capability the cell exports over its stdio in the pid0 and
@@ -116,7 +118,7 @@ interface Process {
 
   kill @5 ();
   # Stops the cell at once. Pending reads see end-of-file and wait()
-  # returns 137. Killing a cell that has ended does nothing.
+  # fails with `cell/killed`. Killing a cell that has ended does nothing.
 }
 
 interface ByteStream {
