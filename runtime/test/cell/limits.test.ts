@@ -123,7 +123,7 @@ describe('limits', () => {
     const bad = [
       { limits: { timeoutMs: -1 } }, { limits: { memoryBytes: 100 } }, { limits: { outputBytes: Number.NaN } },
       { limits: { wat: 1 } as any }, { env: { 'A=B': 'x' } }, { env: [['A', '1'], ['A', '2']] as Array<[string, string]> },
-      { args: [1 as any] }, { mode: 'vat' as any },
+      { args: [1 as any] }, { mode: 'warp' as any },
     ];
     for (const opts of bad) {
       expect(() => cells.echo!.spawn(opts), JSON.stringify(opts)).toThrow(expect.objectContaining({ code: 'cell/bad-spawn' }));

@@ -53,18 +53,26 @@ describe('pid0 (WW_CELL_MODE unset): the membrane over stdio', () => {
 
 describe('vat mode: the cell\'s bootstrap capability', () => {
   it('the host calls the capability the cell serves, through Process.bootstrap; the cell ends when the connection does', async () => {
-    const s = spawnCell(exec, { env: { WW_CELL_MODE: 'vat' }, args: ['serve', '/ip4/10.0.0.9/tcp/1', 'two'] });
+    // Before serving, the cell grafts and calls its own grant over the same connection.
+    const s = spawnCell(exec, {
+      env: { WW_CELL_MODE: 'vat' }, args: ['graft', 'call:host:id', 'serve', '/ip4/10.0.0.9/tcp/1', 'two'],
+      grants: [{ name: 'host', interfaceId: HOST, cap: hostHook() }],
+    });
     const host = new Host$Client(s.bootstrap() as any);
     expect((await host.id().promise()).peerId).toBe('vat-cell');
     const addrs = (await host.addrs().promise()).addrs;
-    expect([addrs.get(0), addrs.get(1), addrs.get(2)]).toEqual(['serve', '/ip4/10.0.0.9/tcp/1', 'two']);
+    expect([addrs.get(0), addrs.get(1), addrs.get(2), addrs.get(3), addrs.get(4)]).toEqual(['graft', 'call:host:id', 'serve', '/ip4/10.0.0.9/tcp/1', 'two']);
     // A method the cell does not serve fails, and the connection lives on.
     await expect(host.peers().promise()).rejects.toMatchObject({ code: 'unimplemented' });
     expect((await host.id().promise()).peerId).toBe('vat-cell');
     s.conn!.close();
     const [err, code] = await Promise.all([collect(s.process.stderr), s.process.wait()]);
     expect(code).toBe(0);
-    expect(lines(err)[0]).toEqual({ cmd: 'serve', ended: 'the host closed the connection' });
+    expect(lines(err)).toEqual([
+      { cmd: 'graft', grants: ['host'] },
+      { cmd: 'call:host:id', ok: '12D3KooWnode' },
+      { cmd: 'serve', ended: 'the host closed the connection' },
+    ]);
   }, 60_000);
 });
 
