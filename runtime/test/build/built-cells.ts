@@ -9,9 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, ww } from '../ww-process.js';
 
-const INPUTS = ['glia', 'runtime/cell/guest', 'runtime/cell/build', 'std/ww'].map((d) => join(ROOT, d));
+// Everything a built cell is made of: the engine, the cell runtime and what
+// it bundles (the in-cell RPC endpoint, the marshalling, the schema
+// classes), the WIT, the build, and the componentize-js release.
+const INPUTS = [
+  'glia', 'std/ww', 'runtime/cell/guest', 'runtime/cell/build', 'runtime/cell/sync-vat.ts', 'runtime/cell/wit',
+  'runtime/membrane', 'runtime/rpc', 'schema/generated', 'node_modules/@bytecodealliance/componentize-js/package.json',
+].map((d) => join(ROOT, d));
 
 function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
+  if (!statSync(dir).isDirectory()) { h.update(readFileSync(dir)); return; }
   for (const name of readdirSync(dir).sort()) {
     if (name === 'bin' || name === 'test' || name === 'node_modules') continue;
     const p = join(dir, name);
