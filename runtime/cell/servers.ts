@@ -80,7 +80,11 @@ export function executorHook(exec: Executor, opts: CellServerOptions = {}): Hook
         grants.push({ name: e.name, interfaceId: e.interfaceId, cap: capOfPointer(e.cap).dup() });
       }
       const limits = p._hasLimits() ? limitsOf(p.limits, opts.ceilings) : undefined;
-      const session = spawnCell(exec, { args, env, grants, ...(limits ? { limits } : {}), ...(opts.epoch ? { epoch: opts.epoch } : {}) });
+      let session: CellSession;
+      try { session = spawnCell(exec, { args, env, grants, ...(limits ? { limits } : {}), ...(opts.epoch ? { epoch: opts.epoch } : {}) }); }
+      catch (e) { for (const g of grants) g.cap.close(); throw e; }
+      // The cell's references to its grants go when it does (imports are then released to their vat).
+      void session.process.result().then(() => { for (const g of grants) g.cap.close(); });
       r.process = new Process$Client(processHook(session) as any);
     }),
     cid: guarded(async (_p, r) => { r.cid = exec.cid; }),
