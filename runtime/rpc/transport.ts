@@ -94,11 +94,19 @@ export function streamTransport(stream: Duplex, limits: FrameLimits = DEFAULT_FR
   // Each message is written whole; Nagle's algorithm would hold small
   // messages back waiting for an ACK (tens of ms per call round trip).
   (stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+  let corked = false;
   const t: MessageTransport = {
     closedWith: null,
     get closed() { return inbox.closed; },
     send(frame) {
       if (inbox.closed || stream.destroyed) return;
+      // Messages sent in the same tick (a Finish and the next Call, a burst
+      // of concurrent calls) leave in one write.
+      if (!corked) {
+        corked = true;
+        stream.cork();
+        queueMicrotask(() => { corked = false; if (!stream.destroyed) stream.uncork(); });
+      }
       stream.write(frame);
     },
     recv: () => inbox.next(),
