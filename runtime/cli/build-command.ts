@@ -1,8 +1,8 @@
 // `ww build [PATH]`: compiles the Glia cell project in PATH (default: the
 // current folder) to bin/<name>.wasm and prints its CID. Progress goes to
 // stderr; the one stdout line is `<cid>  <path>` for scripts.
-import { relative } from 'node:path';
-import { buildProject } from '../cell/build/build.js';
+import { join, relative, resolve } from 'node:path';
+import { buildEngine, buildProject } from '../cell/build/build.js';
 import { BuildError } from '../cell/build/errors.js';
 import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -22,22 +22,26 @@ project that builds as-is. componentize-js takes some seconds and about 1 GB
 of memory.
 
 Options:
+      --engine  build the shared Glia engine instead, PATH/bin/glia-engine.wasm:
+                no program of its own; each spawn's first argument is the
+                program (Glia source), so a cell is its source, KB-scale
   -q, --quiet   no progress on stderr
   -h, --help    show this help
 
 Exit status: 0 when built; 1 with error[build/...] on stderr otherwise.`;
 
 export async function buildCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse('build', args, { quiet: { type: 'boolean', short: 'q' } });
+  const { values, positionals } = parse('build', args, { quiet: { type: 'boolean', short: 'q' }, engine: { type: 'boolean' } });
   if (values.help) { io.out(BUILD_HELP + '\n'); return 0; }
   if (positionals.length > 1) throw new UsageError("ww build takes at most one PATH\nrun 'ww build --help' for usage");
   const path = positionals[0] ?? '.';
   const say = (s: string) => { if (!values.quiet) io.err(s); };
   try {
-    const r = await buildProject(path, {
-      step: (step, detail) => say(`${step.padStart(12)}  ${detail}\n`),
-      tick: (ms) => say(`${''.padStart(12)}  ${Math.round(ms / 1000)} s\n`),
-    });
+    const progress = {
+      step: (step: string, detail: string) => say(`${step.padStart(12)}  ${detail}\n`),
+      tick: (ms: number) => say(`${''.padStart(12)}  ${Math.round(ms / 1000)} s\n`),
+    };
+    const r = values.engine ? await buildEngine(join(resolve(path), 'bin', 'glia-engine.wasm'), progress) : await buildProject(path, progress);
     const shown = relative(process.cwd(), r.out) || r.out;
     say(`${'built'.padStart(12)}  ${shown}  ${(r.bytes / 1024 / 1024).toFixed(1)} MiB  (componentize-js ${(r.componentizeMs / 1000).toFixed(1)} s)\n`);
     io.out(`${r.cid}  ${shown}\n`);

@@ -96,6 +96,33 @@ export async function buildProject(path: string, progress: BuildProgress = {}): 
   }
 }
 
+/**
+ * The shared Glia engine (stretch; doc/cells.md): the cell runtime and the
+ * Glia engine with the prelude compiled in its snapshot and no program of
+ * its own. A spawn's first argument is the program. Written to `out`.
+ */
+export async function buildEngine(out: string, progress: BuildProgress = {}): Promise<BuildResult> {
+  const cfg: CellConfig = { name: 'glia-engine', version: '0.1.0', mode: 'http', file: 'program.glia', source: '', grants: [], engine: true };
+  const work = mkdtempSync(join(tmpdir(), 'ww-build-'));
+  try {
+    progress.step?.('bundle', 'the cell runtime and the Glia engine (esbuild)');
+    const bundle = await bundleCell(cfg, work);
+    progress.step?.('componentize', 'componentize-js (takes seconds)');
+    const started = Date.now();
+    const timer = setInterval(() => progress.tick?.(Date.now() - started), 1000);
+    let bytes: Uint8Array;
+    try { bytes = await componentizeCell(bundle, writeWit(work)); } finally { clearInterval(timer); }
+    progress.step?.('write', out);
+    mkdirSync(join(out, '..'), { recursive: true });
+    writeFileSync(`${out}.tmp`, bytes);
+    renameSync(`${out}.tmp`, out);
+    const project = { dir: join(out, '..'), name: cfg.name, version: cfg.version, mode: cfg.mode, entry: '', entryPath: '', grants: [] };
+    return { project, out, cid: cidOf(bytes), bytes: bytes.length, componentizeMs: Date.now() - started };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 export function cellConfig(p: Project): CellConfig {
   return { name: p.name, version: p.version, mode: p.mode, file: p.entry, source: readFileSync(p.entryPath, 'utf8'), grants: p.grants };
 }

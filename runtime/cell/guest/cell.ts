@@ -73,7 +73,8 @@ export function startCell(cfg: CellConfig): { run(): void } {
     },
   });
   session.currentFile = cfg.file;
-  session.runSync(cfg.source, cfg.file);
+  // The shared engine (cfg.engine) compiles nothing now: its program comes with each spawn.
+  if (!cfg.engine) session.runSync(cfg.source, cfg.file);
   restoreRandom();
 
   return {
@@ -86,6 +87,23 @@ export function startCell(cfg: CellConfig): { run(): void } {
         exitWithCode(2);
         return;
       }
+      let argv = getArguments().slice(1);
+      if (cfg.engine) {
+        // The program is the first argument: Glia source, compiled here, per spawn.
+        const [program, ...rest] = argv;
+        argv = rest;
+        if (program === undefined) {
+          toStderr(enc.encode('error[cell/no-program]: the Glia engine runs the program given as its first argument, and there is none\n'));
+          exitWithCode(2);
+          return;
+        }
+        try { session.runSync(program, 'program.glia'); }
+        catch (e) {
+          toStderr(enc.encode(errorLine(e) + '\n'));
+          exitWithCode(1);
+          return;
+        }
+      }
       const f = cellFunction(session, ENTRY_FN[mode]);
       if (!f) {
         toStderr(enc.encode(`error[cell/no-entry-fn]: ${cfg.name} defines no ${ENTRY_FN[mode]} function, so it cannot run in ${mode} mode\n`));
@@ -97,7 +115,7 @@ export function startCell(cfg: CellConfig): { run(): void } {
       let code = 0;
       try {
         if (mode === 'raw') {
-          const result = callGlia(session, f, [vectorOf(getArguments().slice(1))]);
+          const result = callGlia(session, f, [vectorOf(argv)]);
           if (typeof result === 'number' && Number.isInteger(result)) code = result;
         } else {
           const req = requestMap(env, readStdin());

@@ -9,6 +9,8 @@ import { Session, type EffectHandler } from '../../../glia/eval/session.js';
 import { GEN } from '../../../glia/values/fn.js';
 import { kw } from '../../../glia/values/keyword.js';
 import { GrantCap } from './grant-cap.js';
+import { GRAFTED } from '../../../glia/compile/contexts.js';
+import { capabilityInterfaceForBinding, capabilityMethods } from '../../../glia/compile/capabilities.js';
 
 /** What the build puts in a cell: everything the cell needs to compile itself. */
 export interface CellConfig {
@@ -20,6 +22,11 @@ export interface CellConfig {
   file: string;
   source: string;
   grants: { name: string; methods: string[] }[];
+  /**
+   * The shared engine: no source of its own; each spawn's first argument is
+   * the program (Glia source), compiled when the spawn starts.
+   */
+  engine?: boolean;
 }
 
 /** The function a mode calls: `main` for raw, `handle` for http. */
@@ -35,6 +42,15 @@ export function cellSession(cfg: CellConfig, effects: Record<string, EffectHandl
     'cell-info': IMap<any, any>([[kw('name'), cfg.name], [kw('version'), cfg.version], [kw('mode'), kw(cfg.mode)]]),
   };
   for (const g of cfg.grants) capabilities[g.name] = new GrantCap(g.name, g.methods);
+  // The shared engine declares no grants (one component serves every
+  // program), so it binds every grafted name with all its methods: the
+  // spawn's membrane alone decides what a program can reach.
+  if (cfg.engine) {
+    for (const name of GRAFTED) {
+      const iface = capabilityInterfaceForBinding(name);
+      if (iface) capabilities[name] = new GrantCap(name, capabilityMethods(iface).map((m) => m.name));
+    }
+  }
   return new Session({ effects, capabilities });
 }
 

@@ -32,14 +32,15 @@ export interface BuiltCell { wasm: Uint8Array; path: string; stdout: string; std
 const built = new Map<string, Promise<BuiltCell>>();
 
 /** Builds the project in `dir` (copied first: the build writes bin/ into it) and returns its component. */
-export function builtCell(dir: string, name: string): Promise<BuiltCell> {
+export function builtCell(dir: string, name: string, flags: string[] = []): Promise<BuiltCell> {
   let p = built.get(dir);
-  if (!p) { p = build(dir, name); built.set(dir, p); }
+  if (!p) { p = build(dir, name, flags); built.set(dir, p); }
   return p;
 }
 
-async function build(dir: string, name: string): Promise<BuiltCell> {
+async function build(dir: string, name: string, flags: string[]): Promise<BuiltCell> {
   const h = createHash('sha256');
+  h.update(flags.join(' '));
   hashTree(h, dir);
   for (const d of INPUTS) hashTree(h, d);
   const cache = join(tmpdir(), 'ww-glia-cells', `${name}-${h.digest('hex').slice(0, 20)}`);
@@ -47,7 +48,7 @@ async function build(dir: string, name: string): Promise<BuiltCell> {
     const work = `${cache}.${process.pid}.${Date.now()}`;
     mkdirSync(work, { recursive: true });
     cpSync(dir, join(work, 'project'), { recursive: true, filter: (s) => !s.includes('/bin') });
-    const r = await ww(['build', join(work, 'project')], { timeoutMs: 240_000 });
+    const r = await ww(['build', ...flags, join(work, 'project')], { timeoutMs: 240_000 });
     if (r.code !== 0) throw new Error(`ww build ${dir} failed (${r.code}):\n${r.stderr}`);
     cpSync(join(work, 'project', 'bin', `${name}.wasm`), join(work, `${name}.wasm`));
     writeFileSync(join(work, 'build.json'), JSON.stringify({ stdout: r.stdout, stderr: r.stderr, ms: r.ms }));
