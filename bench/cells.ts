@@ -44,7 +44,7 @@ import { Doorbells, Ring } from '../runtime/cell/ring.js';
 import { GUARD_IMPORT_MODULE } from '../runtime/cell/wasm/memory-guard.js';
 import type { Executor } from '../runtime/cell/executor.js';
 import type { CellMode } from '../runtime/cell/executor.js';
-import { buildProject } from '../runtime/cell/build/build.js';
+import { buildEngine, buildProject } from '../runtime/cell/build/build.js';
 import { spawnCell } from '../runtime/cell/cell-session.js';
 import { Connection } from '../runtime/rpc/conn.js';
 import { pipePair } from '../runtime/rpc/transport.js';
@@ -111,6 +111,16 @@ async function buildGlia(): Promise<{ bytes: Uint8Array; buildMs: number; compon
   } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
+/** The shared Glia engine (`ww build --engine`), built into a temporary folder. */
+async function buildGliaEngine(): Promise<{ bytes: Uint8Array; buildMs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ww-bench-engine-'));
+  try {
+    const t = performance.now();
+    const r = await buildEngine(join(dir, 'glia-engine.wasm'));
+    return { bytes: new Uint8Array(readFileSync(r.out)), buildMs: performance.now() - t };
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
 // ---------------------------------------------------------------------------
 // Measuring.
 
@@ -124,11 +134,17 @@ function stats(ms: number[]): Stats {
 
 const f2 = (x: number) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
 
-/** The mode each cell is spawned in: the Glia status cell answers GET / in http mode (no CGI variables: GET /). */
-const MODES: Record<string, CellMode> = { glia: 'http' };
+/** How a cell is spawned: mode and arguments (the shared engine's first argument is its program). */
+interface Spec { mode?: CellMode; args?: string[] }
 
-async function spawnToExit(ex: Executor, mode?: CellMode): Promise<void> {
-  const p = ex.spawn(mode ? { mode } : {});
+/** The Glia cells answer GET / in http mode (no CGI variables: GET /); the engine runs std/status's source. */
+const SPECS: Record<string, Spec> = {
+  glia: { mode: 'http' },
+  'glia-engine': { mode: 'http', args: [readFileSync(join(ROOT, 'std', 'status', 'status.glia'), 'utf8')] },
+};
+
+async function spawnToExit(ex: Executor, spec: Spec = {}): Promise<void> {
+  const p = ex.spawn(spec);
   p.stdin.end();
   p.stdout.resume();
   p.stderr.resume();
@@ -136,7 +152,7 @@ async function spawnToExit(ex: Executor, mode?: CellMode): Promise<void> {
   if (code !== 0) throw new Error(`the cell exited with ${code}`);
 }
 
-async function coldSpawns(bytes: Uint8Array, runs: number, keepCache: boolean, mode?: CellMode): Promise<Stats> {
+async function coldSpawns(bytes: Uint8Array, runs: number, keepCache: boolean, spec?: Spec): Promise<Stats> {
   const cache = mkdtempSync(join(tmpdir(), 'ww-bench-cells-'));
   const ms: number[] = [];
   try {
@@ -145,7 +161,7 @@ async function coldSpawns(bytes: Uint8Array, runs: number, keepCache: boolean, m
       if (!keepCache) rmSync(cache, { recursive: true, force: true });
       const rt = new CellRuntime({ cacheDir: cache, warmWorkers: 0 });
       const t = performance.now();
-      await spawnToExit(await rt.load(bytes), mode);
+      await spawnToExit(await rt.load(bytes), spec);
       ms.push(performance.now() - t);
       await rt.close();
     }
@@ -153,19 +169,19 @@ async function coldSpawns(bytes: Uint8Array, runs: number, keepCache: boolean, m
   return stats(ms);
 }
 
-async function warmSpawns(ex: Executor, runs: number, mode?: CellMode): Promise<Stats> {
-  for (let i = 0; i < 5; i++) await spawnToExit(ex, mode);
+async function warmSpawns(ex: Executor, runs: number, spec?: Spec): Promise<Stats> {
+  for (let i = 0; i < 5; i++) await spawnToExit(ex, spec);
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    await spawnToExit(ex, mode);
+    await spawnToExit(ex, spec);
     ms.push(performance.now() - t);
   }
   return stats(ms);
 }
 
 /** The inproc peer: the same translation and host, on this thread, no worker. */
-async function inprocSpawns(bytes: Uint8Array, runs: number, mode?: CellMode): Promise<Stats> {
+async function inprocSpawns(bytes: Uint8Array, runs: number, spec: Spec = {}): Promise<Stats> {
   const a = await translate(bytes);
   const dir = mkdtempSync(join(tmpdir(), 'ww-bench-inproc-'));
   try {
@@ -177,7 +193,7 @@ async function inprocSpawns(bytes: Uint8Array, runs: number, mode?: CellMode): P
       const stdin = Ring.create(65536), stdout = Ring.create(65536), stderr = Ring.create(65536);
       stdin.closeWriter();
       const io = new CellIo(new Doorbells(), 256 << 20, () => { throw new Error('memory'); });
-      const imports = importObject(a.importKeys, { io, args: ['cell'], env: mode ? [['WW_CELL_MODE', mode]] : [], stdin, stdout, stderr, exit: (c) => { throw new Error(`exit ${c}`); } });
+      const imports = importObject(a.importKeys, { io, args: ['cell', ...(spec.args ?? [])], env: spec.mode ? [['WW_CELL_MODE', spec.mode]] : [], stdin, stdout, stderr, exit: (c) => { throw new Error(`exit ${c}`); } });
       const exports = await instantiate((f: string) => cores.find((c) => c.file === f)!.module, imports,
         (m: WebAssembly.Module, imp: Record<string, any> = {}) => {
           const core = cores.find((c) => c.module === m);
@@ -260,6 +276,9 @@ export async function main(args: string[]): Promise<number> {
       const g = await buildGlia();
       console.log(line({ cell: 'glia', build_s: g.buildMs / 1000, componentize_s: g.componentizeMs / 1000 }));
       cells.push(['glia', g.bytes, o.quick ? 1 : 3]);
+      const e = await buildGliaEngine();
+      console.log(line({ cell: 'glia-engine', build_s: e.buildMs / 1000, program_bytes: String(Buffer.byteLength(SPECS['glia-engine']!.args![0]!)) }));
+      cells.push(['glia-engine', e.bytes, o.quick ? 1 : 3]);
     } catch (e) { console.log(line({ cell: 'glia', error: JSON.stringify(String((e as Error).message).split('\n')[0]) })); }
   }
 
@@ -275,13 +294,13 @@ export async function main(args: string[]): Promise<number> {
       const glue = new TextEncoder().encode(a.glue).length;
       const cores = a.cores.reduce((n, c) => n + c.bytes.length, 0);
       console.log(line({ cell: name, component_bytes: String(bytes.length), glue_bytes: String(glue), core_bytes: String(cores), cid: cidOf(bytes) }));
-      const mode = MODES[name];
+      const spec = SPECS[name];
       const big = name !== 'wat';
-      console.log(spawnLine(name, 'cold', await coldSpawns(bytes, coldRuns, false, mode), { name: 'process-node', s: procNode }));
-      console.log(spawnLine(name, 'cold-disk', await coldSpawns(bytes, coldRuns, true, mode), { name: 'process-node', s: procNode }));
+      console.log(spawnLine(name, 'cold', await coldSpawns(bytes, coldRuns, false, spec), { name: 'process-node', s: procNode }));
+      console.log(spawnLine(name, 'cold-disk', await coldSpawns(bytes, coldRuns, true, spec), { name: 'process-node', s: procNode }));
       const ex = await rt.load(bytes);
-      const inproc = await inprocSpawns(bytes, big ? Math.min(warmRuns, 50) : warmRuns, mode);
-      console.log(spawnLine(name, 'warm', await warmSpawns(ex, big ? Math.min(warmRuns, 50) : warmRuns, mode), { name: 'inproc', s: inproc }));
+      const inproc = await inprocSpawns(bytes, big ? Math.min(warmRuns, 50) : warmRuns, spec);
+      console.log(spawnLine(name, 'warm', await warmSpawns(ex, big ? Math.min(warmRuns, 50) : warmRuns, spec), { name: 'inproc', s: inproc }));
       console.log(line({ cell: name, phase: 'inproc', p50_ms: inproc.p50, p99_ms: inproc.p99, vs_process_true: (inproc.p50 / procTrue.p50).toFixed(2) }));
     }
     const seconds = o.quick ? 1 : 3;
