@@ -8,6 +8,7 @@ import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
 
 export const BUILD_HELP = `Usage: ww build [PATH]
+       ww build --engine [PATH]
 
 Compiles the Glia cell project in PATH (default: .) into a WebAssembly
 component, bin/<name>.wasm, and prints its CID and path. The project is a
