@@ -3,8 +3,12 @@
 // process and run: the reader as it was before the hand-written parser
 // (bench/read-baseline/, Chevrotain's CST and a visitor) and `JSON.parse`
 // of a JSON document of about the same size and number of values. The
-// three are run in turn, round after round, so load from other processes
-// falls on all of them alike. Run with `npm run bench -- read [--runs=N]`;
+// three are run in turn, in blocks of eight calls each, block after block,
+// so load from other processes falls on all of them alike while little of
+// one reader's garbage is collected on the other's time (the old reader's
+// WeakMap of spans makes the collections after it slow). Forcing a full
+// collection before each call instead slows both readers several times
+// over (the young generation shrinks after it), so it is not done. Run with `npm run bench -- read [--blocks=N]`;
 // it prints `bench read key=value ...` lines, doc/performance.md records
 // the figures.
 import { performance } from 'node:perf_hooks';
@@ -13,6 +17,8 @@ import { read as oldRead } from './read-baseline/read.js';
 import { glialexer } from '../glia/reader/lexer.js';
 import { checkSource, CheckWorld } from '../glia/index.js';
 import { generateFile } from './lsp.js';
+
+const BLOCK = 8;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,29 +43,28 @@ function jsonPeer(targetChars: number): string {
 }
 
 export async function main(args: string[] = []): Promise<number> {
-  const runsArg = args.find((a) => a.startsWith('--runs='));
-  const runs = runsArg ? Number(runsArg.slice('--runs='.length)) : 41;
-  const warmup = 10;
+  const blocksArg = args.find((a) => a.startsWith('--blocks='));
+  const blocks = blocksArg ? Number(blocksArg.slice('--blocks='.length)) : 8;
+  const warmup = 2;
   const text = generateFile();
   const json = jsonPeer(text.length);
   const file = '/bench/pipeline.glia';
   const tokens = glialexer.tokenize(text).tokens.length;
 
+  const block = (into: number[] | null, f: () => unknown): void => {
+    for (let k = 0; k < BLOCK; k++) {
+      const s = performance.now();
+      f();
+      into?.push(performance.now() - s);
+    }
+  };
   const t = { read: [] as number[], old: [] as number[], lex: [] as number[], json: [] as number[] };
-  for (let i = 0; i < warmup + runs; i++) {
-    let s = performance.now();
-    read(text, file);
-    const a = performance.now() - s;
-    s = performance.now();
-    oldRead(text, file);
-    const b = performance.now() - s;
-    s = performance.now();
-    glialexer.tokenize(text);
-    const c = performance.now() - s;
-    s = performance.now();
-    JSON.parse(json);
-    const d = performance.now() - s;
-    if (i >= warmup) { t.read.push(a); t.old.push(b); t.lex.push(c); t.json.push(d); }
+  for (let i = 0; i < warmup + blocks; i++) {
+    const keep = i >= warmup;
+    block(keep ? t.read : null, () => read(text, file));
+    block(keep ? t.old : null, () => oldRead(text, file));
+    block(keep ? t.lex : null, () => glialexer.tokenize(text));
+    block(keep ? t.json : null, () => JSON.parse(json));
   }
   // The checker on the same text: reading is part of it.
   const world = new CheckWorld();
@@ -72,7 +77,7 @@ export async function main(args: string[] = []): Promise<number> {
 
   const f = (x: number) => x.toFixed(2);
   const r = median(t.read);
-  console.log(`bench read input chars=${text.length} lines=${text.split('\n').length} tokens=${tokens} json_chars=${json.length} runs=${runs} warmup=${warmup}`);
+  console.log(`bench read input chars=${text.length} lines=${text.split('\n').length} tokens=${tokens} json_chars=${json.length} runs=${blocks * BLOCK} (${blocks} blocks of ${BLOCK}) warmup_blocks=${warmup}`);
   console.log(`bench read reader=new median_ms=${f(r)} p90_ms=${f(p90(t.read))} min_ms=${f(Math.min(...t.read))}`);
   console.log(`bench read reader=old median_ms=${f(median(t.old))} p90_ms=${f(p90(t.old))} min_ms=${f(Math.min(...t.old))} speedup=${(median(t.old) / r).toFixed(2)}`);
   console.log(`bench read peer=lexer-only median_ms=${f(median(t.lex))} share_of_new=${(median(t.lex) / r).toFixed(2)}`);

@@ -7,10 +7,11 @@
 //      file checked again, then `glia/diagnosticsComplete` for that version.
 //
 // The checker reads and analyses the whole file, which on a 1,000-line file
-// takes hundreds of milliseconds; doing that on every keystroke would make
-// every answer wait for it. Both passes are tagged with the document
-// version, and a pass for a version that has been replaced publishes for the
-// newest text instead (the workspace always analyses the latest version).
+// takes 50-100 ms (doc/performance.md; mostly analysis); doing that on
+// every keystroke would make every answer wait for it. Both passes are
+// tagged with the document version, and a pass for a version that has been
+// replaced publishes for the newest text instead (the workspace always
+// analyses the latest version).
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis, FileDiagnostic } from './file-analysis.js';
