@@ -1,12 +1,4 @@
 // The `ww` program: subcommand dispatch and top-level help.
-import { evalCommand } from './eval-command.js';
-import { testCommand } from './test-command.js';
-import { fmtCommand } from './fmt-command.js';
-import { checkCommand } from './check-command.js';
-import { lspCommand } from './lsp-command.js';
-import { cellCommand } from './cell-command.js';
-import { buildCommand } from './build-command.js';
-import { initCommand } from './init-command.js';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
 
@@ -32,15 +24,21 @@ Options:
 Quick start:
   npx ww eval '(+ 1 2)'`;
 
-const commands: Record<string, (args: string[], io: Io) => Promise<number>> = {
-  eval: evalCommand,
-  test: testCommand,
-  cell: cellCommand,
-  build: buildCommand,
-  init: initCommand,
-  fmt: fmtCommand,
-  check: checkCommand,
-  lsp: lspCommand,
+type Command = (args: string[], io: Io) => Promise<number>;
+
+// Each command is loaded when it runs: `ww eval` does not pay for the cell
+// host (jco) or the language server, and an embedding that bundles the CLI
+// for one command (the VS Code extension bundles it for `ww eval`) can
+// leave the heavy packages out.
+const commands: Record<string, () => Promise<Command>> = {
+  eval: async () => (await import('./eval-command.js')).evalCommand,
+  test: async () => (await import('./test-command.js')).testCommand,
+  cell: async () => (await import('./cell-command.js')).cellCommand,
+  build: async () => (await import('./build-command.js')).buildCommand,
+  init: async () => (await import('./init-command.js')).initCommand,
+  fmt: async () => (await import('./fmt-command.js')).fmtCommand,
+  check: async () => (await import('./check-command.js')).checkCommand,
+  lsp: async () => (await import('./lsp-command.js')).lspCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -50,12 +48,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return cmd === undefined ? 2 : 0;
   }
   if (cmd === '-v' || cmd === '--version') { io.out('ww 0.1.0\n'); return 0; }
-  const run = commands[cmd];
-  if (!run) {
+  const load = commands[cmd];
+  if (!load) {
     io.err(`error[usage]: unknown command '${cmd}'\nrun 'ww --help' for the list of commands\n`);
     return 2;
   }
   try {
+    const run = await load();
     return await run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) { io.err(`error[usage]: ${e.message}\n`); return 2; }

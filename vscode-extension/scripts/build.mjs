@@ -84,6 +84,10 @@ const serverBundle = {
   banner: { js: "import { createRequire as __wwCreateRequire } from 'node:module'; const require = __wwCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 };
-await build({ ...serverBundle, entryPoints: [join(root, 'bin/ww.js')], outfile: join(here, 'server/ww.js') });
+// The extension runs `ww eval` and `ww lsp` only. The cell host and the cell
+// build (jco, componentize-js, and the native modules under them) stay out
+// of the bundle; ww loads each command when it runs, so they are never asked for.
+const cellToolchain = ['@bytecodealliance/*', 'esbuild'];
+await build({ ...serverBundle, external: cellToolchain, entryPoints: [join(root, 'bin/ww.js')], outfile: join(here, 'server/ww.js') });
 await build({ ...serverBundle, entryPoints: [lspEntry], outfile: join(here, 'server/server.js') });
 console.log(`vscode-extension build: dist/extension.js, server/server.js (from ${relative(root, lspEntry)}), server/ww.js`);
