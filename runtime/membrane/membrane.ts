@@ -3,7 +3,7 @@
 // guard for the current epoch. This is the one place authority is given
 // out; everything a cell or a remote vat can do starts here.
 import * as $ from 'capnp-es';
-import { Membrane$Server, type Membrane_Graft$Results, type Membrane_Epoch$Results } from '../../schema/generated/membrane.js';
+import { Membrane$Server, type Membrane_Graft$Results, type Membrane_Epoch$Results, type Export } from '../../schema/generated/membrane.js';
 import { capOfPointer, type Hook } from '../rpc/hooks.js';
 import { Epoch } from './epoch.js';
 import { Policy, attenuate } from './policy.js';
@@ -34,13 +34,7 @@ export class Membrane {
     return new Membrane$Server({
       graft: async (_p, r: Membrane_Graft$Results) => {
         const caps = this.graft();
-        const list = r._initCaps(caps.length);
-        caps.forEach((c, i) => {
-          const e = list.get(i);
-          e.name = c.name;
-          e.interfaceId = c.interfaceId;
-          $.utils.setInterfacePointer(r.segment.message.addCap(c.cap as any), e.cap);
-        });
+        writeExports(r._initCaps(caps.length), caps);
       },
       epoch: async (_p, r: Membrane_Epoch$Results) => {
         const now = this.epoch.current;
@@ -55,6 +49,16 @@ export class Membrane {
       },
     });
   }
+}
+
+/** Writes exports into a List(Export) (graft results, spawn grants): name, interface id, capability. */
+export function writeExports(list: $.List<Export>, exports: ReadonlyArray<{ name: string; interfaceId: bigint; cap: Hook }>): void {
+  exports.forEach((x, i) => {
+    const e = list.get(i);
+    e.name = x.name;
+    e.interfaceId = x.interfaceId;
+    $.utils.setInterfacePointer(e.segment.message.addCap(x.cap as any), e.cap);
+  });
 }
 
 /** The exports in a graft's results, as hooks (the caller's side of `graft()`). */

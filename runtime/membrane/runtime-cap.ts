@@ -21,7 +21,7 @@ import { typeName } from '../../glia/core/type.js';
 import { CapabilityBase } from '../../glia/values/capability.js';
 import { CellValue } from '../../glia/values/cell.js';
 import { Runtime$Client, Executor$Client, Process$Client, Process_Wait$Results } from '../../schema/generated/system.js';
-import type { ExportSpec } from './membrane.js';
+import { writeExports, type ExportSpec } from './membrane.js';
 import { RpcCap, capValueClasses, toGlia, type GliaBridge } from './glia-cap.js';
 import { cellGrants } from './cell-grants.js';
 
@@ -76,13 +76,7 @@ export class RuntimeCap extends RpcCap {
       paramsFunc: (p: any) => {
         const a = p._initArgs(argv.length); argv.forEach((x, i) => a.set(i, x));
         const e = p._initEnv(env.length); env.forEach((x, i) => e.set(i, x));
-        const c = p._initCaps(caps.length);
-        caps.forEach((g, i) => {
-          const x = c.get(i);
-          x.name = g.name;
-          x.interfaceId = g.interfaceId;
-          $.utils.setInterfacePointer(p.segment.message.addCap(g.cap as any), x.cap);
-        });
+        writeExports(p._initCaps(caps.length), caps);
         if (limits.size) { const l = p._initLimits(); for (const [k, v] of limits) l[k] = v; }
       },
     });
