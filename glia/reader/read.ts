@@ -55,12 +55,16 @@ export function read(source: string, file = '<input>'): ReadResult {
   const lexed = glialexer.tokenize(text);
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
   let forms: any[];
+  const before = diagnostics.length;
   try {
     forms = new Reader(file, report, lexed.tokens).document();
   } catch (e) {
     // The bracket pre-scan bounds ordinary nesting; long chains of reader
     // macros (''''…x, @@@@…x) nest too, and land here instead of crashing.
+    // Nothing of the input is read then, so what the reader said of it so
+    // far is dropped too.
     if (!(e instanceof RangeError)) throw e;
+    diagnostics.length = before;
     report(diagnostic('read/too-deep', pointSpan(file, 1, 1, 0), 'the input nests too deeply to read (for example a long chain of reader macros)',
       'split it into smaller forms'));
     forms = [];

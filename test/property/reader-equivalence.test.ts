@@ -111,6 +111,8 @@ describe('the reader agrees with the reader before it', () => {
       '[1 2 #_]', '#_', '(a #_ #_ b)', '^:k ^{:a 1} x', "^'x y", '^##Inf y', '(', '((((', '"abc', '#bytes', '#bytes 1',
       '{:a 1 :b}', '{1 1 1 2 1 3}', '#{:a :a :b :b}', '#(#(%) %)', '(' .repeat(600) + ')'.repeat(600) + ' (ok)',
       "(x)\r\n(y 'z)\r(w)", '\u2028(a)\u2029(b)', '@~@`~x',
+      // Past the stack: nothing is read, and only too-deep is said.
+      ') #_ #_ a b {:a} ' + "'".repeat(60_000) + 'x', '(((' + '@'.repeat(60_000) + 'x ]',
     ]) same(src);
   });
 });
