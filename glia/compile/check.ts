@@ -38,6 +38,7 @@ import { Sym } from '../values/symbol.js';
 import { Keyword } from '../values/keyword.js';
 import { SOURCES } from '../generated/sources.js';
 import { walk } from './ir-walk.js';
+import { declareTopLevel } from './declare.js';
 
 export interface LoadedModule { source: string; file: string }
 
@@ -395,25 +396,6 @@ function importsOf(form: any): Array<{ path: string; alias: string; at: Span }> 
     }
   }
   return out;
-}
-
-/** Interns the names a unit defines, so forward references resolve (as the session does before running). */
-function declareTopLevel(start: Namespace, forms: any[], ensure: (name: string) => Namespace): void {
-  let ns = start;
-  for (const f of forms) {
-    if (!Stack.isStack(f)) continue;
-    const head = (f as Stack<any>).first();
-    const name = (f as Stack<any>).get(1);
-    if (!(head instanceof Sym) || !(name instanceof Sym)) continue;
-    if (head.name === 'ns' && head.ns === null) { ns = ensure(name.fqn); continue; }
-    if (name.ns !== null) continue;
-    if (['def', 'defn', 'defn-', 'defmacro', 'defcap', 'defonce', 'deftest'].includes(head.name)) {
-      const v = ns.intern(name.name);
-      if (head.name === 'defmacro') v.macro = true;
-    } else if (head.name === 'declare') {
-      for (const n of (f as Stack<any>).rest()) if (n instanceof Sym) ns.intern(n.name);
-    }
-  }
 }
 
 function boundStatic(v: Var): Static {

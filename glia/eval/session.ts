@@ -6,6 +6,7 @@
 import { List, Stack, Map as IMap } from 'immutable';
 import { read } from '../reader/read.js';
 import { Analyzer } from '../compile/analyzer.js';
+import { declareTopLevel } from '../compile/declare.js';
 import { Registry, CORE_NS } from '../compile/registry.js';
 import { emitTopLevel } from '../emit/js.js';
 import { rt, setFallbackHost, runtimeWarnings } from './rt.js';
@@ -213,28 +214,9 @@ export class Session {
   private prepare(source: string, file: string): any[] {
     const r = read(source, file);
     if (hasErrors(r.diagnostics)) throw new StaticError(r.diagnostics);
-    this.declareTopLevel(r.forms);
+    declareTopLevel(this.registry.current, r.forms, (name) => this.registry.ensure(name));
     if (r.forms.length > 1) this.checkUnit(r.forms, file);
     return r.forms;
-  }
-
-  /** Interns the names a unit defines, so forward references resolve. */
-  private declareTopLevel(forms: any[]): void {
-    let ns = this.registry.current;
-    for (const f of forms) {
-      if (!Stack.isStack(f)) continue;
-      const head = (f as Stack<any>).first();
-      const name = (f as Stack<any>).get(1);
-      if (!(head instanceof Sym) || !(name instanceof Sym)) continue;
-      if (head.name === 'ns' && head.ns === null) { ns = this.registry.ensure(name.fqn); continue; }
-      if (name.ns !== null) continue;
-      if (['def', 'defn', 'defn-', 'defmacro', 'defcap', 'defonce', 'deftest'].includes(head.name)) {
-        const v = ns.intern(name.name);
-        if (head.name === 'defmacro') v.macro = true;
-      } else if (head.name === 'declare') {
-        for (const n of (f as Stack<any>).rest()) if (n instanceof Sym) ns.intern(n.name);
-      }
-    }
   }
 
   /**
@@ -256,7 +238,7 @@ export class Session {
   check(source: string, file = '<check>'): Diagnostic[] {
     const r = read(source, file);
     if (hasErrors(r.diagnostics)) return r.diagnostics;
-    this.declareTopLevel(r.forms);
+    declareTopLevel(this.registry.current, r.forms, (name) => this.registry.ensure(name));
     return [...r.diagnostics, ...this.analyzeUnit(r.forms, file)];
   }
 
