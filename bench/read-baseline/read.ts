@@ -113,7 +113,7 @@ class Visitor {
           `unexpected '${t.image}' with no opening bracket`, 'remove it, or add the opening bracket it belongs to'));
         continue;
       }
-      if (this.pendingDiscards > 0) { this.pendingDiscards--; continue; }
+      if (this.pendingDiscards > 0) { this.pendingDiscards--; this.discard(k); continue; }
       const f = this.form(k);
       if (f !== NOTHING) out.push(f);
     }
@@ -123,6 +123,18 @@ class Visitor {
 
   /** `#_ #_ a b` discards both a and b: each extra #_ claims one more sibling. */
   private pendingDiscards = 0;
+
+  /**
+   * A sibling claimed by a chained `#_`: read for its diagnostics only, claiming
+   * no siblings itself. (Changed from the original, which did not read it at
+   * all, with the reader it is the baseline of: `#_ #_ a (` must report the
+   * unclosed list.)
+   */
+  private discard(f: CstNode): void {
+    const saved = this.pendingDiscards;
+    this.form(f);
+    this.pendingDiscards = saved;
+  }
 
   private span(node: CstNode | IToken): Span {
     if (isToken(node)) return tokenSpan(this.file, node);
@@ -155,7 +167,7 @@ class Visitor {
     const saved = this.pendingDiscards;
     this.pendingDiscards = 0;
     for (const f of (node.children['form'] as CstNode[] | undefined) ?? []) {
-      if (this.pendingDiscards > 0) { this.pendingDiscards--; continue; }
+      if (this.pendingDiscards > 0) { this.pendingDiscards--; this.discard(f); continue; }
       const v = this.form(f);
       if (v !== NOTHING) { out.push(v); spans?.push(this.span(f)); }
     }

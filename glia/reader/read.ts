@@ -133,23 +133,19 @@ function isCloser(t: IToken): boolean {
  *
  * Two rules look past the form at hand: a `#_` whose form is itself a `#_`
  * discards one more sibling (`pending`), and the metadata of a `^` with no
- * target is not reported at all. Discarded siblings are read silently
- * (`silent`), and the metadata's diagnostics are held until its target is
- * seen (`held`).
+ * target is not reported at all. The metadata's diagnostics are held until
+ * its target is seen (`held`).
  */
 class Reader {
   private i = 0;
   /** `#_ #_ a b` discards both a and b: each extra #_ claims one more sibling. */
   private pending = 0;
-  /** Inside a discarded sibling: nothing is reported. */
-  private silent = 0;
   /** Diagnostics held back until it is known whether they count (see `meta`). */
   private held: Diagnostic[] | null = null;
 
   constructor(private readonly file: string, private readonly report: (d: Diagnostic) => void, private readonly toks: IToken[]) {}
 
   private say(d: Diagnostic): void {
-    if (this.silent > 0) return;
     if (this.held) this.held.push(d);
     else this.report(d);
   }
@@ -179,12 +175,14 @@ class Reader {
     return t !== undefined && !isCloser(t);
   }
 
-  /** Reads a discarded form: it reports nothing and claims no siblings. */
+  /**
+   * Reads a discarded form: it claims no siblings, and its read errors are
+   * reported like any other (Clojure's reader fails on `#_ #_ a (` too; the
+   * formatter, which keeps discarded forms, relies on it).
+   */
   private skip(): void {
     const pending = this.pending;
-    this.silent++;
     this.form();
-    this.silent--;
     this.pending = pending;
   }
 
