@@ -9,7 +9,7 @@ import type { CstNode, IToken } from 'chevrotain';
 import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
 import { glialexer } from './lexer.js';
 import { parser } from './parser.js';
-import { findTooDeep, blank, MAX_DIAGNOSTICS, MAX_SOURCE_CHARS, MAX_NUMBER_CHARS, MAX_STRING_CHARS } from './limits.js';
+import { findTooDeep, blank, MAX_DIAGNOSTICS, MAX_SOURCE_CHARS, MAX_NUMBER_CHARS, MAX_STRING_CHARS } from '../../glia/reader/limits.js';
 import { diagnostic, type Diagnostic } from '../../glia/diagnostics.js';
 import { type Span, setSpan } from './span.js';
 import { kw, Keyword } from '../../glia/values/keyword.js';
