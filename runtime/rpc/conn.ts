@@ -312,16 +312,25 @@ export class Connection {
 
   /** A Return with results, read on the fast path. */
   private onResults(id: number, content: $.Pointer, payload: (() => rpc.Payload) | null, msg: $.Message, releaseParamCaps: boolean): void {
-    const q = this.takeQuestion(id, releaseParamCaps);
+    this.settleResults(this.takeQuestion(id, releaseParamCaps), content, payload, msg);
+    this.finishQuestion(id);
+  }
+
+  /**
+   * Imports the capabilities of a Return's results and settles the question
+   * with them. The question has left the table: whatever happens, it
+   * settles here (a forged capability fails it; anything else fails it and
+   * aborts the connection).
+   */
+  private settleResults(q: Question, content: $.Pointer, payload: (() => rpc.Payload) | null, msg: $.Message): void {
     try {
       if (payload) this.importCaps(payload(), msg); else (msg as any)._capnp.capTable = [];
     } catch (e) {
-      if (e instanceof ForgedCap) { q.finish(null, e.error); this.finishQuestion(id); return; }
+      if (e instanceof ForgedCap) { q.finish(null, e.error); return; }
       q.finish(null, new RpcError('malformed', String((e as Error)?.message ?? e)));
       throw e;
     }
     q.finish(content as $.Struct, null);
-    this.finishQuestion(id);
   }
 
   /** Removes an outstanding question for its Return; the peer released the params' capabilities if it says so. */
@@ -344,17 +353,9 @@ export class Connection {
     const id = ret.answerId;
     const q = this.takeQuestion(id, ret.releaseParamCaps);
     switch (ret.which()) {
-      case rpc.Return_Which.RESULTS: {
-        // The question has left the table: whatever happens, it settles here.
-        try { this.importCaps(ret.results, ret.segment.message); }
-        catch (e) {
-          if (e instanceof ForgedCap) { q.finish(null, e.error); break; }
-          q.finish(null, new RpcError('malformed', String((e as Error)?.message ?? e)));
-          throw e;
-        }
-        q.finish(ret.results.content as $.Struct, null);
+      case rpc.Return_Which.RESULTS:
+        this.settleResults(q, ret.results.content, () => ret.results, ret.segment.message);
         break;
-      }
       case rpc.Return_Which.EXCEPTION: q.finish(null, fromReason(ret.exception.reason, ret.exception.type)); break;
       case rpc.Return_Which.CANCELED: q.finish(null, new RpcError('failed', 'the call was canceled')); break;
       case rpc.Return_Which.TAKE_FROM_OTHER_QUESTION: {
