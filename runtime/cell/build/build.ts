@@ -49,7 +49,8 @@ const WASI_PACKAGES = ['cli', 'clocks', 'filesystem', 'io', 'random', 'sockets']
 const WORLD = `package ww:glia-cell;
 
 // What a Glia cell imports: its stdio, arguments and environment, exit,
-// and its membrane channel (raw and http modes reach their grants on it).
+// and its membrane channel (raw and http modes reach their grants on it;
+// pid0 reaches them on stdio).
 world glia-cell {
   import wasi:cli/environment@0.2.12;
   import wasi:cli/stdin@0.2.12;

@@ -3,7 +3,7 @@
 //
 //   {:name    "status"            ; bin/<name>.wasm; lower case, digits, dashes
 //    :version "0.1.0"             ; optional (default "0.0.0"); the cell sees it in cell-info
-//    :mode    :http               ; :http (handle) or :raw (main)
+//    :mode    :http               ; :http (handle), :raw (main) or :pid0 (main, grants over stdio)
 //    :entry   "status.glia"       ; relative to the project folder
 //    :grants  {host [:id :addrs :peers]}}   ; optional: name -> the methods it will call
 //
@@ -27,7 +27,7 @@ export interface Project {
   dir: string;
   name: string;
   version: string;
-  mode: 'raw' | 'http';
+  mode: 'raw' | 'http' | 'pid0';
   /** The entry as the project file names it (errors point at it). */
   entry: string;
   entryPath: string;
@@ -60,14 +60,14 @@ export function readProject(path: string): Project {
   const version = get('version') ?? '0.0.0';
   if (typeof version !== 'string') bad(`:version must be a string, got ${prStr(version)}`);
   const mode = get('mode');
-  if (!(mode instanceof Keyword) || (mode.name !== 'http' && mode.name !== 'raw') || mode.ns !== null) {
-    bad(`:mode must be :http or :raw, got ${prStr(mode ?? null)}`, 'vat and pid0 Glia cells are not built yet (doc/cells.md)');
+  if (!(mode instanceof Keyword) || !['http', 'raw', 'pid0'].includes(mode.name) || mode.ns !== null) {
+    bad(`:mode must be :http, :raw or :pid0, got ${prStr(mode ?? null)}`, 'vat-mode Glia cells (serving a capability) are not built yet (doc/cells.md)');
   }
   const entry = get('entry');
   if (typeof entry !== 'string' || entry === '') bad(`:entry must name the cell's .glia file, got ${prStr(entry ?? null)}`);
   const entryPath = resolve(dir, entry);
   if (!existsSync(entryPath)) throw new BuildError('build/no-entry', `${PROJECT_FILE} names ${entry} as its entry, and there is no such file`, `create ${entry}, or point :entry at the cell's source`);
-  return { dir, name, version, mode: (mode as Keyword).name as 'raw' | 'http', entry, entryPath, grants: readGrants(get('grants')) };
+  return { dir, name, version, mode: (mode as Keyword).name as 'raw' | 'http' | 'pid0', entry, entryPath, grants: readGrants(get('grants')) };
 }
 
 function readGrants(g: any): { name: string; methods: string[] }[] {

@@ -13,6 +13,9 @@
 //         {:method :path :query :headers :body :script-name}; the response
 //         map {:status :headers :body} becomes a CGI response on stdout;
 //         println goes to stderr, since stdout is the response.
+//   pid0  (main args) as in raw, but stdin/stdout carry the Cap'n Proto
+//         connection to the cell's membrane (the grants are grafted over
+//         it), so println goes to stderr and :stdin fails.
 import './init-random.js';
 import { restoreRandom } from './init-random.js';
 import { getArguments, getEnvironment } from 'wasi:cli/environment@0.2.12';
@@ -28,6 +31,8 @@ import { requestMap, cgiResponse } from './http.js';
 import { errorLine } from './error-line.js';
 import { setGrantCaller } from './grant-cap.js';
 import { MembraneLink } from './membrane-link.js';
+import type { ByteChannel } from '../sync-vat.js';
+import { fail } from '../../../glia/values/errors.js';
 
 type Sink = (bytes: Uint8Array) => void;
 const enc = new TextEncoder();
@@ -37,6 +42,17 @@ const toStderr: Sink = (b) => writeAll(getStderr(), b);
 function writeAll(s: { blockingWriteAndFlush(b: Uint8Array): void }, bytes: Uint8Array): void {
   // blocking-write-and-flush takes at most 4096 bytes per call (WASI 0.2).
   for (let at = 0; at < bytes.length; at += 4096) s.blockingWriteAndFlush(bytes.subarray(at, at + 4096));
+}
+
+/** stdin and stdout as one byte channel: the membrane connection of a pid0 cell. */
+function stdioChannel(): ByteChannel {
+  const input = getStdin();
+  return {
+    read: (max) => {
+      try { return input.blockingRead(BigInt(max)); } catch { return new Uint8Array(0); } // closed: end of stream
+    },
+    write: toStdout,
+  };
 }
 
 function readStdin(): Uint8Array {
@@ -59,9 +75,14 @@ export function startCell(cfg: CellConfig): { run(): void } {
   // Where :stdout goes is decided per spawn (raw: stdout; http: stderr).
   let printSink: Sink = toStderr;
   let stdinRead = false;
+  let stdioIsRpc = false;
   const session = cellSession(cfg, {
     stdout: (data) => { printSink(enc.encode(typeof data === 'string' ? data : prStr(data))); return null; },
     stdin: () => {
+      if (stdioIsRpc) {
+        fail('cell/no-stdin', 'in pid0 mode stdin carries the cell\'s Cap\'n Proto connection; there is no stdin to read', null,
+          'run the cell in raw mode to read stdin');
+      }
       // The whole of stdin, once: a second read gives "" (end of stream).
       if (stdinRead) return '';
       stdinRead = true;
@@ -81,9 +102,9 @@ export function startCell(cfg: CellConfig): { run(): void } {
     run() {
       const env = new Map(getEnvironment());
       const mode = env.get('WW_CELL_MODE') ?? 'pid0';
-      if (mode !== 'raw' && mode !== 'http') {
-        toStderr(enc.encode(`error[cell/unsupported-mode]: ${cfg.name} is a Glia cell for raw and http modes, not ${mode}\n` +
-          'hint: Glia cells do not speak Cap\'n Proto on stdio (vat, pid0) yet; run it with --mode raw or --mode http\n'));
+      if (mode !== 'raw' && mode !== 'http' && mode !== 'pid0') {
+        toStderr(enc.encode(`error[cell/unsupported-mode]: ${cfg.name} is a Glia cell for raw, http and pid0 modes, not ${mode}\n` +
+          'hint: Glia cells serve no capability (vat mode) yet; run it with --mode raw, --mode http, or in pid0 mode\n'));
         exitWithCode(2);
         return;
       }
@@ -111,10 +132,12 @@ export function startCell(cfg: CellConfig): { run(): void } {
         return;
       }
       printSink = mode === 'raw' ? toStdout : toStderr;
-      setGrantCaller(new MembraneLink().call);
+      // pid0: the membrane connection is on stdio (stdin and stdout carry Cap'n Proto frames).
+      stdioIsRpc = mode === 'pid0';
+      setGrantCaller(new MembraneLink(stdioIsRpc ? stdioChannel() : undefined).call);
       let code = 0;
       try {
-        if (mode === 'raw') {
+        if (mode === 'raw' || mode === 'pid0') {
           const result = callGlia(session, f, [vectorOf(argv)]);
           if (typeof result === 'number' && Number.isInteger(result)) code = result;
         } else {

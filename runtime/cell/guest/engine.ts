@@ -17,7 +17,7 @@ export interface CellConfig {
   name: string;
   version: string;
   /** The mode the project declares; the cell also answers the other if it has that function. */
-  mode: 'raw' | 'http';
+  mode: 'raw' | 'http' | 'pid0';
   /** The entry's file name as the project names it (errors point at it). */
   file: string;
   source: string;
@@ -29,8 +29,8 @@ export interface CellConfig {
   engine?: boolean;
 }
 
-/** The function a mode calls: `main` for raw, `handle` for http. */
-export const ENTRY_FN = { raw: 'main', http: 'handle' } as const;
+/** The function a mode calls: `main` for raw and pid0, `handle` for http. */
+export const ENTRY_FN = { raw: 'main', http: 'handle', pid0: 'main' } as const;
 
 /**
  * A session with the cell's bindings: each declared grant as a capability

@@ -1,6 +1,7 @@
 // A Glia cell's grants over its membrane: the cell's end of the Cap'n
-// Proto connection on the ww:cell/membrane channel (raw and http modes;
-// doc/cells.md, "Capabilities for cells"), through SyncVat, the in-cell
+// Proto connection, on the ww:cell/membrane channel (raw and http modes)
+// or on stdin/stdout (pid0 mode; doc/cells.md, "Capabilities for cells"),
+// whichever ByteChannel the cell gives it, through SyncVat, the in-cell
 // endpoint whose calls block until their Return. On the first call it
 // bootstraps the host's Membrane and grafts once; each grant call is then
 // one Cap'n Proto call, its params written and its results read by the
@@ -8,7 +9,7 @@
 // calls on schema capabilities are everywhere else.
 import * as $ from 'capnp-es';
 import { read as channelRead, write as channelWrite } from 'ww:cell/membrane@0.1.0';
-import { SyncVat, RemoteError, type CapRef } from '../sync-vat.js';
+import { SyncVat, RemoteError, type ByteChannel, type CapRef } from '../sync-vat.js';
 import { writeField, readResults, type CapBridge } from '../../membrane/glia-values.js';
 import { capabilityInterfaceForBinding, capabilityMethod, type CapabilityMethod } from '../../../glia/compile/capabilities.js';
 import { fail, gliaError, type GliaError } from '../../../glia/values/errors.js';
@@ -34,6 +35,9 @@ export class MembraneLink {
   private vat: SyncVat | null = null;
   private grants: Map<string, CapRef> | null = null;
   private graftError: string | null = null;
+
+  /** `channel`: the membrane channel (the default), or stdio in pid0 mode. */
+  constructor(private readonly channel: ByteChannel = { read: (max) => channelRead(max), write: (b) => channelWrite(b) }) {}
 
   readonly call: GrantCaller = (grant, method, args) => {
     const what = `${grant} ${prStr(method)}`;
@@ -63,7 +67,7 @@ export class MembraneLink {
   /** The grants by name: the graft's result, asked for once. */
   private grafted(): Map<string, CapRef> {
     if (this.grants) return this.grants;
-    this.vat = new SyncVat({ read: (max) => channelRead(max), write: (b) => channelWrite(b) });
+    this.vat = new SyncVat(this.channel);
     this.grants = new Map();
     try {
       const membrane = this.vat.bootstrap();

@@ -188,7 +188,7 @@ describe('ww build: bad projects fail with coded errors, before componentize-js'
     ['unreadable', { 'cell.edn': '{:name "c" :mode' }, /error\[read\/[\w-]+\].*--> cell\.edn:1:/],
     ['not-a-map', { 'cell.edn': '[1 2]' }, /error\[build\/bad-project\]: cell\.edn: must hold one map/],
     ['unknown-key', { 'cell.edn': edn(' :nmae "x"'), 'c.glia': '' }, /error\[build\/bad-project\]: cell\.edn: unknown key :nmae\nhint: the keys are/],
-    ['bad-mode', { 'cell.edn': '{:name "c" :mode :vat :entry "c.glia"}', 'c.glia': '' }, /error\[build\/bad-project\]: cell\.edn: :mode must be :http or :raw, got :vat/],
+    ['bad-mode', { 'cell.edn': '{:name "c" :mode :vat :entry "c.glia"}', 'c.glia': '' }, /error\[build\/bad-project\]: cell\.edn: :mode must be :http, :raw or :pid0, got :vat/],
     ['bad-name', { 'cell.edn': '{:name "C D" :mode :http :entry "c.glia"}' }, /error\[build\/bad-project\]: cell\.edn: :name must be/],
     ['no-entry', { 'cell.edn': edn() }, /error\[build\/no-entry\]: cell\.edn names c\.glia as its entry, and there is no such file/],
     ['compile', { 'cell.edn': edn(), 'c.glia': '(defn handle [req]\n  (undefined-thing req))\n' },

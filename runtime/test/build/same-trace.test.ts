@@ -107,13 +107,19 @@ describe('the cell runtime\'s protocols', () => {
     expect(new TextDecoder().decode(odd.body)).toMatch(/^error\[type-mismatch\]: handle must return a response map/);
   });
 
-  it('vat and pid0: a Glia cell refuses them with a coded error and exit 2', async () => {
-    for (const mode of ['vat', 'pid0'] as const) {
-      const p = cell.spawn({ mode });
-      p.stdin.end();
-      const [err, code] = await Promise.all([collect(p.stderr), p.wait()]);
-      expect(code).toBe(2);
-      expect(err.toString()).toContain('error[cell/unsupported-mode]');
-    }
+  it('vat: a Glia cell without an :export refuses it with a coded error and exit 2', async () => {
+    const p = cell.spawn({ mode: 'vat' });
+    p.stdin.end();
+    const [err, code] = await Promise.all([collect(p.stderr), p.wait()]);
+    expect(code).toBe(2);
+    expect(err.toString()).toContain('error[cell/unsupported-mode]');
+  });
+
+  it('pid0: main runs as in raw mode, its output on stderr (stdout carries Cap\'n Proto)', async () => {
+    const p = cell.spawn({ mode: 'pid0', args: ['0'] });
+    const [out, err, code] = await Promise.all([collect(p.stdout), collect(p.stderr), p.wait()]);
+    expect(code).toBe(0);
+    expect(out.length).toBe(0);
+    expect(err.toString('utf8')).toBe('\u00003');
   });
 });
