@@ -21,7 +21,7 @@ import { StaticError } from '../../../glia/eval/session.js';
 import { GliaError } from '../../../glia/values/errors.js';
 import { formatReport, spanOfError, toReport } from '../../cli/report.js';
 import { cidOf } from '../cid.js';
-import { cellSession, cellFunction, ENTRY_FN, type CellConfig } from '../guest/engine.js';
+import { cellSession, cellFunction, cellCapability, ENTRY_FN, type CellConfig } from '../guest/engine.js';
 import { BuildError } from './errors.js';
 import { withGrantsSection } from './grants-section.js';
 import { readProject, type Project } from './project.js';
@@ -125,7 +125,8 @@ export async function buildEngine(out: string, progress: BuildProgress = {}): Pr
 }
 
 export function cellConfig(p: Project): CellConfig {
-  return { name: p.name, version: p.version, mode: p.mode, file: p.entry, source: readFileSync(p.entryPath, 'utf8'), grants: p.grants };
+  return { name: p.name, version: p.version, mode: p.mode, file: p.entry, source: readFileSync(p.entryPath, 'utf8'), grants: p.grants,
+    ...(p.export !== undefined ? { export: p.export } : {}) };
 }
 
 /** Step 1: the same compilation the cell does, with errors reported against the source. */
@@ -139,6 +140,13 @@ export function compileCheck(cfg: CellConfig): void {
     const report = formatReport(toReport(e), new Map([[cfg.file, cfg.source]]), spanOfError(e));
     const what = e instanceof StaticError ? 'does not compile' : 'fails while its top level runs (at build time)';
     throw new BuildError('build/compile', `${cfg.file} ${what}`, undefined, `${report}\nerror[build/compile]: ${cfg.file} ${what}`);
+  }
+  if (cfg.mode === 'vat') {
+    if (!cellCapability(session, cfg.export!)) {
+      throw new BuildError('build/no-export', `${cfg.file} defines no capability ${cfg.export}, which cell.edn names as the cell's :export`,
+        `add (defcap ${cfg.export} :method (fn [x] ...))`);
+    }
+    return;
   }
   const fn = ENTRY_FN[cfg.mode];
   if (!cellFunction(session, fn)) {

@@ -3,7 +3,7 @@
 // compile errors come with their code frame).
 export type BuildErrorCode =
   | 'build/no-project' | 'build/bad-project' | 'build/no-entry' | 'build/compile'
-  | 'build/no-entry-fn' | 'build/bad-grant' | 'build/componentize' | 'build/write'
+  | 'build/no-entry-fn' | 'build/no-export' | 'build/bad-grant' | 'build/componentize' | 'build/write'
   | 'init/bad-name' | 'init/exists';
 
 export class BuildError extends Error {

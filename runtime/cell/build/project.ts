@@ -3,7 +3,8 @@
 //
 //   {:name    "status"            ; bin/<name>.wasm; lower case, digits, dashes
 //    :version "0.1.0"             ; optional (default "0.0.0"); the cell sees it in cell-info
-//    :mode    :http               ; :http (handle), :raw (main) or :pid0 (main, grants over stdio)
+//    :mode    :http               ; :http (handle), :raw (main), :pid0 (main, grants over stdio)
+//                                 ; or :vat (serves the defcap named by :export, e.g. :export counter)
 //    :entry   "status.glia"       ; relative to the project folder
 //    :grants  {host [:id :addrs :peers]}}   ; optional: name -> the methods it will call
 //
@@ -21,13 +22,15 @@ import { BuildError } from './errors.js';
 
 export const PROJECT_FILE = 'cell.edn';
 const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-const KEYS = ['name', 'version', 'mode', 'entry', 'grants'];
+const KEYS = ['name', 'version', 'mode', 'entry', 'grants', 'export'];
 
 export interface Project {
   dir: string;
   name: string;
   version: string;
-  mode: 'raw' | 'http' | 'pid0';
+  mode: 'raw' | 'http' | 'pid0' | 'vat';
+  /** vat: the name of the defcap the cell serves. */
+  export?: string;
   /** The entry as the project file names it (errors point at it). */
   entry: string;
   entryPath: string;
@@ -60,14 +63,22 @@ export function readProject(path: string): Project {
   const version = get('version') ?? '0.0.0';
   if (typeof version !== 'string') bad(`:version must be a string, got ${prStr(version)}`);
   const mode = get('mode');
-  if (!(mode instanceof Keyword) || !['http', 'raw', 'pid0'].includes(mode.name) || mode.ns !== null) {
-    bad(`:mode must be :http, :raw or :pid0, got ${prStr(mode ?? null)}`, 'vat-mode Glia cells (serving a capability) are not built yet (doc/cells.md)');
+  if (!(mode instanceof Keyword) || !['http', 'raw', 'pid0', 'vat'].includes(mode.name) || mode.ns !== null) {
+    bad(`:mode must be :http, :raw, :pid0 or :vat, got ${prStr(mode ?? null)}`);
+  }
+  const exp = get('export');
+  if (exp !== undefined) {
+    if (mode.name !== 'vat') bad(':export is for :vat cells: it names the defcap the cell serves');
+    if (!(exp instanceof Sym) || exp.ns !== null) bad(`:export must be the symbol naming a defcap, such as counter, got ${prStr(exp)}`);
+  } else if (mode.name === 'vat') {
+    bad('a :vat cell needs :export, the name of the defcap it serves', 'add :export counter for (defcap counter ...)');
   }
   const entry = get('entry');
   if (typeof entry !== 'string' || entry === '') bad(`:entry must name the cell's .glia file, got ${prStr(entry ?? null)}`);
   const entryPath = resolve(dir, entry);
   if (!existsSync(entryPath)) throw new BuildError('build/no-entry', `${PROJECT_FILE} names ${entry} as its entry, and there is no such file`, `create ${entry}, or point :entry at the cell's source`);
-  return { dir, name, version, mode: (mode as Keyword).name as 'raw' | 'http' | 'pid0', entry, entryPath, grants: readGrants(get('grants')) };
+  return { dir, name, version, mode: (mode as Keyword).name as Project['mode'], entry, entryPath, grants: readGrants(get('grants')),
+    ...(exp !== undefined ? { export: (exp as Sym).name } : {}) };
 }
 
 function readGrants(g: any): { name: string; methods: string[] }[] {

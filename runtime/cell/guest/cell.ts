@@ -16,6 +16,9 @@
 //   pid0  (main args) as in raw, but stdin/stdout carry the Cap'n Proto
 //         connection to the cell's membrane (the grants are grafted over
 //         it), so println goes to stderr and :stdin fails.
+//   vat   the defcap the project names in :export is the cell's bootstrap
+//         capability (GliaCap) on that same stdio connection; the cell
+//         answers the host's calls until the host closes it, then exits 0.
 import './init-random.js';
 import { restoreRandom } from './init-random.js';
 import { getArguments, getEnvironment } from 'wasi:cli/environment@0.2.12';
@@ -26,11 +29,11 @@ import { exitWithCode } from 'wasi:cli/exit@0.2.12';
 import { SessionExit } from '../../../glia/eval/ops.js';
 import { prStr } from '../../../glia/values/printer.js';
 import { vectorOf } from '../../../glia/values/seq.js';
-import { cellSession, cellFunction, callGlia, ENTRY_FN, type CellConfig } from './engine.js';
+import { cellSession, cellFunction, cellCapability, callGlia, callGliaCap, ENTRY_FN, type CellConfig } from './engine.js';
 import { requestMap, cgiResponse } from './http.js';
 import { errorLine } from './error-line.js';
 import { setGrantCaller } from './grant-cap.js';
-import { MembraneLink } from './membrane-link.js';
+import { MembraneLink, gliaCapServer } from './membrane-link.js';
 import type { ByteChannel } from '../sync-vat.js';
 import { fail } from '../../../glia/values/errors.js';
 
@@ -44,7 +47,20 @@ function writeAll(s: { blockingWriteAndFlush(b: Uint8Array): void }, bytes: Uint
   for (let at = 0; at < bytes.length; at += 4096) s.blockingWriteAndFlush(bytes.subarray(at, at + 4096));
 }
 
-/** stdin and stdout as one byte channel: the membrane connection of a pid0 cell. */
+/** vat mode: serves the defcap `name` on stdio until the host closes the connection. */
+function serveVat(session: ReturnType<typeof cellSession>, name: string): void {
+  const cap = cellCapability(session, name);
+  if (!cap) {
+    toStderr(enc.encode(`error[cell/no-export]: ${name} is not a capability (defcap) this cell defines\n`));
+    exitWithCode(2);
+    return;
+  }
+  const link = new MembraneLink(stdioChannel(), gliaCapServer(cap, (c, method, args) => callGliaCap(session, c, method, args)));
+  setGrantCaller(link.call);
+  link.serve();
+}
+
+/** stdin and stdout as one byte channel: the membrane connection of a pid0 or vat cell. */
 function stdioChannel(): ByteChannel {
   const input = getStdin();
   return {
@@ -102,9 +118,15 @@ export function startCell(cfg: CellConfig): { run(): void } {
     run() {
       const env = new Map(getEnvironment());
       const mode = env.get('WW_CELL_MODE') ?? 'pid0';
+      if (mode === 'vat' && cfg.export && !cfg.engine) {
+        stdioIsRpc = true;
+        serveVat(session, cfg.export);
+        return;
+      }
       if (mode !== 'raw' && mode !== 'http' && mode !== 'pid0') {
         toStderr(enc.encode(`error[cell/unsupported-mode]: ${cfg.name} is a Glia cell for raw, http and pid0 modes, not ${mode}\n` +
-          'hint: Glia cells serve no capability (vat mode) yet; run it with --mode raw, --mode http, or in pid0 mode\n'));
+          (mode === 'vat' ? 'hint: a Glia cell serves a capability in vat mode when its project names one (:mode :vat :export NAME in cell.edn); this one does not\n'
+            : 'hint: run it with --mode raw, --mode http, or in pid0 mode\n')));
         exitWithCode(2);
         return;
       }

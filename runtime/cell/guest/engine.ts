@@ -7,6 +7,7 @@
 import { Map as IMap } from 'immutable';
 import { Session, type EffectHandler } from '../../../glia/eval/session.js';
 import { GEN } from '../../../glia/values/fn.js';
+import { CapabilityBase } from '../../../glia/values/capability.js';
 import { kw } from '../../../glia/values/keyword.js';
 import { GrantCap } from './grant-cap.js';
 import { GRAFTED } from '../../../glia/compile/contexts.js';
@@ -17,7 +18,9 @@ export interface CellConfig {
   name: string;
   version: string;
   /** The mode the project declares; the cell also answers the other if it has that function. */
-  mode: 'raw' | 'http' | 'pid0';
+  mode: 'raw' | 'http' | 'pid0' | 'vat';
+  /** vat: the top-level defcap the cell serves as its bootstrap capability. */
+  export?: string;
   /** The entry's file name as the project names it (errors point at it). */
   file: string;
   source: string;
@@ -54,6 +57,12 @@ export function cellSession(cfg: CellConfig, effects: Record<string, EffectHandl
   return new Session({ effects, capabilities });
 }
 
+/** The capability a top-level var holds (a defcap), or undefined. */
+export function cellCapability(session: Session, name: string): CapabilityBase | undefined {
+  const v = session.registry.current.vars.get(name);
+  return v?.bound && v.value instanceof CapabilityBase ? v.value : undefined;
+}
+
 /** The value of a top-level function the cell defines, or undefined. */
 export function cellFunction(session: Session, name: string): any {
   const v = session.registry.current.vars.get(name);
@@ -67,4 +76,9 @@ export function cellFunction(session: Session, name: string): any {
  */
 export function callGlia(session: Session, f: any, args: any[]): any {
   return session.invokeCapability({ invoke: () => (f[GEN] ? f[GEN](...args) : f(...args)) } as any, kw('call'), args);
+}
+
+/** Calls a method of a Glia capability (a defcap the cell serves) on the session's effect driver. */
+export function callGliaCap(session: Session, cap: CapabilityBase, method: any, args: any[]): any {
+  return session.invokeCapability(cap, method, args);
 }
