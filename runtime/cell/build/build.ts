@@ -12,7 +12,7 @@
 //      Then the ww:grants section is appended.
 //   4. write bin/<name>.wasm and give its CID.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { packageDir as findPackage } from './package-dir.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -228,8 +228,7 @@ async function componentizeCell(sourcePath: string, witPath: string): Promise<Ui
 
 /** A package's directory (jco exports no package.json to resolve). */
 function packageDir(name: string): string {
-  for (const base of createRequire(import.meta.url).resolve.paths(name) ?? []) {
-    if (existsSync(join(base, name, 'package.json'))) return join(base, name);
-  }
-  throw new BuildError('build/componentize', `package ${name} is not installed`, 'run npm install');
+  const dir = findPackage(name);
+  if (!dir) throw new BuildError('build/componentize', `package ${name} is not installed`, 'run npm install');
+  return dir;
 }

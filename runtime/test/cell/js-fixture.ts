@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { packageDir as findPackage } from '../../cell/build/package-dir.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +24,10 @@ export function jsFixture(): Promise<Uint8Array> {
   return (built ??= build());
 }
 
-/** A package's directory (some, like componentize-js, export no package.json to resolve). */
 function packageDir(name: string): string {
-  for (const base of createRequire(import.meta.url).resolve.paths(name) ?? []) {
-    if (existsSync(join(base, name, 'package.json'))) return join(base, name);
-  }
-  throw new Error(`package ${name} is not installed`);
+  const dir = findPackage(name);
+  if (!dir) throw new Error(`package ${name} is not installed`);
+  return dir;
 }
 
 async function build(): Promise<Uint8Array> {

@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { packageDir as findPackage } from '../../cell/build/package-dir.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,10 +40,9 @@ export function rpcFixture(): Promise<Uint8Array> {
 }
 
 function packageDir(name: string): string {
-  for (const base of createRequire(import.meta.url).resolve.paths(name) ?? []) {
-    if (existsSync(join(base, name, 'package.json'))) return join(base, name);
-  }
-  throw new Error(`package ${name} is not installed`);
+  const dir = findPackage(name);
+  if (!dir) throw new Error(`package ${name} is not installed`);
+  return dir;
 }
 
 async function build(): Promise<Uint8Array> {
