@@ -149,6 +149,7 @@ struct CellSpec {
 
   executor @0 :Executor;
   # The component to run. Passing it delegates the authority to spawn it.
+  # May be null when `wasm` holds the component instead.
 
   args @1 :List(Text);
   # The cell's arguments after the program name.
@@ -161,6 +162,12 @@ struct CellSpec {
 
   limits @4 :Limits;
   # The resource limits of each cell started.
+
+  wasm @5 :Data;
+  # The component's bytes, for a spec with no `executor`: the listener
+  # loads them with its own node's Runtime (cached by CID), so serving a
+  # cell needs no Runtime capability of the caller's. Ignored when
+  # `executor` is set.
 }
 
 interface StreamListener {
