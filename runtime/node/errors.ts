@@ -1,0 +1,35 @@
+// The node's one catalog of error codes (`ww run`, `ww push`, `ww keygen`,
+// `ww doctor` and the servers behind them). Each error is one line a user
+// can act on: what went wrong, and, where we know it, how to fix it.
+// Printed as `error[node/CODE]: message` with `hint: ...` below.
+
+export const NODE_ERROR_CODES = {
+  'node/identity': 'the identity file is missing, unreadable, or not an Ed25519 seed',
+  'node/identity-exists': 'ww keygen would overwrite an existing identity',
+  'node/port-in-use': 'a listen address is taken by another process',
+  'node/listen': 'a listen address could not be bound',
+  'node/bad-multiaddr': 'a multiaddr given on the command line does not parse',
+  'node/bootstrap': 'a bootstrap peer could not be reached',
+  'node/layer': 'an image layer is not a folder, a CID or an IPNS name',
+  'node/not-found': 'a CID or IPNS name could not be found in time',
+  'node/ipfs': 'the IPFS store (embedded or Kubo) failed',
+  'node/kubo-unreachable': 'the Kubo RPC endpoint refused or did not answer',
+  'node/init': 'an init.d script could not be read, checked or run',
+  'node/http': 'an HTTP server of the node could not start',
+  'node/host-state': 'the host-state file could not be written or read',
+  'node/no-node': 'no running node was found',
+} as const;
+
+export type NodeErrorCode = keyof typeof NODE_ERROR_CODES;
+
+export class NodeError extends Error {
+  constructor(readonly code: NodeErrorCode, message: string, readonly hint?: string) {
+    super(message);
+    this.name = 'NodeError';
+  }
+
+  /** `error[node/CODE]: message`, and the hint on its own line. */
+  format(): string {
+    return `error[${this.code}]: ${this.message}${this.hint ? `\n  hint: ${this.hint}` : ''}`;
+  }
+}
