@@ -1,4 +1,4 @@
-// The methods Glia layers on the schemas (GLIA.md section 6), so the
+// The methods Glia layers on the schemas (doc/language.md §8, "Conveniences"), so the
 // checker and the editor know them as well as the schema's own:
 //
 //   (perform host :listen cell "/prefix")         HttpListener.listen through network()

@@ -2,8 +2,8 @@
 // how many there are, the keyword options, and the type of each literal.
 //
 // Arguments are positional in schema order; trailing ones may instead be
-// given as keyword options (`(perform ex :spawn :args ["serve"])`, GLIA.md
-// section 6). Cap'n Proto gives every field a default, so no parameter is
+// given as keyword options (`(perform ex :spawn :args ["serve"])`, doc/language.md
+// §8). Cap'n Proto gives every field a default, so no parameter is
 // strictly required on the wire. The checker asks for the ones whose
 // default is almost surely a mistake: Text, Data, Bool, numbers and enums
 // (an empty key, a zero byte count). Lists, structs and capabilities may be

@@ -1,5 +1,5 @@
 // Natives behind the std modules ww/string and ww/json. They are pure
-// builtins, not effects (GLIA.md section 3).
+// builtins, not effects (doc/language.md §7, "Host effects").
 import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
 import type { Library } from './define.js';
 import { needString } from './strings.js';

@@ -2,7 +2,7 @@
 // a value and ~@xs spliced in as a sequence. Symbols ending in # become one
 // fresh symbol per syntax-quote (auto-gensym), which keeps macro-introduced
 // bindings from capturing the caller's names. Symbols are not qualified
-// with a namespace (GLIA.md section 1).
+// with a namespace (doc/language.md §1, "Reader macros").
 import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
 import { Sym, sym, isSymNamed } from '../values/symbol.js';
 import { setSpan, spanOf } from '../span.js';

@@ -1,7 +1,7 @@
 // How the formatter indents the arguments of each special form and macro.
 // The rules and their meaning are cljfmt's (the indentation of the Clojure
 // community style guide), so Glia code looks the way Clojure programmers
-// expect; the table names Glia's special forms (GLIA.md §3, the analyzer),
+// expect; the table names Glia's special forms (doc/language.md §3, the analyzer),
 // the prelude macros (glia/prelude/core.glia) and ww/test's macros.
 // A list whose head has no rule is a call: see layout.ts.
 //

@@ -10,7 +10,7 @@ import { arglistsOf, hoverMarkdown, kindWord } from '../describe.js';
 import { methodsOf, performAt } from '../capabilities.js';
 import { enclosingCall, wordStart } from '../syntax.js';
 
-/** The keyword effects every embedding answers (GLIA.md section 5). */
+/** The keyword effects every embedding answers (doc/language.md §7, "Host effects"). */
 const HOST_EFFECTS: Record<string, string> = {
   stdout: 'prints a value', load: 'reads a file and gives its bytes', import: 'loads a module', exit: 'ends the session with a status code',
 };

@@ -3,7 +3,7 @@
 // `{"name": "host", "methods": ["id", "addrs", "peers"]}`: the capability
 // names the cell wants and, for each, the methods it will call. Glia's
 // `(cell wasm)` with no grants map takes each name from its scope and
-// attenuates it to exactly those methods (GLIA.md section 6).
+// attenuates it to exactly those methods (doc/language.md §8, "cell").
 //
 // Parsed strictly: anything but that shape is `:cell/bad-grants`, naming
 // what is wrong, because a grant read loosely is authority given loosely.

@@ -1,4 +1,4 @@
-// The grants of a Glia cell value (GLIA.md section 6): `(cell wasm {"name"
+// The grants of a Glia cell value (doc/language.md §8, "cell"): `(cell wasm {"name"
 // cap ...})` grants exactly the map; `(cell wasm)` grants what the
 // component declares in its ww:grants section (runtime/cell/grants.ts),
 // each taken by name from the lexical scope of the (cell ...) form, or the

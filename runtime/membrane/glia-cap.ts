@@ -100,7 +100,7 @@ export class RpcCap extends CapabilityBase {
 }
 
 /**
- * Value classes for interfaces with Glia conveniences (GLIA.md section 6),
+ * Value classes for interfaces with Glia conveniences (doc/language.md §8, "Conveniences"),
  * by interface id; runtime/membrane/runtime-cap.ts registers Runtime's.
  */
 export const capValueClasses = new Map<bigint, new (hook: Hook, iface: CapabilityInterface | undefined, bridge: GliaBridge) => RpcCap>();

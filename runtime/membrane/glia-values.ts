@@ -2,7 +2,7 @@
 // (`(perform host :peers)`) and for Glia capabilities served to other vats
 // (the GliaCap interface of schema/glia.capnp). Types come from the
 // capability-signature table generated from schema/*.capnp, the same table
-// the checker reads. GLIA.md §6: a single result field comes back bare,
+// the checker reads. doc/language.md §8: a single result field comes back bare,
 // several as a map with kebab-case keyword keys, none as nil.
 import * as $ from 'capnp-es';
 import { List, Stack, Map as IMap, Set as ISet } from 'immutable';

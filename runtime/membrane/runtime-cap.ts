@@ -1,6 +1,6 @@
 // The Runtime capability as a Glia value: the schema's `:load`, plus the
-// convenience GLIA.md section 6 layers on it (listed for the checker in
-// glia/compile/conveniences.ts):
+// convenience Glia layers on it (doc/language.md §8, "Conveniences";
+// listed for the checker in glia/compile/conveniences.ts):
 //
 //   (perform runtime :run wasm :args [...] :env {...} :caps {...} :limits {...})
 //

@@ -1,5 +1,5 @@
 // Property: pr-str output reads back to an equal value for all data
-// (GLIA.md §2), and reading it reports no diagnostics.
+// (doc/language.md §2), and reading it reports no diagnostics.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { asBytes } from '../../glia/values/bytes.js';
@@ -16,7 +16,7 @@ const TWO_53 = 2 ** 53;
 
 // Whole-number doubles at or past 2^53 print without a decimal point
 // ("9007199254740992") and the reader turns integer literals past 2^53 into
-// bigints, by design (GLIA.md §1). Such a double reads back as a bigint,
+// bigints, by design (doc/language.md §1). Such a double reads back as a bigint,
 // which is `=` to it but not the same value, so doubles are restricted to
 // |x| < 2^53 or non-integers. NaN is excluded because it is not `=` to
 // itself; the infinities print as ##Inf / ##-Inf and are included.

@@ -1,4 +1,4 @@
-// Property: the reader is total (GLIA.md §1, "The reader never throws").
+// Property: the reader is total (doc/language.md §1: "It never throws").
 // Whatever text it gets, read() returns { forms, diagnostics, comments },
 // every diagnostic code is in the catalog, and every diagnostic points
 // inside the input.

@@ -273,7 +273,7 @@ async function run(session: Session, src: string): Promise<Outcome> {
   try {
     return { value: prStr(await session.evalString(src)) };
   } catch (e) {
-    // Every error must reach the embedding as a GliaError (GLIA.md §4).
+    // Every error must reach the embedding as a GliaError (doc/language.md §6).
     if (!(e instanceof GliaError)) return { error: `non-Glia exception ${String(e).slice(0, 120)}` };
     const t = errorType(e.value);
     return { error: t ? prStr(t) : `thrown ${prStr(e.value)}` };
