@@ -5,7 +5,7 @@
 //
 //   init.d  a boot script: the grafted capabilities (host, runtime, routing,
 //           identity, http-client, ipfs) bound as globals with every
-//           method, plus :load, :stdout, :import and :exit
+//           method, plus :load, :stdout, :import, :sleep and :exit
 //   mcp     an MCP session: the same names bound, and by default every
 //           method of them, :stdout and :import (no files, no exit); the
 //           MCP server configures its own set with makeContext
@@ -64,7 +64,7 @@ export class ContextError extends Error {
 const GRANT_HINT = 'a grant is name, name/:method, name/* or name:Interface (such as store:Ipfs/:read), with an interface of schema/*.capnp';
 
 const BUILTIN: Record<string, Required<Pick<ContextSpec, 'title' | 'grants' | 'allow' | 'checkDefinitions' | 'importsAtTopLevel'>>> = {
-  'init.d': { title: 'an init.d script', grants: GRAFTED, allow: [':load', ':stdout', ':import', ':exit'], checkDefinitions: false, importsAtTopLevel: false },
+  'init.d': { title: 'an init.d script', grants: GRAFTED, allow: [':load', ':stdout', ':import', ':sleep', ':exit'], checkDefinitions: false, importsAtTopLevel: false },
   'mcp': { title: 'an MCP session', grants: GRAFTED, allow: [':stdout', ':import'], checkDefinitions: false, importsAtTopLevel: false },
   'pure': { title: 'a pure module', grants: [], allow: [], checkDefinitions: true, importsAtTopLevel: true },
   'cell': { title: 'a cell', grants: [], allow: [], checkDefinitions: true, importsAtTopLevel: true },
