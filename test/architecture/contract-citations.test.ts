@@ -13,10 +13,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // Spelled in two parts so this file does not name it.
 const BRIEF = new RegExp('GLIA' + '\\.md', 'i');
 
-/** The repository's files: git's list when there is a checkout, else a walk that skips build output. */
+/** The files git tracks when there is a checkout, else a walk that skips build output. */
 function repoFiles(): string[] {
   try {
-    const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 64 << 20 });
+    const out = execFileSync('git', ['ls-files', '-z'], { cwd: root, maxBuffer: 64 << 20 });
     return out.toString('utf8').split('\0').filter(Boolean);
   } catch {
     const files: string[] = [];
