@@ -1,8 +1,8 @@
 // The project's contract is doc/language.md (with doc/capabilities.md and
 // doc/cells.md). Code, tests and docs cite it, never the original brief,
 // which is not in the repository, so a citation of the brief points at
-// nothing a reader can open. This test fails when any file of the
-// repository (tracked, or new and not ignored) names the brief.
+// nothing a reader can open. This test fails when any file git tracks
+// names the brief.
 import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
