@@ -18,6 +18,18 @@ export const NODE_ERROR_CODES = {
   'node/http': 'an HTTP server of the node could not start',
   'node/host-state': 'the host-state file could not be written or read',
   'node/no-node': 'no running node was found',
+  'node/route-taken': 'a WAGI route prefix is already registered',
+  'node/bad-route': 'a WAGI route prefix is not a path',
+  'node/not-yet': 'a capability method the node does not serve yet',
+  'node/dial': 'a peer could not be dialed',
+  'node/bad-key': 'a routing key, CID or IPFS path does not parse',
+  'node/timeout': 'a network operation (DHT, IPFS, IPNS) did not finish in time',
+  'node/too-large': 'content is larger than the limit for it',
+  'node/ipns': 'an IPNS name could not be resolved or published',
+  'node/http-denied': 'the http-client allowlist does not name the host',
+  'node/http-timeout': 'an outbound HTTP request did not answer in time',
+  'node/http-too-large': 'an outbound HTTP response body is over the cap',
+  'node/http-request': 'an outbound HTTP request is malformed or failed',
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERROR_CODES;
