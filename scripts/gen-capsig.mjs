@@ -1,5 +1,9 @@
-// Generates glia/generated/capabilities.ts, the capability-signature table,
-// from schema/*.capnp. `npm run build` (and the test setup) runs this.
+// Regenerates glia/generated/capabilities.ts, the capability-signature
+// table, from schema/*.capnp. Part of `npm run gen:schema`; needs the
+// reference compiler `capnp`. The file is committed, so the normal build
+// never runs this (scripts/generated.mjs says why).
+//
+//   node scripts/gen-capsig.mjs [--out DIR]   (DIR mirrors the repository; for checks)
 //
 // The table is read from the reference compiler's own output, never from
 // the .capnp text: `capnp compile -o-` writes the CodeGeneratorRequest (every
@@ -9,39 +13,18 @@
 //
 // glia/ reads the table through glia/compile/capabilities.ts; it never sees
 // runtime objects. The record types live there.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Message } from 'capnp-es';
 import { CodeGeneratorRequest, Node, Type } from 'capnp-es/capnp/schema';
+import { CAPSIG, compileRequest, fail, outRoot, schemasOf, withHeader } from './generated.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const schemaDir = join(root, 'schema');
-const outDir = join(root, 'glia', 'generated');
-const target = join(outDir, 'capabilities.ts');
+const target = join(outRoot(root, process.argv.slice(2)), CAPSIG.out);
 
-function fail(lines) {
-  console.error(lines.join('\n'));
-  process.exit(1);
-}
-
-const schemas = readdirSync(schemaDir).filter((f) => f.endsWith('.capnp')).sort();
-const run = spawnSync('capnp', ['compile', '-o-', ...schemas], {
-  cwd: schemaDir,
-  // capnp warns when PWD disagrees with its working directory.
-  env: { ...process.env, PWD: schemaDir },
-  maxBuffer: 64 * 1024 * 1024,
-});
-if (run.error || run.status !== 0) {
-  fail([
-    'error[build]: `capnp compile -o-` failed, so the capability-signature table cannot be generated.',
-    run.error ? `  ${run.error.message}` : `  ${String(run.stderr).trim()}`,
-    '  Install the Cap\'n Proto compiler (Debian/Ubuntu: apt-get install capnproto; macOS: brew install capnp).',
-  ]);
-}
-
-const req = new Message(run.stdout, false).getRoot(CodeGeneratorRequest);
+const request = compileRequest(root, CAPSIG.dir, schemasOf(root, CAPSIG.dir));
+const req = new Message(request, false).getRoot(CodeGeneratorRequest);
 const nodes = new Map();
 for (const n of req.nodes) nodes.set(n.id, n);
 const infos = new Map();
@@ -166,18 +149,17 @@ structs.sort((a, b) => a.name.localeCompare(b.name));
 
 const seen = new Set();
 for (const i of interfaces) {
-  if (seen.has(i.name)) fail([`error[build]: two interfaces are named ${i.name}; the capability table keys interfaces by name.`]);
+  if (seen.has(i.name)) fail([`error[gen]: two interfaces are named ${i.name}; the capability table keys interfaces by name.`]);
   seen.add(i.name);
 }
 
-const out = `// GENERATED from schema/*.capnp by scripts/gen-capsig.mjs (capnp compile -o-). Do not edit.
-// Read it through glia/compile/capabilities.ts.
+const body = `// Read it through glia/compile/capabilities.ts.
 import type { CapabilityInterface, CapabilityStruct } from '../compile/capabilities.js';
 
 export const CAPABILITY_INTERFACES: readonly CapabilityInterface[] = ${JSON.stringify(interfaces, null, 1)};
 
 export const CAPABILITY_STRUCTS: readonly CapabilityStruct[] = ${JSON.stringify(structs, null, 1)};
 `;
-if (!existsSync(outDir)) mkdirSync(outDir, { recursive: true });
-const prev = existsSync(target) ? readFileSync(target, 'utf8') : '';
-if (prev !== out) writeFileSync(target, out);
+const out = withHeader(root, { from: `${CAPSIG.dir}/*.capnp`, by: 'scripts/gen-capsig.mjs (capnp compile -o-)', dir: CAPSIG.dir, body });
+mkdirSync(dirname(target), { recursive: true });
+if (!existsSync(target) || readFileSync(target, 'utf8') !== out) writeFileSync(target, out);

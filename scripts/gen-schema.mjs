@@ -1,49 +1,43 @@
-// Generates TypeScript from schema/*.capnp with capnp-es into
-// schema/generated/ (not committed; `npm run build` runs this), and the same
-// way from bench/rpc/*.capnp (the RPC benchmark's schema) into
-// bench/rpc/generated/. capnp-es
-// drives the reference compiler, `capnp`, from the Debian package
-// `capnproto`; without it the build stops here and says how to get it.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, mkdirSync, renameSync, existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+// Regenerates the committed TypeScript for every folder of schemas in
+// scripts/generated.mjs (schema/, bench/rpc/, the test fixtures): one .ts
+// per .capnp, into the folder's generated/. Part of `npm run gen:schema`;
+// needs the reference compiler `capnp` (Debian: capnproto). The normal
+// build never runs this: the output is committed.
+//
+//   node scripts/gen-schema.mjs [--out DIR]   (DIR mirrors the repository; for checks)
+//
+// We run `capnp compile -o-` ourselves, with file names relative to their
+// folder, and hand the CodeGeneratorRequest to capnp-es's compileAll, so
+// nothing is written next to the schemas and the output does not depend
+// on where the repository lives.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileAll } from 'capnp-es/compiler';
+import { SCHEMA_SETS, compileRequest, fail, outRoot, schemasOf, withHeader } from './generated.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const schemaDir = join(root, 'schema');
+const out = outRoot(root, process.argv.slice(2));
 
-const probe = spawnSync('capnp', ['--version'], { encoding: 'utf8' });
-if (probe.error || probe.status !== 0) {
-  console.error([
-    'error[build]: the Cap\'n Proto compiler `capnp` is not on PATH.',
-    '  Wetware generates its RPC types from schema/*.capnp with it.',
-    '  Install it, then run `npm install` again:',
-    '    Debian/Ubuntu:  sudo apt-get install capnproto',
-    '    macOS:          brew install capnp',
-  ].join('\n'));
-  process.exit(1);
-}
-
-// Compiles every dir/*.capnp into dir/generated/ (emptied first). `label` is
-// the directory as the header of each generated file names it.
-function generate(dir, label) {
-  const out = join(dir, 'generated');
-  const schemas = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.capnp')).sort() : [];
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  if (!schemas.length) return;
-  const bin = join(root, 'node_modules', 'capnp-es', 'dist', 'compiler', 'capnpc-js.mjs');
-  execFileSync(process.execPath, [bin, ...schemas.map((s) => join(dir, s)), '-ots'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir });
+for (const set of SCHEMA_SETS) {
+  const schemas = schemasOf(root, set.dir);
+  const outDir = join(out, set.out);
+  mkdirSync(outDir, { recursive: true });
+  const wanted = new Set(schemas.map((s) => s.replace(/\.capnp$/, '.ts')));
+  // A schema removed or renamed leaves no stale generated file behind.
+  for (const f of readdirSync(outDir)) if (!wanted.has(f)) rmSync(join(outDir, f), { recursive: true, force: true });
+  if (!schemas.length) continue;
+  const { files } = await compileAll(compileRequest(root, set.dir, schemas), { ts: true });
   for (const s of schemas) {
-    const ts = join(dir, s.replace(/\.capnp$/, '.ts'));
-    const target = join(out, s.replace(/\.capnp$/, '.ts'));
+    const name = s.replace(/\.capnp$/, '.ts');
+    const text = files.get(name);
+    if (text === undefined) fail([`error[gen]: capnp-es produced no ${name} for ${set.dir}/${s}`]);
+    // The capnp-es CLI halves TypeScript's printer indentation the same way
+    // (its 4 spaces become 2); the committed files keep that style.
     // Generated code is exempt from the project's lint-like compiler options.
-    const text = readFileSync(ts, 'utf8');
-    writeFileSync(target, `// GENERATED from ${label}/${s} by scripts/gen-schema.mjs (capnp-es). Do not edit.\n// @ts-nocheck\n` +
-      text.replace(/from "\.\/([\w-]+)\.js"/g, 'from "./$1.js"'));
-    rmSync(ts);
+    const body = '// @ts-nocheck\n' + text.replace(/^\s+/gm, (m) => ' '.repeat(m.length / 2));
+    const result = withHeader(root, { from: `${set.dir}/${s}`, by: 'scripts/gen-schema.mjs (capnp-es)', dir: set.dir, body });
+    const target = join(outDir, name);
+    if (!existsSync(target) || readFileSync(target, 'utf8') !== result) writeFileSync(target, result);
   }
 }
-
-generate(schemaDir, 'schema');
-generate(join(root, 'bench', 'rpc'), 'bench/rpc');

@@ -1,7 +1,7 @@
 # The interfaces `npm run bench -- rpc` (bench/rpc.ts) calls, the same on
 # both sides of the comparison: our runtime/rpc Connection and capnp-es's
-# own RPC. `npm run build` generates bench/rpc/generated/bench.ts from it
-# (scripts/gen-schema.mjs; generated, not committed).
+# own RPC. bench/rpc/generated/bench.ts is generated from it and committed
+# (`npm run gen:schema` regenerates it).
 
 @0xde66281d0da9ad30;
 

@@ -1,9 +1,10 @@
 // The capability-signature table: what the schemas in schema/*.capnp say
-// about every interface, as plain data generated at build time
+// about every interface, as plain data generated from them and committed
 // (scripts/gen-capsig.mjs writes glia/generated/capabilities.ts from the
-// `capnp compile -o-` CodeGeneratorRequest). The checker, the language
-// server and the RPC layer read capabilities from here, never from runtime
-// objects, so `(perform host :idd)` is caught without a running node.
+// `capnp compile -o-` CodeGeneratorRequest; `npm run gen:schema`). The
+// checker, the language server and the RPC layer read capabilities from
+// here, never from runtime objects, so `(perform host :idd)` is caught
+// without a running node.
 //
 // API (all lookups are exact and case-sensitive):
 //   allCapabilityInterfaces()            every interface, sorted by name
