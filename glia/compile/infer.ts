@@ -115,6 +115,14 @@ export class EffectInference {
         const ms = n.args[1]!;
         if (cap?.kind === 'cap' && ms.op === 'const' && List.isList(ms.value)) {
           const names = new Set((ms.value as List<any>).toArray().filter((k) => k instanceof Keyword).map((k: Keyword) => k.name));
+          // A convenience allows the capability's own methods it performs,
+          // as the membrane policy does (runtime [:run] allows :load).
+          if (cap.iface) {
+            for (const x of [...names]) {
+              const c = gliaMethod(cap.iface, x);
+              if (c?.convenience) for (const p of c.performs) if (!p.includes('/')) names.add(p);
+            }
+          }
           const allow = cap.allow ? new Set([...names].filter((x) => cap.allow!.has(x))) : names;
           return { ...cap, allow };
         }

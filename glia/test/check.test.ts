@@ -113,6 +113,15 @@ describe('contexts', () => {
   });
 });
 
+describe('attenuating to a convenience', () => {
+  it('runtime [:run] allows :run and the :load it performs; other methods are refused', () => {
+    const r = (call: string) => codes(check(`(let [r (attenuate runtime [:run])] ${call})`, { context: 'init.d' }));
+    expect(r('(perform r :run (bytes [0]) :args ["a"])')).toEqual([]);
+    expect(r('(perform r :load (bytes [0]))')).toEqual([]);
+    expect(codes(check('(perform (attenuate runtime [:load]) :run (bytes [0]))', { context: 'init.d' }))).toEqual(['permission-denied']);
+  });
+});
+
 describe('isolation and modules', () => {
   it('each check starts afresh: definitions of one document are not seen by the next', () => {
     expect(codes(check('(defn helper [x] x)'))).toEqual([]);

@@ -13,6 +13,7 @@ import { Keyword, kw } from '../../glia/values/keyword.js';
 import { fail, gliaError, GliaError, errorType, messageOf } from '../../glia/values/errors.js';
 import { prStr } from '../../glia/values/printer.js';
 import { closest } from '../../glia/compile/suggest.js';
+import { gliaMethod, gliaMethods } from '../../glia/compile/conveniences.js';
 import { capabilityInterfaceById, capabilityMethod, capabilityMethods, type CapabilityInterface, type CapabilityMethod } from '../../glia/compile/capabilities.js';
 import type { Session } from '../../glia/eval/session.js';
 import * as $ from 'capnp-es';
@@ -62,7 +63,8 @@ export class RpcCap extends CapabilityBase {
   private method(method: Keyword): CapabilityMethod {
     const m = capabilityMethod(this.iface!, method.name);
     if (m) return m;
-    const names = capabilityMethods(this.iface!).map((x) => x.name);
+    // The did-you-mean and the list include the conveniences (runtime :run).
+    const names = gliaMethods(this.iface!).map((x) => x.name);
     const guess = closest(method.name, names);
     return fail('unknown-method', `${this.interfaceName} has no method ${prStr(method)}${guess ? `; did you mean :${guess}?` : ''}`,
       { method, interface: this.interfaceName }, `its methods are ${names.map((n) => ':' + n).join(' ')}`);
@@ -88,11 +90,18 @@ export class RpcCap extends CapabilityBase {
       return new RpcCap(attenuateHook(this.hook, gliaMethodPolicy(methods.map((k) => k.fqn))), this.iface, this.bridge);
     }
     const allow = new Map<bigint, Set<number>>();
-    for (const k of methods) {
-      const m = this.method(k);
+    const add = (m: CapabilityMethod) => {
       const iid = BigInt(m.interfaceId);
       if (!allow.has(iid)) allow.set(iid, new Set());
       allow.get(iid)!.add(m.ordinal);
+    };
+    for (const k of methods) {
+      // A convenience (runtime :run) is allowed by allowing the schema calls
+      // it makes (Runtime.load, Executor.spawn, Process.wait): the policy
+      // sees only those, and confines what they return to the same list.
+      const c = capabilityMethod(this.iface, k.name) ? undefined : gliaMethod(this.iface, k.name);
+      if (c?.convenience) for (const p of c.performs) add(performedMethod(this.iface, p));
+      else add(this.method(k));
     }
     // The same class, so an attenuated capability keeps its Glia conveniences (runtime :run).
     return new (this.constructor as typeof RpcCap)(attenuateHook(this.hook, new Policy(allow)), this.iface, this.bridge);
@@ -103,6 +112,14 @@ export class RpcCap extends CapabilityBase {
  * Value classes for interfaces with Glia conveniences (doc/language.md §8, "Conveniences"),
  * by interface id; runtime/membrane/runtime-cap.ts registers Runtime's.
  */
+/** A schema call a convenience performs: `load` on its own interface, or `Executor/:spawn`. */
+function performedMethod(own: CapabilityInterface, p: string): CapabilityMethod {
+  const slash = p.indexOf('/');
+  const m = slash < 0 ? capabilityMethod(own, p) : capabilityMethod(p.slice(0, slash), p.slice(slash + 1));
+  if (!m) fail('internal', `the convenience table names ${p}, which is not a schema method`);
+  return m;
+}
+
 export const capValueClasses = new Map<bigint, new (hook: Hook, iface: CapabilityInterface | undefined, bridge: GliaBridge) => RpcCap>();
 
 /** Positional arguments in schema order, then `:param value` options for the rest. */

@@ -80,6 +80,26 @@ describe('runtime from Glia', () => {
   });
 });
 
+describe('attenuating runtime to its :run convenience', () => {
+  it('(attenuate runtime [:run]) runs a cell: the policy allows the load, spawn and wait :run makes', async () => {
+    expect(await ev('(perform (attenuate runtime [:run]) :run exit-wasm :args ["abc"] :env {"WW_CELL_MODE" "raw"})')).toBe(3);
+    // Attenuating again intersects: :run with :run keeps it.
+    expect(await ev('(perform (attenuate (attenuate runtime [:run :load]) [:run]) :run exit-wasm :args ["ab"] :env {"WW_CELL_MODE" "raw"})')).toBe(2);
+  });
+
+  it('without :run, a runtime attenuated to :load refuses :run at the spawn, and other Executor methods stay refused', async () => {
+    expect(String(await ev(`(try (perform (attenuate runtime [:load]) :run exit-wasm :env {"WW_CELL_MODE" "raw"})
+                              (catch :glia.error/permission-denied e (ex-message e)))`))).toMatch(/Executor\.spawn .* is not allowed/);
+    // :run allows what it performs and nothing more: the executor it loads has no :cid.
+    expect(String(await ev(`(try (perform (perform (attenuate runtime [:run]) :load exit-wasm) :cid)
+                              (catch :glia.error/permission-denied e (ex-message e)))`))).toMatch(/Executor\.cid .* is not allowed/);
+  });
+
+  it('an unknown method in the list is still unknown-method', async () => {
+    expect(String(await ev('(try (attenuate runtime [:runn]) (catch :glia.error/unknown-method e (ex-message e)))'))).toMatch(/did you mean :run/);
+  });
+});
+
 describe('cell values and their grants', () => {
   it('(cell wasm {"host" cap}) grants exactly the map, attenuation included', async () => {
     // The RPC cell exits with the number of its calls that failed.
