@@ -146,14 +146,22 @@ function badEmpty(): never {
 
 /** Runs one request through a cell in http mode and parses its answer. */
 export async function runHttpCell(executor: Executor, req: CgiRequest,
-  opts: { limits?: Partial<CellLimits>; args?: string[]; grants?: readonly ExportSpec[]; epoch?: Epoch } = {}): Promise<HttpCellResult> {
-  const spawn: CellSpawnOptions = { mode: 'http', env: cgiEnvironment(req) };
+  opts: { limits?: Partial<CellLimits>; args?: string[]; grants?: readonly ExportSpec[]; epoch?: Epoch; env?: ReadonlyArray<readonly [string, string]>; signal?: AbortSignal } = {}): Promise<HttpCellResult> {
+  const cgi = cgiEnvironment(req);
+  // The route's own environment goes first; the request's meta-variables win a clash.
+  const env = opts.env ? [...opts.env.filter(([k]) => !cgi.some(([c]) => c === k)), ...cgi] : cgi;
+  const spawn: CellSpawnOptions = { mode: 'http', env };
   if (opts.limits) spawn.limits = opts.limits;
   if (opts.args) spawn.args = opts.args;
   // With grants, the cell reaches its membrane over the ww:cell/membrane channel.
   if (opts.grants) spawn.grants = opts.grants;
   if (opts.epoch) spawn.epoch = opts.epoch;
   const p = spawnCell(executor, spawn).process;
+  // A caller that gives up (a gateway timeout) kills the cell; the result is then :cell/killed.
+  if (opts.signal) {
+    if (opts.signal.aborted) p.kill();
+    else opts.signal.addEventListener('abort', () => p.kill(), { once: true });
+  }
   p.stdin.end(req.body ?? new Uint8Array(0));
   const [stdout, stderr, status] = await Promise.all([collect(p.stdout), collect(p.stderr), p.result()]);
   if ('error' in status) throw status.error;

@@ -5,7 +5,7 @@
 // This level wires stdio only; the cell's capabilities (its membrane, over
 // stdio in vat and pid0 modes or over the ww:cell/membrane channel) are
 // connected by cell-session.ts on top of it.
-import { CellError } from './errors.js';
+import { CellError, type CellErrorCode } from './errors.js';
 import { resolveLimits, type CellLimits } from './limits.js';
 import { CellProcess } from './process.js';
 import type { CellWorkers } from './cell-workers.js';
@@ -50,8 +50,15 @@ export interface SpawnOptions {
   channel?: boolean;
 }
 
+/** Sees every spawn of a runtime's cells and every cell stopped by an error (the node's metrics). */
+export interface CellObserver {
+  spawned(cid: string): void;
+  /** The cell was stopped: a limit, a trap, kill(), a host failure. Not called for an exit, whatever its code. */
+  failed(cid: string, code: CellErrorCode): void;
+}
+
 export class Executor {
-  constructor(private readonly cell: CompiledCell, readonly name: string) {}
+  constructor(private readonly cell: CompiledCell, readonly name: string, private readonly observer?: CellObserver) {}
 
   get cid(): string { return this.cell.cid; }
 
@@ -66,8 +73,14 @@ export class Executor {
       if (opts.mode !== 'pid0') env.push(['WW_CELL_MODE', opts.mode]);
     }
     const { gluePath, entry, importKeys, cores, workers } = this.cell;
-    return new CellProcess(workers.take(), { gluePath, entry, importKeys, cores, args, env, memoryBytes: limits.memoryBytes, channel: opts.channel === true }, limits,
+    const p = new CellProcess(workers.take(), { gluePath, entry, importKeys, cores, args, env, memoryBytes: limits.memoryBytes, channel: opts.channel === true }, limits,
       (w) => workers.give(w));
+    const o = this.observer;
+    if (o) {
+      o.spawned(this.cell.cid);
+      void p.result().then((s) => { if ('error' in s) o.failed(this.cell.cid, s.error.code); });
+    }
+    return p;
   }
 }
 

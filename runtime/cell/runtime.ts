@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { cidOf } from './cid.js';
 import { DiskCache } from './cache.js';
 import { CellError } from './errors.js';
-import { Executor, type CompiledCell } from './executor.js';
+import { MAX_COMPONENT_BYTES } from './limits.js';
+import { Executor, type CellObserver, type CompiledCell } from './executor.js';
 import { checkHeader, type CellArtifacts } from './translate.js';
 import { Translator } from './translator.js';
 import { WorkerPool } from './worker-pool.js';
@@ -26,6 +27,8 @@ export interface CellRuntimeOptions {
    * cell and exits.
    */
   warmWorkers?: number;
+  /** Told of every spawn and every cell stopped by an error (the node counts them). */
+  observer?: CellObserver;
 }
 
 /** What the caches did; the tests count compilations with it. */
@@ -47,8 +50,10 @@ export class CellRuntime {
   private readonly loaded = new Map<string, Promise<CompiledCell>>();
   private readonly warm: boolean;
   private readonly translator = new Translator();
+  private readonly observer: CellObserver | undefined;
 
   constructor(opts: CellRuntimeOptions = {}) {
+    this.observer = opts.observer;
     this.disk = new DiskCache(opts.cacheDir);
     this.pool = new WorkerPool(opts.warmWorkers ?? 1);
     this.warm = (opts.warmWorkers ?? 1) > 0;
@@ -57,6 +62,9 @@ export class CellRuntime {
   /** Loads a component: checks, translates and compiles it once per CID. `name` becomes argv[0]. */
   async load(wasm: Uint8Array, name?: string): Promise<Executor> {
     if (!(wasm instanceof Uint8Array)) throw new CellError('cell/invalid', 'a cell is loaded from bytes');
+    if (wasm.length > MAX_COMPONENT_BYTES) {
+      throw new CellError('cell/invalid', `the component is ${wasm.length} bytes; a cell is at most ${MAX_COMPONENT_BYTES} bytes (64 MiB)`);
+    }
     const cid = cidOf(wasm);
     let p = this.loaded.get(cid);
     if (p) this.stats.memoryHits++;
@@ -67,7 +75,7 @@ export class CellRuntime {
     }
     const cell = await p;
     if (this.warm) { this.pool.fill(); cell.workers.prime(); }
-    return new Executor(cell, name ?? cid);
+    return new Executor(cell, name ?? cid, this.observer);
   }
 
   /** Ends every idle worker. Running cells finish on their own. */
