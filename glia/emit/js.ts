@@ -27,7 +27,7 @@ const INTRINSIC_FN: Record<string, string> = {
   'neg?': '$isNeg', 'not': '$not', 'nil?': '$isNil', 'some?': '$isSome', 'identical?': '$identical', 'not=': '$notEq',
 };
 const BOOLEAN_INTRINSICS = new Set(['<', '>', '<=', '>=', '=', '==', 'zero?', 'pos?', 'neg?', 'not', 'nil?', 'some?', 'identical?', 'not=']);
-const HELPERS = ['truthy', 'fnOf', 'mkfn', 'mkgen', 'arityFail', 'vec', 'hashMap', 'hashSet', 'readVar', 'def', 'perform',
+const HELPERS = ['truthy', 'fnOf', 'mkfn', 'mkgen', 'arityFail', 'vec', 'hashMap', 'hashSet', 'readVar', 'def', 'perform', 'tail',
   'performStar', 'handle', 'catchable', 'catchMatches', 'noMatch', 'restSeq', 'GEN', ...Object.values(INTRINSIC_FN).map((s) => s.slice(1))];
 
 type Target = { kind: 'return' } | { kind: 'assign'; name: string } | { kind: 'discard' };
@@ -67,6 +67,8 @@ class Body {
   out: string[] = [];
   private temps: string[] = [];
   private tempCount = 0;
+  /** Inside a try whose catch or finally must still run after a `return`: no call there is a tail call. */
+  private tryDepth = 0;
   /** Loop/arity ids that some recur targets, mapped to their JS labels and param names. */
   constructor(readonly unit: Unit, readonly gen: boolean, private readonly recurTargets: Map<number, { label: string; vars: string[] }>) {}
 
@@ -87,10 +89,19 @@ class Body {
       case 'try': return this.emitTry(node, target);
       case 'match': return this.emitMatch(node, target);
       default: {
+        if (target.kind === 'return' && node.op === 'call' && this.isTailCall(node)) {
+          this.out.push(`return ${mark(node)}${this.callExpr(node, true)};`);
+          return;
+        }
         const v = this.value(node);
         this.finish(v, target);
       }
     }
+  }
+
+  /** A resumable call whose value this generator only returns: the driver may drop this frame first. */
+  private isTailCall(node: IR.CallNode): boolean {
+    return this.gen && this.tryDepth === 0 && !node.intrinsic && !this.directCall(node);
   }
 
   private finish(expr: string, target: Target): void {
@@ -143,7 +154,9 @@ class Body {
 
   private emitTry(node: IR.TryNode, target: Target): void {
     if (!node.catches.length && !node.fin) return this.emit(node.body, target);
+    this.tryDepth++;
     const body = this.block(() => this.emit(node.body, target));
+    if (!node.fin) this.tryDepth--;
     let text = `try {\n${body}\n}`;
     if (node.catches.length) {
       const e = this.temp();
@@ -158,6 +171,7 @@ class Body {
       });
       text += ` catch (e$) {\n${e} = $catchable(e$);\n${chain} else { throw e$; }\n}`;
     }
+    if (node.fin) this.tryDepth--;
     if (node.fin) {
       const fin = this.block(() => this.emit(node.fin!, DISCARD));
       text += ` finally {\n${fin}\n}`;
@@ -284,7 +298,11 @@ class Body {
     return mark(node) + this.callExpr(node);
   }
 
-  private callExpr(node: IR.CallNode): string {
+  private directCall(node: IR.CallNode): boolean {
+    return (!this.gen || !!node.calleePure) && !(this.gen && this.unit.opts.forceResumable);
+  }
+
+  private callExpr(node: IR.CallNode, tail = false): string {
     if (node.intrinsic) {
       const args = this.values(node.args);
       const name = INTRINSIC_FN[node.intrinsic]!;
@@ -305,8 +323,7 @@ class Body {
       return `${name}(${args.join(', ')})`;
     }
     const [f, ...args] = this.values([node.fn, ...node.args]);
-    const direct = (!this.gen || node.calleePure) && !(this.gen && this.unit.opts.forceResumable);
-    if (direct) {
+    if (this.directCall(node)) {
       if (node.fn.op === 'fn') return `${f}(${args.join(', ')})`;
       const t = this.temp();
       return `(typeof (${t} = ${f}) === 'function' ? ${t} : $fnOf(${t}))(${args.join(', ')})`;
@@ -316,7 +333,8 @@ class Body {
     const argTemps = args.map((a) => { if (isTrivial(a)) return a; const x = this.temp(); return { x, a }; });
     const assigns = argTemps.filter((x): x is { x: string; a: string } => typeof x !== 'string').map(({ x, a }) => `${x} = ${a}`);
     const names = argTemps.map((x) => (typeof x === 'string' ? x : x.x)).join(', ');
-    return `(${t} = $fnOf(${f}), ${assigns.length ? assigns.join(', ') + ', ' : ''}${t}[$GEN] ? (yield ${t}[$GEN](${names})) : ${t}(${names}))`;
+    const callee = `${t}[$GEN](${names})`;
+    return `(${t} = $fnOf(${f}), ${assigns.length ? assigns.join(', ') + ', ' : ''}${t}[$GEN] ? (yield ${tail ? `$tail(${callee})` : callee}) : ${t}(${names}))`;
   }
 
   private emitBindings(node: IR.LetNode): void {

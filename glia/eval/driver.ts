@@ -5,9 +5,12 @@
 // force while it runs). `resume` pushes the frames back. Because the stack
 // lives on the heap, deep non-tail recursion on this tier costs no JS
 // stack; MAX_FRAMES bounds it with a catchable :glia.error/stack-overflow.
+// A call in tail position (TAIL) replaces its caller's frame, and a resume
+// in tail position also removes the handler's abort guard, so handlers
+// that resume last run in constant space however long the body loops.
 // Host handlers may return promises: the driver then awaits them and goes
 // on, never blocking the event loop.
-import { PerformOp, HandleOp, ResumeOp, AwaitOp, Continuation, AbortSignal, isControlSignal } from './ops.js';
+import { PerformOp, HandleOp, ResumeOp, AwaitOp, Continuation, AbortSignal, isControlSignal, TAIL } from './ops.js';
 import { GEN, FN_INFO, type GliaFn } from '../values/fn.js';
 import { Keyword } from '../values/keyword.js';
 import { gliaError, GliaError } from '../values/errors.js';
@@ -66,7 +69,8 @@ function continuationFn(k: Continuation): GliaFn {
   const f: any = function resume() {
     throw gliaError('internal', 'a continuation can only be resumed from resumable code');
   };
-  f[GEN] = function* (v: any = null): Generator<any, any, any> { return yield new ResumeOp(k, v); };
+  // No generator: the op itself is the call, so a resume takes no frame.
+  f[GEN] = (v: any = null) => new ResumeOp(k, v);
   f[FN_INFO] = { name: 'resume', arities: [0, 1], variadic: null };
   f[CONTINUATION] = k;
   return f;
@@ -92,7 +96,8 @@ export function effectName(target: any, method: any): string {
  * Runs a generator to completion. Returns its value, or a promise of it when
  * a host handler was asynchronous. Throws (or rejects with) a GliaError.
  */
-export function drive(root: Generator, host: Host): any {
+export function drive(root: Generator | ResumeOp, host: Host): any {
+  if (!isGenerator(root)) root = opFrame(root);
   // The stack is a list of segments. Each segment above the root starts at a
   // handler installation; capturing a continuation moves whole segments
   // (never copies frames), so a perform costs O(handlers in between), not
@@ -161,7 +166,7 @@ export function drive(root: Generator, host: Host): any {
         continue;
       }
       if (r.done) { popFrame(); mode = 'next'; val = r.value; continue; }
-      const op = r.value;
+      let op = r.value;
       mode = 'next';
       val = undefined;
       if (isGenerator(op)) {
@@ -189,6 +194,7 @@ export function drive(root: Generator, host: Host): any {
             mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); continue;
           }
           if (isGenerator(result)) { pushFrame(result); continue; }
+          if (result instanceof ResumeOp) { pushFrame(opFrame(result)); continue; }
           if (result instanceof Promise) return awaitThen(result);
           val = result;
           continue;
@@ -197,7 +203,7 @@ export function drive(root: Generator, host: Host): any {
         const k = new Continuation(takeSegs(h));
         const args = handlerArity(handler) === 2 ? [op.data, continuationFn(k)] : [op.data];
         pushFrame(new AbortGuard(k));
-        if ((handler as any)[GEN]) { pushFrame((handler as any)[GEN](...args)); continue; }
+        if ((handler as any)[GEN]) { const g = (handler as any)[GEN](...args); pushFrame(isGenerator(g) ? g : opFrame(g)); continue; }
         try {
           val = typeof handler === 'function' ? handler(...args) : notAFunction(handler);
         } catch (e) { mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); }
@@ -208,6 +214,16 @@ export function drive(root: Generator, host: Host): any {
         top = segs[segs.length - 1]!;
         pushFrame(op.body());
         continue;
+      }
+      let tail = false;
+      if (op === TAIL) {
+        // A call in tail position: the calling frame has nothing left to do
+        // but return the callee's value, so it leaves the stack now.
+        op = TAIL.callee;
+        TAIL.callee = null;
+        popFrame();
+        if (isGenerator(op)) { pushFrame(op); continue; }
+        tail = true;
       }
       if (op instanceof ResumeOp) {
         const k = op.k;
@@ -220,6 +236,18 @@ export function drive(root: Generator, host: Host): any {
           continue;
         }
         k.state = 'resumed';
+        if (tail) {
+          // The handler resumed in tail position: its abort guard has nothing
+          // left to guard (the continuation is used up), so it goes too, and
+          // the body's value flows straight to the with-effect-handler's
+          // caller. This is what keeps a tail-resuming handler in constant space.
+          const fs = top.frames;
+          while (fs.length > 0) {
+            const g = fs[fs.length - 1];
+            if (!(g instanceof AbortGuard) || g.k.state === 'fresh') break;
+            popFrame();
+          }
+        }
         pushSegs(k.segments);
         if (op.raise) { mode = 'throw'; val = op.value instanceof GliaError ? op.value : new GliaError(op.value); }
         else val = op.value;
@@ -237,6 +265,9 @@ export function drive(root: Generator, host: Host): any {
 
   return loop();
 }
+
+/** A frame that yields one op and returns what it gives back (a continuation called where a generator is expected). */
+function* opFrame(op: any): Generator<any, any, any> { return yield op; }
 
 function notAFunction(h: any): never {
   throw gliaError('type-mismatch', `a handler must be a function, got ${prStr(h)}`);

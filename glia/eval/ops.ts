@@ -9,7 +9,25 @@ export class HandleOp {
 export class ResumeOp {
   /** With `raise`, the value is thrown at the perform site instead of returned there. */
   constructor(readonly k: Continuation, readonly value: any, readonly raise = false) {}
+  // A continuation's resumable form returns a ResumeOp, not a generator, so
+  // that resuming costs no frame of its own. Builtins that call a function
+  // with `yield* f[GEN](...)` still work: delegating to it yields the op.
+  *[Symbol.iterator](): Generator<any, any, any> { return yield this; }
 }
+
+/**
+ * A call in tail position on the resumable tier: the caller's frame would
+ * only hand the callee's value on, so the driver drops it before running
+ * the callee (a generator, or a ResumeOp for a continuation). That is what
+ * keeps a handler that resumes in tail position, and a loop written as tail
+ * calls through performing functions, in constant space. There is one
+ * instance: the driver reads `callee` as soon as the frame yields it,
+ * before any other code runs.
+ */
+export class TailCall {
+  callee: any = null;
+}
+export const TAIL = new TailCall();
 /** A host handler's promise: the driver awaits it and resumes with its value. */
 export class AwaitOp {
   constructor(readonly promise: Promise<any>) {}

@@ -7,7 +7,7 @@ import { equals } from '../values/equality.js';
 import { gliaError, errorType, fail } from '../values/errors.js';
 import { IndexedSeq, toArray, isSeqable } from '../values/seq.js';
 import { prStr } from '../values/printer.js';
-import { PerformOp, HandleOp, isControlSignal } from './ops.js';
+import { PerformOp, HandleOp, isControlSignal, TAIL, type TailCall } from './ops.js';
 import { drive, isCapability, type Host } from './driver.js';
 import { fallbackHostRef } from '../core/fallback.js';
 import { toGliaError } from './convert-error.js';
@@ -90,6 +90,7 @@ export const rt = {
     return rt.perform(target, toArray(payload));
   },
   handle: (target: any, handler: any, body: () => Generator) => new HandleOp(target, handler, body),
+  tail(callee: any): TailCall { TAIL.callee = callee; return TAIL; },
   catchable(e: any): any {
     if (isControlSignal(e)) throw e;
     return toGliaError(e).value;
