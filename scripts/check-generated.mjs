@@ -65,6 +65,7 @@ function main() {
   for (const p of problems) console.error(`gen:check: ${p}`);
   if (problems.length) console.error(FIX);
   if (missing) {
+    if (!headers.length) console.error(`gen:check: the headers of all ${count} generated files match their bodies and schemas`);
     console.error(`gen:check: cannot regenerate to compare: ${missing}. Install it: ${INSTALL_CAPNP}`);
     process.exit(1);
   }
