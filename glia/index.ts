@@ -35,3 +35,4 @@ export {
   type CapabilityInterface, type CapabilityMethod, type CapabilityField, type CapabilityStruct, type CapnpType,
 } from './compile/capabilities.js';
 export { gliaMethods, gliaMethod, type GliaMethod } from './compile/conveniences.js';
+export { cellContextFor, readCellProject, CELL_PROJECT_FILE } from './compile/cell-project.js';

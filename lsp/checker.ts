@@ -4,15 +4,17 @@
 // command line agree. One CheckWorld is kept and reused: building one runs
 // the prelude, too slow for every keystroke. Results are cached by text, so
 // diagnostics and hovers of one version share a check.
-import { CheckWorld, checkSource, type CheckResult, type LoadedModule, type MacroEnv } from '../glia/index.js';
+import { CheckWorld, checkSource, type CheckResult, type ContextSpec, type LoadedModule, type MacroEnv } from '../glia/index.js';
 
 export type ModuleLoader = (path: string, fromFile: string) => LoadedModule | undefined;
+/** The context of the Glia cell project whose entry `file` is, or null (glia's cellContextFor). */
+export type ProjectLookup = (file: string) => ContextSpec | null;
 
 export class Checker {
   private world = new CheckWorld();
-  private readonly results = new Map<string, { text: string; result: CheckResult }>();
+  private readonly results = new Map<string, { text: string; project: string; result: CheckResult }>();
 
-  constructor(private readonly loadModule: ModuleLoader = () => undefined) {}
+  constructor(private readonly loadModule: ModuleLoader = () => undefined, private readonly projectOf: ProjectLookup = () => null) {}
 
   /** The namespaces the checker knows (glia.core and the native std modules). */
   get registry() { return this.world.session.registry; }
@@ -25,20 +27,24 @@ export class Checker {
 
   /** Checks a text (cached per key while the text stays the same). Never throws. */
   check(key: string, text: string, file: string): CheckResult | undefined {
+    // A cell's entry is checked with its cell.edn's grants; a change there
+    // changes the result as much as a change of the text does.
+    const project = this.projectOf(file);
+    const projectKey = project ? JSON.stringify(project) : '';
     const hit = this.results.get(key);
-    if (hit && hit.text === text) return hit.result;
+    if (hit && hit.text === text && hit.project === projectKey) return hit.result;
     // A document that enters glia.core (or a std namespace) would change it
     // for every later check; it is checked in a world of its own.
     const world = ENTERS_BUILTIN_NS.test(text) ? new CheckWorld() : this.world;
     let result: CheckResult;
     try {
-      result = checkSource(text, { file, loadModule: this.loadModule }, world);
+      result = checkSource(text, { file, loadModule: this.loadModule, project }, world);
     } catch {
       return undefined;
     } finally {
       if (world === this.world) this.world.reset();
     }
-    this.results.set(key, { text, result });
+    this.results.set(key, { text, project: projectKey, result });
     return result;
   }
 

@@ -61,7 +61,7 @@ export function startStdioServer(): void {
 
 export class GliaServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private readonly checker = new Checker((path, from) => this.ws.moduleSource(path, from));
+  private readonly checker = new Checker((path, from) => this.ws.moduleSource(path, from), (file) => this.ws.cellProject(file));
   private std!: StdSources;
   private ws!: Workspace;
   private resolver!: Resolver;

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type ChunkData, type FileAnalysis } from './file-analysis.js';
 import type { Checker } from './checker.js';
+import { cellContextFor, type ContextSpec } from '../glia/index.js';
 import type { StdSources } from './std-sources.js';
 import { canonicalUri, pathToUri, uriToPath } from './uri.js';
 
@@ -145,6 +146,16 @@ export class Workspace {
       if (statSync(full).size > this.limits.maxFileBytes) return undefined;
       return { source: readFileSync(full, 'utf8'), file: full };
     } catch { return undefined; }
+  }
+
+  /** The context of the Glia cell whose entry `file` is (its cell.edn, open or on disk), or null. */
+  cellProject(file: string): ContextSpec | null {
+    if (!isAbsolute(file)) return null;
+    return cellContextFor(file, (path) => {
+      const e = this.entries.get(pathToUri(path));
+      if (e?.open) return e.doc.getText();
+      try { return statSync(path).size > this.limits.maxFileBytes ? undefined : readFileSync(path, 'utf8'); } catch { return undefined; }
+    });
   }
 
   /** The name spans are reported under: the file's path, or its URI when it has none. */

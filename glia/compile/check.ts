@@ -30,6 +30,7 @@ import {
 } from './contexts.js';
 import { capabilityInterface } from './capabilities.js';
 import { gliaMethod } from './conveniences.js';
+import { CELL_PROJECT_FILE } from './cell-project.js';
 import { effectNames, isMarker, union, NO_EFFECTS, type EffectSet, type Origin } from './effects.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Span } from '../span.js';
@@ -51,6 +52,11 @@ export interface CheckOptions {
   allow?: readonly string[];
   /** Reads a module that `(import "path")` names, relative to `fromFile`; undefined when there is none. */
   loadModule?: (path: string, fromFile: string) => LoadedModule | undefined;
+  /**
+   * The context of the Glia cell project whose entry this file is
+   * (cellContextFor in cell-project.ts): below a header, above the folder.
+   */
+  project?: ContextSpec | null;
 }
 
 /** What a hover at a name shows. */
@@ -165,7 +171,8 @@ let sharedWorld: CheckWorld | null = null;
 export function checkWorld(): CheckWorld { return (sharedWorld ??= new CheckWorld()); }
 
 /** Resolves the context of a unit: the option, else its header, else its location, else eval. */
-export function resolveContext(source: string, file: string, forced: CheckOptions['context'], extra?: readonly string[]): { context: Context; diagnostics: Diagnostic[] } {
+export function resolveContext(source: string, file: string, forced: CheckOptions['context'], extra?: readonly string[],
+  project?: ContextSpec | null): { context: Context; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const withExtra = (spec: ContextSpec): ContextSpec => (extra?.length ? { ...spec, allow: [...(spec.allow ?? []), ...extra] } : spec);
   const fallback = () => makeContext(withExtra({ name: DEFAULT_CONTEXT }));
@@ -177,8 +184,10 @@ export function resolveContext(source: string, file: string, forced: CheckOption
     const h = (e as any).header as { offset: number; end: number; line: number };
     diagnostics.push(diagnostic('unknown-context', headerSpan(file, source, h), e.message, e.hint ?? 'for example ;; glia: context=init.d (contexts: init.d, mcp, pure, cell, eval)'));
   }
+  // Strongest first: the caller, the header, the cell project whose entry
+  // this is, the folder (init.d), else the default.
   const spec: ContextSpec | null = forced !== undefined ? (typeof forced === 'string' ? { name: forced } : forced as ContextSpec)
-    : header ? header.spec : contextForPath(file) ? { name: contextForPath(file)! } : null;
+    : header ? header.spec : project ? project : contextForPath(file) ? { name: contextForPath(file)! } : null;
   if (!spec) return { context: fallback(), diagnostics };
   try {
     return { context: makeContext(withExtra(spec)), diagnostics };
@@ -186,6 +195,10 @@ export function resolveContext(source: string, file: string, forced: CheckOption
     if (!(e instanceof ContextError)) throw e;
     if (header && forced === undefined) {
       diagnostics.push(diagnostic('unknown-context', headerSpan(file, source, header), e.message, e.hint));
+      return { context: fallback(), diagnostics };
+    }
+    if (project && spec === project) {
+      diagnostics.push(diagnostic('unknown-context', headerSpan(file, source, { offset: 0, end: 0, line: 1 }), `${CELL_PROJECT_FILE}: ${e.message}`, e.hint));
       return { context: fallback(), diagnostics };
     }
     throw e;
@@ -203,12 +216,14 @@ function headerSpan(file: string, source: string, h: { offset: number; end: numb
  */
 export function checkSource(source: string, opts: CheckOptions = {}, world: CheckWorld = checkWorld()): CheckResult {
   const file = opts.file ?? '<check>';
-  const { context, diagnostics: contextDiags } = resolveContext(source, file, opts.context, opts.allow);
+  const { context, diagnostics: contextDiags } = resolveContext(source, file, opts.context, opts.allow, opts.project);
   const user = world.reset();
   const caps = new Map<Var, Static>();
   for (const [name, ifaceName] of context.capabilities) {
     caps.set(user.intern(name), { kind: 'cap', owner: name, iface: capabilityInterface(ifaceName) ?? null });
   }
+  // A Glia cell also finds its project's {:name :version :mode} bound as cell-info.
+  if (context.name === 'cell') user.intern('cell-info');
   const checker = new UnitChecker(world, opts, caps);
   const r = read(source, file);
   const unit = checker.analyzeUnit(r.forms, source, file, r.diagnostics);
@@ -477,8 +492,11 @@ function contextViolations(unit: Unit, ctx: Context, inference: EffectInference)
       : root && (root.offset !== span.offset || root.endOffset !== span.endOffset) ? `this form performs ${effect} through a function it runs (at ${root.file}:${root.line}:${root.col})`
       : `${effect} is performed here`;
     const inFn = where === 'top' ? '' : ` (in ${where}, which ${ctx.title} exports)`;
+    // A cell project's grants are its to widen: say where.
+    const grant = ctx.name === 'cell' && ctx.title.includes(CELL_PROJECT_FILE) ? /^([a-z][a-z0-9-]*)\/:([a-z][a-z0-9-]*)$/.exec(effect) : null;
+    const widen = grant ? `, or declare it: add :${grant[2]} to ${grant[1]} in the :grants of ${CELL_PROJECT_FILE}` : ' or run the code where it is allowed';
     out.push(diagnostic('effect-not-allowed', span, `${via}, which ${ctx.title} does not allow${inFn}`,
-      `${ctx.title} allows ${describeAllowed(ctx)}; handle it with (with-effect-handler ${handlerTarget(effect)} (fn [data resume] ...) ...) or run the code where it is allowed`));
+      `${ctx.title} allows ${describeAllowed(ctx)}; handle it with (with-effect-handler ${handlerTarget(effect)} (fn [data resume] ...) ...)${widen}`));
   };
   const check = (n: IR.Node, where: 'top' | string) => {
     const effects = n.effects;

@@ -4,6 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { checkSource, symbolAt, CheckWorld, type CheckResult } from '../compile/check.js';
 import { makeContext, verdict, parseHeader, contextForPath, ContextError } from '../compile/contexts.js';
+import { cellContextFor } from '../compile/cell-project.js';
 
 const world = new CheckWorld();
 const check = (source: string, opts: Parameters<typeof checkSource>[1] = {}) => checkSource(source, opts, world);
@@ -119,6 +120,35 @@ describe('attenuating to a convenience', () => {
     expect(r('(perform r :run (bytes [0]) :args ["a"])')).toEqual([]);
     expect(r('(perform r :load (bytes [0]))')).toEqual([]);
     expect(codes(check('(perform (attenuate runtime [:load]) :run (bytes [0]))', { context: 'init.d' }))).toEqual(['permission-denied']);
+  });
+});
+
+describe('a Glia cell project\'s entry', () => {
+  const files: Record<string, string> = {
+    '/p/cell.edn': '{:name "echo" :mode :raw :entry "src/../src/echo.glia" :grants {host [:id] store [:read]}}',
+    '/q/cell.edn': '{:name "web" :mode :http :entry "web.glia"}',
+    '/bad/cell.edn': '{:name "x" :mode :raw',
+  };
+  const read = (p: string) => files[p];
+  it('is found from the nearest cell.edn above it, and only the entry is a cell', () => {
+    expect(cellContextFor('/p/src/echo.glia', read)).toEqual({
+      name: 'cell', title: 'the cell echo (cell.edn)', grants: ['host/:id'], allow: [':stdout', ':stdin', ':exit'] });
+    expect(cellContextFor('/p/src/other.glia', read)).toBeNull();
+    expect(cellContextFor('/q/web.glia', read)?.allow).toEqual([':stdout', ':exit']);
+    expect(cellContextFor('/bad/x.glia', read)).toBeNull();
+    expect(cellContextFor('/elsewhere/x.glia', read)).toBeNull();
+    expect(cellContextFor('relative.glia', read)).toBeNull();
+  });
+
+  it('checks with the declared grants; a header still wins', () => {
+    const project = cellContextFor('/p/src/echo.glia', read);
+    const ok = check('(defn main [_a] (perform host :id) (println (:name cell-info)) (perform :stdin))', { file: '/p/src/echo.glia', project });
+    expect(ok.context.name).toBe('cell');
+    expect(codes(ok)).toEqual([]);
+    const bad = check('(defn main [_a] (perform host :network))', { file: '/p/src/echo.glia', project });
+    expect(codes(bad)).toEqual(['effect-not-allowed']);
+    expect(bad.diagnostics[0]!.hint).toContain('add :network to host in the :grants of cell.edn');
+    expect(check(';; glia: context=pure\n(perform :stdin)', { file: '/p/src/echo.glia', project }).context.name).toBe('pure');
   });
 });
 

@@ -64,6 +64,21 @@ describe('diagnostics', { timeout: 30_000 }, () => {
     expect(ds[0]!.data.suggestion).toBe(':id');
   });
 
+  it('checks a cell\'s entry with the grants of its cell.edn, and follows changes to cell.edn', async () => {
+    client.write('hello-cell/cell.edn', '{:name "hello" :mode :http :entry "hello.glia" :grants {host [:id]}}\n');
+    const text = '(defn handle [_req] {:body (str (perform host :id) (:name cell-info))})\n(defn peers [] (perform host :network))\n';
+    const uri = await client.open('hello-cell/hello.glia', text);
+    const ds = await client.diagnostics(uri);
+    expect(codes(ds)).toEqual(['effect-not-allowed']);
+    expect(textOf(text, ds[0]!.range)).toBe('(perform host :network)');
+    expect(ds[0]!.message).toContain('host/:network is performed here, which the cell hello (cell.edn) does not allow');
+    expect(ds[0]!.message).toContain('add :network to host in the :grants of cell.edn');
+    // Declaring the method in cell.edn clears it at the next check.
+    client.write('hello-cell/cell.edn', '{:name "hello" :mode :http :entry "hello.glia" :grants {host [:id :network]}}\n');
+    await client.change(uri, text + '\n');
+    expect(await client.diagnostics(uri)).toEqual([]);
+  });
+
   it('reports reader errors and still checks the forms that read', async () => {
     const text = '(def a 1)\n(def s "bad \\q escape")\n(undefined-thing a)\n';
     const uri = await client.open('reader.glia', text);

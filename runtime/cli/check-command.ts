@@ -2,10 +2,11 @@
 // without running them. Prints each diagnostic with a code frame, or JSON,
 // and exits 1 when any file has an error.
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve, dirname, isAbsolute } from 'node:path';
 import { checkSource, type LoadedModule } from '../../glia/compile/check.js';
 import { makeContext, ContextError, CONTEXT_NAMES } from '../../glia/compile/contexts.js';
+import { cellContextFor } from '../../glia/compile/cell-project.js';
 import type { Diagnostic } from '../../glia/diagnostics.js';
 import { diagnosticReport, formatReport } from './report.js';
 import { parse, UsageError } from './args.js';
@@ -21,9 +22,10 @@ every .glia file under it. Prints each problem with a code frame and exits
 1 when there is an error (warnings alone exit 0).
 
 The context of a file is, strongest first: --context, a header comment
-before the first form such as ";; glia: context=pure", a folder named
-init.d, and otherwise eval (what ww eval gives: :load, :stdout, :import and
-:exit).
+before the first form such as ";; glia: context=pure", the cell.edn that
+names it as its :entry (a cell: its grants and its mode's effects), a
+folder named init.d, and otherwise eval (what ww eval gives: :load,
+:stdout, :import and :exit).
 
 Options:
       --context NAME   check every file as NAME: ${CONTEXT_NAMES.join(', ')}
@@ -70,7 +72,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     try { source = await readFile(file, 'utf8'); }
     catch (e: any) { problems.push({ file, message: `cannot read ${file}: ${e.message}` }); errors++; continue; }
     sources.set(file, source);
-    const { diagnostics } = checkSource(source, { file, context: values.context, allow, loadModule: readModule });
+    const { diagnostics } = checkSource(source, { file, context: values.context, allow, loadModule: readModule, project: cellProject(file) });
     for (const d of diagnostics) {
       if (d.severity === 'error') errors++; else warnings++;
       if (values.json) all.push(toJson(d));
@@ -116,4 +118,11 @@ function readModule(path: string, fromFile: string): LoadedModule | undefined {
   const rel = path.endsWith('.glia') ? path : `${path}.glia`;
   const file = isAbsolute(rel) ? rel : resolve(fromFile.startsWith('<') ? process.cwd() : dirname(resolve(fromFile)), rel);
   try { return { source: readFileSync(file, 'utf8'), file }; } catch { return undefined; }
+}
+
+/** The context of the Glia cell whose entry `file` is, from its cell.edn (grants and mode), or null. */
+function cellProject(file: string): ReturnType<typeof cellContextFor> {
+  return cellContextFor(resolve(file), (path) => {
+    try { return statSync(path).size > 1 << 20 ? undefined : readFileSync(path, 'utf8'); } catch { return undefined; }
+  });
 }

@@ -27,6 +27,15 @@ beforeAll(() => {
   writeFileSync(join(dir, 'lib', 'log.glia'), '(defn info [m] (println "info:" m))\n');
   writeFileSync(join(dir, 'clean.glia'), '(println "never printed by check")\n(defn f [x] x)\n');
   writeFileSync(join(dir, 'warn.glia'), '(let [a 1 b 2] a)\n');
+  // Two raw cell projects whose entry sits in src/: a clean one (with a file
+  // beside the entry that is not part of the cell), and one with two mistakes.
+  const echo = '(defn main [_args] (println (perform host :id) (perform host :addrs) (perform :stdin) (:mode cell-info)) 0)\n';
+  for (const [project, source] of [['cell', echo], ['cell-bad', echo + '(defn peers [] (perform host :network))\n(defn file [] (load "x"))\n']]) {
+    mkdirSync(join(dir, project!, 'src'), { recursive: true });
+    writeFileSync(join(dir, project!, 'cell.edn'), '{:name "echo" :mode :raw :entry "src/echo.glia" :grants {host [:id :addrs]}}\n');
+    writeFileSync(join(dir, project!, 'src', 'echo.glia'), source!);
+  }
+  writeFileSync(join(dir, 'cell', 'src', 'helper.glia'), '(perform host :id)\n');
   // A decoy: if :import resolved against the working directory, the checker would read this.
   elsewhere = tempDir('check-cwd');
   mkdirSync(join(elsewhere, 'lib'));
@@ -84,6 +93,22 @@ describe.concurrent('ww check', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(JSON.parse(pure.stdout).map((d: any) => d.code)).toEqual(['effect-not-allowed']);
     const allowed = await ww(['check', '--context', 'pure', '--allow', ':stdout', 'clean.glia'], { cwd: dir });
     expect(allowed.code, describeRun(allowed)).toBe(0);
+  });
+
+  it('checks a cell project\'s entry as that cell: its declared grants and its mode\'s effects', async ({ expect }) => {
+    const ok = await ww(['check', join('cell', 'src', 'echo.glia')], { cwd: dir });
+    expect(ok.code, describeRun(ok)).toBe(0);
+    // Only the entry is the cell: another file of the project is checked as eval, where host is unbound.
+    const helper = await ww(['check', '--json', join('cell', 'src', 'helper.glia')], { cwd: dir });
+    expect(JSON.parse(helper.stdout).map((d: any) => d.code)).toEqual(['unbound-symbol']);
+    const bad = await ww(['check', '--json', join('cell-bad', 'src', 'echo.glia')], { cwd: dir });
+    expect(bad.code, describeRun(bad)).toBe(1);
+    const ds = JSON.parse(bad.stdout);
+    expect(ds.map((d: any) => d.code)).toEqual(['effect-not-allowed', 'effect-not-allowed']);
+    expect(ds[0].message).toBe('host/:network is performed here, which the cell echo (cell.edn) does not allow (in peers, which the cell echo (cell.edn) exports)');
+    expect(ds[0].hint).toContain('allows :exit, :stdin, :stdout, host/:addrs, host/:id');
+    expect(ds[0].hint).toContain('add :network to host in the :grants of cell.edn');
+    expect(ds[1].message).toContain('calling load performs :load, which the cell echo (cell.edn) does not allow');
   });
 
   it('usage errors exit 2; a missing file is an io error and exit 1', async ({ expect }) => {
