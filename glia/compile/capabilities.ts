@@ -49,6 +49,8 @@ export interface CapabilityField {
   ordinal: number;
   type: CapnpType;
   doc: string;
+  /** A convenience's parameter that has a default (`routing :find :count`); never set for schema fields. */
+  optional?: boolean;
 }
 
 export interface CapabilityMethod {

@@ -5,6 +5,7 @@
 //   (perform host :listen-stream cell "proto")    StreamListener.listen through network()
 //   (perform host :serve-vat cap "name")          VatListener.serve through network()
 //   (perform runtime :run wasm :args [...] ...)   Runtime.load, Executor.spawn, Process.wait
+//   (perform routing :find key :count n)          Routing.findProviders with a sink that collects
 //
 // Each lists the schema calls it makes (`performs`), and those are its
 // effects: `(perform host :listen ...)` performs {host/:network,
@@ -54,6 +55,15 @@ const CONVENIENCES: Convenience[] = [
       field('caps', 'List(Export)', 'List'), field('limits', 'Limits', 'Struct', '', 'Limits'),
     ],
     results: [field('exit-code', 'Int32', 'Int32', 'The exit code of the cell.')],
+  },
+  {
+    iface: 'Routing', name: 'find', performs: ['find-providers'],
+    doc: 'Finds the providers of `key` (a CID, or any text, hashed as for :provide) on the DHTs and returns them as a vector of maps, [{:peer-id "12D3..." :addrs ["/ip4/..."]} ...], at most `count` (20 by default). Glia convenience for findProviders with a sink that collects.',
+    params: [
+      field('key', 'Text', 'Text', 'A CID, or any text (hashed to a CIDv1).'),
+      { ...field('count', 'UInt32', 'UInt32', 'The most providers to return; 20 when not given.'), optional: true },
+    ],
+    results: [field('providers', 'List(PeerInfo)', 'List', 'One map per provider: :peer-id and :addrs.')],
   },
 ];
 

@@ -28,7 +28,7 @@ export interface ArgProblem {
 
 const REQUIRED_KINDS = new Set(['Text', 'Data', 'Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'UInt8', 'UInt16', 'UInt32', 'UInt64', 'Float32', 'Float64', 'Enum']);
 
-export function isRequired(p: CapabilityField): boolean { return REQUIRED_KINDS.has(p.type.kind); }
+export function isRequired(p: CapabilityField): boolean { return REQUIRED_KINDS.has(p.type.kind) && !p.optional; }
 
 /** `key :Text, sink :ProviderSink` */
 export function describeParams(m: GliaMethod): string {

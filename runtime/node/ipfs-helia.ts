@@ -31,7 +31,7 @@ import {
   DEFAULT_IPFS_TIMEOUT_MS, parseIpfsPath, parseCid, withDeadline, notFound, tooLarge,
   type IpfsStore, type IpfsEntry, type IpfsStat, type CatOptions, type IpfsCallOptions, type AddProgress,
 } from './ipfs.js';
-import type { SwarmLog } from './swarm.js';
+import { noDhtPeers, type SwarmLog } from './swarm.js';
 
 export interface Repo {
   blockstore: FsBlockstore;
@@ -218,6 +218,10 @@ class HeliaStore implements IpfsStore {
     });
   }
 
+  async isPinned(cid: string): Promise<boolean> {
+    return this.helia.pins.isPinned(parseCid(cid));
+  }
+
   async provide(cid: string, opts?: IpfsCallOptions): Promise<void> {
     const c = parseCid(cid);
     const ms = opts?.timeoutMs ?? this.timeoutMs;
@@ -233,7 +237,11 @@ class HeliaStore implements IpfsStore {
       async (signal) => {
         let value: string | undefined;
         try {
-          for await (const r of this.names.resolve(key, { signal })) value = r.value;
+          // The name as it is now: ask the DHTs past the cache (the local
+          // record still competes, and the highest sequence wins); with no
+          // DHT peer yet only the local record can answer.
+          const fresh = noDhtPeers(this.node) ? { offline: true } : { nocache: true };
+          for await (const r of this.names.resolve(key, { signal, ...fresh })) value = r.value;
         } catch (e) {
           if (signal.aborted) throw e;
           throw new NodeError('node/ipns', `the IPNS name ${name} cannot be resolved: ${(e as Error).message}`, 'check the name, and that its publisher has run (perform routing :publish ...)');

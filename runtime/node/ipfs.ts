@@ -50,6 +50,8 @@ export interface IpfsStore {
   /** The entries of the folder at `path`, sorted by name. */
   ls(path: string, opts?: IpfsCallOptions): Promise<IpfsEntry[]>;
   stat(path: string, opts?: IpfsCallOptions): Promise<IpfsStat>;
+  /** Whether `cid` is pinned here (adds pin what they add). */
+  isPinned(cid: string): Promise<boolean>;
   /** Announces on the DHTs that this node has `cid`. */
   provide(cid: string, opts?: IpfsCallOptions): Promise<void>;
   /** `/ipns/<name>` or the bare name, to the path it points at (`/ipfs/<cid>...`). */

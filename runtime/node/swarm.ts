@@ -62,6 +62,12 @@ export type Swarm = Libp2p<SwarmServices>;
 
 const QUIET: SwarmLog = { info() {}, warn() {} };
 
+/** True when neither DHT knows a peer yet: their queries would wait for one, so callers answer locally. */
+export function noDhtPeers(node: { services: unknown }): boolean {
+  const s = node.services as Record<string, { routingTable?: { size: number } } | undefined>;
+  return ['dht', 'lanDht'].every((n) => (s[n]?.routingTable?.size ?? 0) === 0);
+}
+
 /** Parses a multiaddr option, or a node/bad-multiaddr error naming it and the flag. */
 export function parseMultiaddr(s: string, flag: string): Multiaddr {
   try {
