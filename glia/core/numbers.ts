@@ -1,6 +1,8 @@
-// Numbers: doubles by default, bigints where a literal asked for one.
+// Numbers: doubles by default, bigints where a literal asked for one. An
+// operation with a bigint operand gives a bigint (contagion, as in Clojure);
+// a fraction mixed with a bigint is a type-mismatch (see toBigint).
 import type { Library } from './define.js';
-import { rt, compareNums } from '../eval/rt.js';
+import { rt, compareNums, toBigint } from '../eval/rt.js';
 import { fail } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { typeName } from './type.js';
@@ -13,20 +15,42 @@ function num(op: string, x: any): number | bigint {
 
 function divide(a: any, b: any): any {
   num('/', a); num('/', b);
-  // eslint-disable-next-line eqeqeq
-  if (b == 0) fail('arithmetic', 'divide by zero', null, 'check the divisor before dividing');
-  if (typeof a === 'bigint' && typeof b === 'bigint') {
-    return a % b === 0n ? a / b : Number(a) / Number(b);
+  const zero = () => fail('arithmetic', 'divide by zero', null, 'check the divisor before dividing');
+  if (typeof a === 'bigint' || typeof b === 'bigint') {
+    const x = toBigint('/', a, b), y = toBigint('/', b, a);
+    if (y === 0n) zero();
+    return x % y === 0n ? x / y : Number(x) / Number(y);
   }
-  return Number(a) / Number(b);
+  if (b === 0) zero();
+  return a / b;
 }
 
 function intOp(op: string, a: any, b: any, f: (x: number, y: number) => number, g: (x: bigint, y: bigint) => bigint): any {
   num(op, a); num(op, b);
-  // eslint-disable-next-line eqeqeq
-  if (b == 0) fail('arithmetic', `${op}: divide by zero`);
-  if (typeof a === 'bigint' && typeof b === 'bigint') return g(a, b);
-  return f(Number(a), Number(b));
+  const zero = () => fail('arithmetic', `${op}: divide by zero`);
+  if (typeof a === 'bigint' || typeof b === 'bigint') {
+    const x = toBigint(op, a, b), y = toBigint(op, b, a);
+    if (y === 0n) zero();
+    return g(x, y);
+  }
+  if (b === 0) zero();
+  return f(a, b);
+}
+
+/** max and min: with any bigint among the arguments, every argument is taken as a bigint. */
+function extreme(op: 'max' | 'min', xs: any[]): any {
+  let big: any = null;
+  for (const x of xs) { num(op, x); if (typeof x === 'bigint') big = x; }
+  const ys = big === null ? xs : xs.map((x) => toBigint(op, x, big));
+  const better = op === 'max' ? (b: any, a: any) => compareNums('>', b, a) : (b: any, a: any) => compareNums('<', b, a);
+  return ys.reduce((a, b) => (better(b, a) ? b : a));
+}
+
+/** Bitwise operations: 32-bit on doubles, exact on bigints (a bigint operand makes both bigints). */
+function bitOp(op: string, a: any, b: any, f: (x: number, y: number) => number, g: (x: bigint, y: bigint) => bigint): any {
+  num(op, a); num(op, b);
+  if (typeof a === 'bigint' || typeof b === 'bigint') return g(toBigint(op, a, b), toBigint(op, b, a));
+  return f(a, b);
 }
 
 function chain(op: string, test: (a: any, b: any) => boolean) {
@@ -60,8 +84,8 @@ export function defineNumbers(lib: Library): void {
   lib.fn('>=', chain('>=', (a, b) => a >= b), [], 1);
   // eslint-disable-next-line eqeqeq
   lib.fn('==', chain('==', (a, b) => a == b), [], 1);
-  lib.fn('max', (...xs: any[]) => { xs.forEach((x) => num('max', x)); return xs.reduce((a, b) => (compareNums('>', b, a) ? b : a)); }, [], 1);
-  lib.fn('min', (...xs: any[]) => { xs.forEach((x) => num('min', x)); return xs.reduce((a, b) => (compareNums('<', b, a) ? b : a)); }, [], 1);
+  lib.fn('max', (...xs: any[]) => extreme('max', xs), [], 1);
+  lib.fn('min', (...xs: any[]) => extreme('min', xs), [], 1);
   lib.fn('abs', (x: any) => { num('abs', x); return typeof x === 'bigint' ? (x < 0n ? -x : x) : Math.abs(x); }, [1]);
   lib.fn('zero?', rt.isZero, [1]);
   lib.fn('pos?', rt.isPos, [1]);
@@ -90,15 +114,19 @@ export function defineNumbers(lib: Library): void {
   lib.fn('sqrt', (x: any) => Math.sqrt(Number(num('sqrt', x))), [1]);
   lib.fn('pow', (x: any, y: any) => {
     num('pow', x); num('pow', y);
-    if (typeof x === 'bigint' && typeof y === 'bigint') return x ** y;
-    return Math.pow(Number(x), Number(y));
+    if (typeof x === 'bigint' || typeof y === 'bigint') {
+      const b = toBigint('pow', x, y), e = toBigint('pow', y, x);
+      // A negative power of an integer is a fraction: a double, as `/` gives.
+      return e >= 0n ? b ** e : Math.pow(Number(b), Number(e));
+    }
+    return Math.pow(x, y);
   }, [2]);
   lib.fn('rand', (n?: any) => Math.random() * (n === undefined ? 1 : Number(num('rand', n))), [0, 1]);
   lib.fn('rand-int', (n: any) => Math.floor(Math.random() * Number(num('rand-int', n))), [1]);
   lib.fn('compare', compare, [2]);
-  lib.fn('bit-and', (a: any, b: any) => Number(num('bit-and', a)) & Number(num('bit-and', b)), [2]);
-  lib.fn('bit-or', (a: any, b: any) => Number(num('bit-or', a)) | Number(num('bit-or', b)), [2]);
-  lib.fn('bit-xor', (a: any, b: any) => Number(num('bit-xor', a)) ^ Number(num('bit-xor', b)), [2]);
-  lib.fn('bit-shift-left', (a: any, n: any) => Number(num('bit-shift-left', a)) << Number(n), [2]);
-  lib.fn('bit-shift-right', (a: any, n: any) => Number(num('bit-shift-right', a)) >> Number(n), [2]);
+  lib.fn('bit-and', (a: any, b: any) => bitOp('bit-and', a, b, (x, y) => x & y, (x, y) => x & y), [2]);
+  lib.fn('bit-or', (a: any, b: any) => bitOp('bit-or', a, b, (x, y) => x | y, (x, y) => x | y), [2]);
+  lib.fn('bit-xor', (a: any, b: any) => bitOp('bit-xor', a, b, (x, y) => x ^ y, (x, y) => x ^ y), [2]);
+  lib.fn('bit-shift-left', (a: any, n: any) => bitOp('bit-shift-left', a, n, (x, y) => x << y, (x, y) => x << y), [2]);
+  lib.fn('bit-shift-right', (a: any, n: any) => bitOp('bit-shift-right', a, n, (x, y) => x >> y, (x, y) => x >> y), [2]);
 }

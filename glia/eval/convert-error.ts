@@ -7,7 +7,7 @@ export function toGliaError(e: unknown): GliaError {
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return gliaError('stack-overflow', 'recursion is too deep', null, 'use loop/recur for iteration, or reduce the recursion depth');
   }
-  if (e instanceof RangeError && /Invalid (array|string) length|allocation/i.test(e.message)) {
+  if (e instanceof RangeError && /Invalid (array|string) length|allocation|BigInt size/i.test(e.message)) {
     return gliaError('limit', `out of memory: ${e.message}`);
   }
   const msg = e instanceof Error ? e.message : String(e);

@@ -133,9 +133,28 @@ function checkNum(op: string, x: any): void {
 /** Arithmetic off the double fast path: bigints, mixed, and type errors. */
 export function arith(op: '+' | '-' | '*', a: any, b: any): any {
   checkNum(op, a); checkNum(op, b);
-  if (typeof a === 'bigint' && typeof b === 'bigint') return op === '+' ? a + b : op === '-' ? a - b : a * b;
-  const x = Number(a), y = Number(b);
-  return op === '+' ? x + y : op === '-' ? x - y : x * y;
+  if (typeof a === 'bigint' || typeof b === 'bigint') {
+    // Contagion, as in Clojure: a bigint operand makes the result a bigint.
+    const x = toBigint(op, a, b), y = toBigint(op, b, a);
+    return op === '+' ? x + y : op === '-' ? x - y : x * y;
+  }
+  return op === '+' ? a + b : op === '-' ? a - b : a * b;
+}
+
+/**
+ * A number taking part in an operation with a bigint (`other` is the
+ * operation's other operand, for the message): a bigint stays, an integral
+ * double becomes the bigint of its exact value, and anything else (a
+ * fraction, NaN, an infinity) is a type-mismatch, never a rounded result.
+ */
+export function toBigint(op: string, x: number | bigint, other: any): bigint {
+  if (typeof x === 'bigint') return x;
+  if (Number.isInteger(x)) return BigInt(x);
+  const big = typeof other === 'bigint' ? other : null;
+  return fail('type-mismatch',
+    `${op} cannot mix ${big === null ? 'a bigint' : `the bigint ${prStr(big)}`} with the ${Number.isFinite(x) ? 'fractional ' : 'non-integral '}number ${prStr(x)}`,
+    { value: x },
+    'convert one side first: (double x) to compute in doubles, or round the fraction and use (bigint x)');
 }
 
 export function compareNums(op: string, a: any, b: any): boolean {
