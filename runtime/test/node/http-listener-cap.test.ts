@@ -152,6 +152,16 @@ describe('(perform host :listen ...) from Glia', () => {
     await ev('(perform held :cancel)');
   });
 
+  it('an attenuated host: without :network (or :listen) it refuses :listen; (attenuate host [:listen]) serves', async () => {
+    expect(await caught('(perform (attenuate host [:id]) :listen (cell cgi-wasm) "/att")')).toMatch(/^\[:glia.error\/permission-denied "Host :listen: Host.network \(@3\) is not allowed/);
+    expect(gateway.routes()).not.toContain('/att');
+    await ev('(def att (perform (attenuate host [:listen]) :listen (cell cgi-wasm) "/att"))');
+    expect((await fetch(`${base}/att`)).status).toBe(201);
+    // What :listen returns is confined to the calls :listen makes, so this Registration cannot cancel.
+    expect(await caught('(perform att :cancel)')).toMatch(/^\[:glia.error\/permission-denied .*Registration.cancel \(@0\) is not allowed/);
+    expect((await fetch(`${base}/att`)).status).toBe(201);
+  });
+
   it(':listen-stream and :serve-vat fail :node/not-yet, naming the missing listener', async () => {
     const stream = await caught('(perform host :listen-stream (cell cgi-wasm) "echo")');
     expect(stream).toMatch(/^\[:node\/not-yet "host :listen-stream is not built yet: it needs StreamListener.listen/);
