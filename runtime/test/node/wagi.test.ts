@@ -156,6 +156,24 @@ describe('WAGI gateway', () => {
     expect((await fetch(`${base}/status`)).status).toBe(201);
   }, 60_000);
 
+  it('stops the cell of a client that leaves before its answer', async () => {
+    // A gateway whose timeout (and the cell's wall clock) are far off, so only the client leaving can stop the cell in time.
+    const patient = new WagiGateway({ timeoutMs: 120_000 });
+    patient.register('/hang', executorTarget(await rt.load(await watFixture('loop')), { limits: { timeoutMs: 120_000, cpuMs: 120_000 } }));
+    const { port } = await patient.start('127.0.0.1:0');
+    try {
+      const killed = () => metricValue(/^ww_cell_failures_total\{code="cell\/killed"\} (\d+)/m);
+      const before = await killed();
+      const spawned = await metricValue(/^ww_cells_spawned_total (\d+)/m);
+      const leave = new AbortController();
+      const req = fetch(`http://127.0.0.1:${port}/hang`, { signal: leave.signal }).catch((e) => e);
+      await expect.poll(() => metricValue(/^ww_cells_spawned_total (\d+)/m)).toBe(spawned + 1);
+      leave.abort();
+      expect(await req).toBeInstanceOf(Error);
+      await expect.poll(() => killed(), { timeout: 10_000 }).toBe(before + 1);
+    } finally { await patient.close(); }
+  });
+
   it('counts requests by route and code, spawns and failures by code', async () => {
     const count = (route: string, code: number) => metricValue(new RegExp(`^ww_http_requests_total\\{route="${route.replace(/\//g, '\\/')}",code="${code}"\\} (\\d+)`, 'm'));
     const before = { ok: await count('/status', 201), none: await count('none', 404), trap: await metricValue(/^ww_cell_failures_total\{code="cell\/trap"\} (\d+)/m) };
