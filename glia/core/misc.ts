@@ -17,6 +17,7 @@ import { nextGensymId } from '../expand/syntax-quote.js';
 import { rt } from '../eval/rt.js';
 import { Var } from '../eval/namespace.js';
 import { CellValue } from '../values/cell.js';
+import { describeCell } from '../values/describe-cell.js';
 
 export function exInfo(msg: any, data: any = null): IMap<any, any> {
   needString('ex-info', msg);
@@ -98,6 +99,14 @@ export function defineMisc(lib: Library): void {
     return new CellValue(asBytes(wasm), grants, new Map<string, any>([...(scope as IMap<string, any>)]));
   }, [3]);
   lib.fn('cell?', (x: any) => x instanceof CellValue, [1]);
+  lib.fn('describe', (x: any) => {
+    if (x instanceof CellValue) return describeCell(x);
+    if (x instanceof CapabilityBase) {
+      const ms = x.methods();
+      return IMap<Keyword, unknown>([[kw('interface'), x.interfaceName], [kw('methods'), ms ? List(ms.slice().sort((a, b) => (a.fqn < b.fqn ? -1 : a.fqn > b.fqn ? 1 : 0))) : null]]);
+    }
+    return fail('type-mismatch', `describe expects a cell or a capability, got ${typeName(x)}`, null, '(describe (cell (load "bin/app.wasm")))');
+  }, [1], null, 'What a cell value declares and would be handed ({:cid :size :name :version :mode :declares :grants}), or a capability\'s interface and methods.');
   lib.fn('capability?', (x: any) => x instanceof CapabilityBase, [1]);
   lib.fn('attenuate', (cap: any, methods: any) => {
     if (!(cap instanceof CapabilityBase)) fail('type-mismatch', `attenuate expects a capability, got ${typeName(cap)}`);

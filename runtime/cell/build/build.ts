@@ -23,7 +23,7 @@ import { formatReport, spanOfError, toReport } from '../../cli/report.js';
 import { cidOf } from '../cid.js';
 import { cellSession, cellFunction, cellCapability, ENTRY_FN, type CellConfig } from '../guest/engine.js';
 import { BuildError } from './errors.js';
-import { withGrantsSection } from './grants-section.js';
+import { withGrantsSection, withCellSection } from './grants-section.js';
 import { readProject, type Project } from './project.js';
 
 export interface BuildResult {
@@ -79,7 +79,7 @@ export async function buildProject(path: string, progress: BuildProgress = {}): 
     try { component = await componentizeCell(bundle, writeWit(work)); }
     finally { clearInterval(timer); }
     const componentizeMs = Date.now() - started;
-    const bytes = withGrantsSection(component, project.grants);
+    const bytes = withCellSection(withGrantsSection(component, project.grants), project);
     const outDir = join(project.dir, 'bin');
     const out = join(outDir, `${project.name}.wasm`);
     progress.step?.('write', out);
