@@ -25,12 +25,14 @@ export function jsonWrite(x: any): string {
   if (x instanceof Keyword) return JSON.stringify(x.fqn);
   if (x instanceof Sym) return JSON.stringify(x.fqn);
   if (IMap.isMap(x)) {
-    const parts: string[] = [];
+    // A Glia map has no order of its own, so keys are written sorted (as Go's
+    // encoding/json does): the same map always gives the same text.
+    const entries: Array<[string, any]> = [];
     for (const [k, v] of x as IMap<any, any>) {
-      const key = typeof k === 'string' ? k : k instanceof Keyword || k instanceof Sym ? k.fqn : str(k);
-      parts.push(`${JSON.stringify(key)}:${jsonWrite(v)}`);
+      entries.push([typeof k === 'string' ? k : k instanceof Keyword || k instanceof Sym ? k.fqn : str(k), v]);
     }
-    return `{${parts.join(',')}}`;
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${jsonWrite(v)}`).join(',')}}`;
   }
   if (List.isList(x) || Stack.isStack(x) || ISet.isSet(x) || isSeqObject(x)) return `[${Array.from(iterate(x), jsonWrite).join(',')}]`;
   return fail('illegal-argument', `JSON cannot represent ${typeName(x)} ${prStr(x)}`);
