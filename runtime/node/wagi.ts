@@ -22,6 +22,8 @@ export const WAGI_DEFAULTS = {
   timeoutMs: 30_000,
   maxBodyBytes: 16 * 1024 * 1024,
   maxConcurrent: 64,
+  /** A cell's response (stdout and stderr together), the cells' default output limit. */
+  maxResponseBytes: 64 * 1024 * 1024,
 } as const;
 
 export interface WagiOptions {
@@ -31,6 +33,13 @@ export interface WagiOptions {
   maxBodyBytes?: number;
   /** Requests served at once; more get 503. Default 64. */
   maxConcurrent?: number;
+  /**
+   * The most a cell may write in answer to one request, stdout and stderr
+   * together (its output limit, lowered to this; read up to this from an
+   * Executor capability). Default 64 MiB. With maxConcurrent, it bounds
+   * the memory responses can hold.
+   */
+  maxResponseBytes?: number;
   /** Told of every request (the node's metrics). */
   observer?: HttpListenerObserver;
 }
@@ -46,12 +55,17 @@ export interface WagiRegistration {
 
 export class WagiGateway {
   readonly listener: HttpListener;
+  readonly maxResponseBytes: number;
   private bound: AddressInfo | null = null;
 
   constructor(opts: WagiOptions = {}) {
     const timeoutMs = opts.timeoutMs ?? WAGI_DEFAULTS.timeoutMs;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       throw new NodeError('node/http', `the WAGI timeout must be a positive number of ms, not ${String(opts.timeoutMs)}`, 'such as --http-timeout-ms 30000');
+    }
+    this.maxResponseBytes = opts.maxResponseBytes ?? WAGI_DEFAULTS.maxResponseBytes;
+    if (!Number.isSafeInteger(this.maxResponseBytes) || this.maxResponseBytes <= 0) {
+      throw new NodeError('node/http', `the WAGI response cap must be a positive number of bytes, not ${String(opts.maxResponseBytes)}`);
     }
     this.listener = new HttpListener({
       timeoutMs,

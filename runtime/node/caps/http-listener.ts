@@ -12,7 +12,9 @@
 //   (translated and compiled once per CID), spawned in this process.
 // `caps` are each cell's grants (held while the route lives), `args` and
 // `env` go to every spawn, `limits` bound each cell (a local cell's are
-// lowered to the node's ceilings; an executor applies its own).
+// lowered to the node's ceilings; an executor applies its own). What a
+// cell writes is held whole before it is sent, so its output is capped at
+// the gateway's maxResponseBytes either way.
 //
 // The Registration ends the route on cancel(), or by itself once the
 // epoch it was made in is over (when the node gives an epoch). Errors
@@ -49,7 +51,7 @@ export function httpListenerHook(gateway: WagiGateway, runtime: CellRuntime, opt
         if (!p._hasCell()) throw new CellError('cell/bad-spawn', 'listen needs a CellSpec', {}, 'in Glia: (perform host :listen (cell wasm) "/prefix")');
         // Before anything is loaded: a taken prefix fails at once.
         gateway.assertFree(prefix);
-        const { target, held } = await targetOf(p.cell, runtime, opts);
+        const { target, held } = await targetOf(p.cell, runtime, opts, gateway.maxResponseBytes);
         let reg;
         try {
           const epoch = opts.epoch;
@@ -71,7 +73,7 @@ export function httpListenerHook(gateway: WagiGateway, runtime: CellRuntime, opt
   }))!;
 }
 
-async function targetOf(spec: CellSpec, runtime: CellRuntime, opts: HttpListenerCapOptions): Promise<{ target: CgiTarget; held: Hook[] }> {
+async function targetOf(spec: CellSpec, runtime: CellRuntime, opts: HttpListenerCapOptions, maxResponseBytes: number): Promise<{ target: CgiTarget; held: Hook[] }> {
   const args = listOf(spec.args);
   const env = listOf(spec.env);
   const pairs = env.map((kv, i): [string, string] => {
@@ -104,16 +106,17 @@ async function targetOf(spec: CellSpec, runtime: CellRuntime, opts: HttpListener
         args, env, caps,
         limits: l ? { wallClockMs: l.wallClockMs, cpuMs: l.cpuMs, memoryBytes: l.memoryBytes, outputBytes: l.outputBytes } : null,
       };
-      return { target: { cid, run: (req, signal) => runHttpCellRemote(exec, req, remote, signal) }, held };
+      return { target: { cid, run: (req, signal) => runHttpCellRemote(exec, req, remote, signal, maxResponseBytes) }, held };
     }
     if (!spec._hasWasm() || spec.wasm.length === 0) {
       throw new CellError('cell/bad-spawn', 'the CellSpec has neither an executor nor the component\'s bytes (wasm)', {}, 'set one of them');
     }
     const executor = await runtime.load(new Uint8Array(spec.wasm.toUint8Array()));
-    const limits = spec._hasLimits() ? limitsOf(spec.limits, opts.ceilings) : undefined;
+    const limits = spec._hasLimits() ? limitsOf(spec.limits, opts.ceilings) : {};
+    // A response is held whole before it is sent: the gateway's cap bounds it.
+    limits.outputBytes = Math.min(limits.outputBytes ?? maxResponseBytes, maxResponseBytes);
     const target = executorTarget(executor, {
-      args, env: pairs, grants: caps,
-      ...(limits && Object.keys(limits).length ? { limits } : {}),
+      args, env: pairs, grants: caps, limits,
       ...(opts.epoch ? { epoch: opts.epoch } : {}),
     });
     return { target, held };

@@ -228,6 +228,26 @@ describe('the HttpListener capability directly', () => {
     expect((await fetch(`${base}/envd`)).status).toBe(404);
   });
 
+  it('caps what a cell may answer at the gateway\'s maxResponseBytes, for wasm and executor specs alike', async () => {
+    const small = new WagiGateway({ maxResponseBytes: 16 * 1024 });
+    const hook = httpListenerHook(small, rt);
+    const { port } = await small.start('127.0.0.1:0');
+    try {
+      const cgi = await watFixture('cgi');
+      const far = await farRt.load(cgi);
+      const listen = (prefix: string, fill: (c: any) => void) => hook.call({
+        method: HttpListener$Client.methods[0]!, paramsFunc: (p: any) => { p.prefix = prefix; fill(p._initCell()); },
+      }).struct();
+      await listen('/local', (c) => { c._initWasm(cgi.length).copyBuffer(cgi); c._initLimits().outputBytes = 1n << 30n; });
+      await listen('/remote', (c) => { c.executor = new Executor$Client(executorHook(far) as any); });
+      for (const p of ['/local', '/remote']) {
+        expect((await fetch(`http://127.0.0.1:${port}${p}`, { method: 'POST', body: 'small' })).status).toBe(201);
+        const big = await fetch(`http://127.0.0.1:${port}${p}`, { method: 'POST', body: Buffer.alloc(20 * 1024, 0x63) });
+        expect([big.status, big.headers.get('x-cell-error')], p).toEqual([502, 'cell/output-limit']);
+      }
+    } finally { await small.close(); }
+  });
+
   it('the not-yet listeners of network() fail node/not-yet on every call', async () => {
     const h = notYetHook('VatClient');
     await expect(h.call({ method: VatClient$Client.methods[0]! }).struct()).rejects.toThrow(/^node\/not-yet: VatClient \(dialing Cap'n Proto vats over libp2p\) is not served by this node yet/);
