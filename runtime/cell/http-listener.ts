@@ -303,6 +303,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | null>
       chunks.push(c);
     });
     req.on('end', () => { if (size <= max) resolve(Buffer.concat(chunks)); });
+    // A client that leaves mid-body fails the request here ('aborted'): no cell is started for half a request.
     req.on('error', reject);
   });
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { CellRuntime } from '../../cell/runtime.js';
 import { executorTarget } from '../../cell/http-listener.js';
 import { cidOf } from '../../cell/cid.js';
@@ -172,6 +173,21 @@ describe('WAGI gateway', () => {
       expect(await req).toBeInstanceOf(Error);
       await expect.poll(() => killed(), { timeout: 10_000 }).toBe(before + 1);
     } finally { await patient.close(); }
+  });
+
+  it('starts no cell for a client that leaves in the middle of its body, and lets the request go', async () => {
+    const spawned = await metricValue(/^ww_cells_spawned_total (\d+)/m);
+    const seen = () => metricValue(/^ww_http_requests_total\{route="\/echo",code="500"\} (\d+)/m);
+    const before = await seen();
+    const { port } = new URL(base);
+    const sock = connect(Number(port), '127.0.0.1');
+    await new Promise((res) => sock.once('connect', res));
+    sock.write('POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nonly a little');
+    await new Promise((res) => setTimeout(res, 100));
+    sock.destroy();
+    // The request is over (not left waiting for a body that will never come), and no cell ran for it.
+    await expect.poll(seen, { timeout: 10_000 }).toBe(before + 1);
+    expect(await metricValue(/^ww_cells_spawned_total (\d+)/m)).toBe(spawned);
   });
 
   it('counts requests by route and code, spawns and failures by code', async () => {
