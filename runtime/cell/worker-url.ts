@@ -23,9 +23,18 @@ export function workerEntry(name: WorkerName = 'worker'): Promise<URL> {
 }
 
 async function locate(name: WorkerName): Promise<URL> {
-  const built = new URL(`./${name}.js`, import.meta.url);
+  return workerEntryNextTo(new URL(`./${name}.js`, import.meta.url));
+}
+
+/**
+ * The entry of a worker whose built file is `built` (dist/.../NAME.js):
+ * that file when it exists, else its TypeScript source bundled as above.
+ * Other workers (the node's init.d scripts) find theirs the same way.
+ */
+export async function workerEntryNextTo(built: URL): Promise<URL> {
   if (existsSync(fileURLToPath(built))) return built;
-  const source = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+  const source = fileURLToPath(built).replace(/\.js$/, '.ts');
+  const name = source.replace(/^.*[\\/]/, '').replace(/\.ts$/, '');
   const { build } = await import('esbuild');
   const require = createRequire(import.meta.url);
   const out = await build({

@@ -9,6 +9,7 @@ them together with Glia.
 
 Commands:
   eval EXPR | -f FILE   evaluate Glia locally and print the last value
+  run [LAYER...]        boot a node: libp2p, IPFS, cells, WAGI on 127.0.0.1:2080
   test [FILES...]       run ww/test suites (default: every *_test.glia under test/)
   cell run FILE.wasm    run a WebAssembly component as a cell, with no grants
   build [PATH]          compile a Glia cell project (cell.edn) to bin/NAME.wasm
@@ -16,6 +17,7 @@ Commands:
   fmt [--check] FILES   format Glia source in place (- for stdin to stdout)
   check FILES...        check Glia files without running them (effects, capability calls, names)
   lsp [--stdio]         run the Glia language server for editors (LSP on stdio)
+  keygen [--output P]   create a node identity (Ed25519), print its peer id
 
 Options:
   -h, --help            show help (also after any command: ww eval --help)
@@ -39,6 +41,8 @@ const commands: Record<string, () => Promise<Command>> = {
   fmt: async () => (await import('./fmt-command.js')).fmtCommand,
   check: async () => (await import('./check-command.js')).checkCommand,
   lsp: async () => (await import('./lsp-command.js')).lspCommand,
+  keygen: async () => (await import('./keygen-command.js')).keygenCommand,
+  run: async () => (await import('./run-command.js')).runCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

@@ -5,6 +5,7 @@
 // in-process vats) and any Node duplex stream (TCP sockets, libp2p streams,
 // a cell's stdio).
 import type { Duplex } from 'node:stream';
+import type { MessagePort } from 'node:worker_threads';
 import { FrameDecoder, FrameError, DEFAULT_FRAME_LIMITS, type FrameLimits } from './framing.js';
 
 export interface MessageTransport {
@@ -124,5 +125,42 @@ export function streamTransport(stream: Duplex, limits: FrameLimits = DEFAULT_FR
   stream.on('end', () => t.close());
   stream.on('close', () => t.close());
   stream.on('error', (e) => t.close(e));
+  return t;
+}
+
+/**
+ * A transport over a worker_threads MessagePort: each frame is one message.
+ * Frames still pass the FrameDecoder, so the receiving vat applies the same
+ * limits to a worker as to a socket. A closed port, or a peer that posts
+ * anything other than bytes, closes the transport.
+ */
+export function portTransport(port: MessagePort, limits: FrameLimits = DEFAULT_FRAME_LIMITS): MessageTransport {
+  const inbox = new Inbox();
+  const decoder = new FrameDecoder(limits);
+  const t: MessageTransport = {
+    closedWith: null,
+    get closed() { return inbox.closed; },
+    send(frame) {
+      if (inbox.closed) return;
+      // Transfer the buffer when the frame owns all of it (the connection
+      // hands over fresh buffers); copy a view into a larger one.
+      const own = frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength && frame.buffer instanceof ArrayBuffer;
+      const out = own ? frame : frame.slice();
+      port.postMessage(out, [out.buffer as ArrayBuffer]);
+    },
+    recv: () => inbox.next(),
+    close(reason) {
+      if (inbox.closed) return;
+      (t as { closedWith: Error | null }).closedWith = reason ?? null;
+      inbox.close();
+      port.close();
+    },
+  };
+  port.on('message', (m: unknown) => {
+    if (!(m instanceof Uint8Array)) { t.close(new FrameError('a port message that is not bytes')); return; }
+    try { for (const f of decoder.push(m)) inbox.deliver(f); }
+    catch (e) { t.close(e instanceof FrameError ? e : new FrameError(String(e))); }
+  });
+  port.on('close', () => t.close());
   return t;
 }

@@ -1,0 +1,102 @@
+// The node's identity: an Ed25519 key kept as base58btc of its 32-byte
+// seed in one file (mode 0600), `~/.ww/identity` unless told otherwise.
+// `ww keygen` writes one; `ww run` creates one on first start.
+import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface';
+import { base58btc } from 'multiformats/bases/base58';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync, readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { NodeError } from './errors.js';
+
+export interface Identity {
+  privateKey: Ed25519PrivateKey;
+  peerId: PeerId;
+  /** The file it was read from or written to; null when it lives only in memory. */
+  path: string | null;
+}
+
+export function defaultIdentityPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.WW_IDENTITY || join(homedir(), '.ww', 'identity');
+}
+
+/** A fresh identity and its file text (base58btc of the seed, one line). */
+export async function newIdentity(): Promise<{ identity: Identity; text: string }> {
+  const seed = new Uint8Array(randomBytes(32));
+  const privateKey = await generateKeyPairFromSeed('Ed25519', seed);
+  return { identity: { privateKey, peerId: peerIdFromPrivateKey(privateKey), path: null }, text: base58btc.baseEncode(seed) + '\n' };
+}
+
+/** Parses an identity file's text; throws node/identity naming the file. */
+export async function parseIdentity(text: string, path: string): Promise<Identity> {
+  const body = text.trim();
+  let seed: Uint8Array;
+  try { seed = base58btc.baseDecode(body); }
+  catch { throw corrupt(path, 'it is not base58btc text'); }
+  if (seed.length !== 32) throw corrupt(path, `it holds ${seed.length} bytes, an Ed25519 seed has 32`);
+  const privateKey = await generateKeyPairFromSeed('Ed25519', seed);
+  return { privateKey, peerId: peerIdFromPrivateKey(privateKey), path };
+}
+
+/** Reads the identity at `path`. Throws node/identity with what is wrong and how to fix it. */
+export async function readIdentity(path: string): Promise<Identity> {
+  let text: string;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw corrupt(path, 'it is not a regular file');
+    if (st.size > 4096) throw corrupt(path, `it is ${st.size} bytes, an identity is one short line`);
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof NodeError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new NodeError('node/identity', `cannot read the identity ${path}: ${code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message}`,
+      'check the path given by --identity or WW_IDENTITY, or create one with `ww keygen --output PATH`');
+  }
+  return parseIdentity(text, path);
+}
+
+/** Reads the identity at `path`, creating it (0600) when there is none. `created` says which. */
+export async function loadOrCreateIdentity(path: string): Promise<{ identity: Identity; created: boolean }> {
+  let exists = true;
+  try { statSync(path); } catch { exists = false; }
+  if (exists) return { identity: await readIdentity(path), created: false };
+  const { identity, text } = await newIdentity();
+  writeIdentityFile(path, text, false);
+  return { identity: { ...identity, path }, created: true };
+}
+
+/**
+ * Writes identity text to `path` with mode 0600, atomically (a temporary
+ * file in the same folder, then rename), so a crash never leaves half a key.
+ * Refuses to replace an existing file unless `force`.
+ */
+export function writeIdentityFile(path: string, text: string, force: boolean): void {
+  let exists = true;
+  try { statSync(path); } catch { exists = false; }
+  if (exists && !force) {
+    throw new NodeError('node/identity-exists', `${path} already exists; it holds a node's identity`, 'pass --force to replace it (the old peer id is lost), or choose another --output');
+  }
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const tmp = `${path}.tmp-${process.pid}`;
+    const fd = openSync(tmp, 'w', 0o600);
+    try { writeSync(fd, text); fsyncSync(fd); } finally { closeSync(fd); }
+    try { renameSync(tmp, path); } catch (e) { rmSync(tmp, { force: true }); throw e; }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new NodeError('node/identity', `cannot write the identity ${path}: ${code === 'EACCES' ? 'permission denied' : code ?? (e as Error).message}`, 'choose a writable path with --output');
+  }
+}
+
+/** An identity that lives only in memory (tests, --identity none). */
+export async function ephemeralIdentity(): Promise<Identity> {
+  const privateKey = await generateKeyPair('Ed25519');
+  return { privateKey, peerId: peerIdFromPrivateKey(privateKey), path: null };
+}
+
+function corrupt(path: string, why: string): NodeError {
+  return new NodeError('node/identity', `the identity ${path} is not usable: ${why}`,
+    'an identity is base58btc of a 32-byte Ed25519 seed, as `ww keygen` writes it; replace the file with `ww keygen --output PATH --force`');
+}

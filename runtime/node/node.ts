@@ -1,0 +1,242 @@
+// A Wetware node (`ww run`): one process that is a libp2p peer, an IPFS
+// node, a cell host, a WAGI gateway and, when asked, an admin server. It
+// boots in a fixed order: identity, repo and swarm, IPFS, the image from
+// its layers, the HTTP servers, the membrane, then the init.d scripts of
+// the image (which run beside the node and never hold up its boot).
+// Everything it starts, stop() ends, in reverse.
+import { Membrane, type ExportSpec } from '../membrane/membrane.js';
+import { Epoch } from '../membrane/epoch.js';
+import { toHook } from '../rpc/hooks.js';
+import { CellRuntime } from '../cell/runtime.js';
+import { runtimeServer } from '../cell/servers.js';
+import { Host$Client, Runtime$Client, Ipfs$Client } from '../../schema/generated/system.js';
+import { Routing$Client } from '../../schema/generated/routing.js';
+import { Identity$Client } from '../../schema/generated/auth.js';
+import { HttpClient$Client } from '../../schema/generated/http.js';
+import { loadOrCreateIdentity, type Identity } from './identity.js';
+import { createSwarm, type Swarm } from './swarm.js';
+import { openRepo, createHeliaStore, type Repo } from './ipfs-helia.js';
+import type { IpfsStore } from './ipfs.js';
+import { mergeLayers, type LayerSource } from './layers.js';
+import { stdImage, STD_IMAGE_NAME } from './std-image.js';
+import type { Image } from './image.js';
+import { WagiGateway } from './wagi.js';
+import { AdminServer } from './admin.js';
+import { NodeMetrics } from './metrics.js';
+import { hostHook } from './caps/host.js';
+import { httpListenerHook } from './caps/http-listener.js';
+import { routingHook } from './caps/routing.js';
+import { ipfsHook } from './caps/ipfs.js';
+import { identityHook } from './caps/identity.js';
+import { httpClientHook } from './caps/http-client.js';
+import { InitScripts } from './initd/runner.js';
+import { writeHostState, removeHostState } from './host-state.js';
+import type { Logger } from './log.js';
+
+export const NODE_VERSION = '0.1.0';
+
+export interface NodeOptions {
+  /** Local folders, /ipfs/CID[/sub] or /ipns/NAME; none boots the std image. */
+  layers: string[];
+  listen: string[];
+  bootstrap: string[];
+  identityPath: string;
+  /** HOST:PORT for WAGI; null for off. */
+  httpListen: string | null;
+  httpTimeoutMs: number;
+  /** HOST:PORT for admin HTTP; null for off. */
+  adminListen: string | null;
+  /** Kubo's RPC URL instead of the embedded IPFS. */
+  ipfsUrl: string | null;
+  ipfsRepo: string;
+  mdns: boolean;
+  /** Hosts the http-client capability may reach; empty: no http-client. */
+  httpDial: string[];
+  hostStatePath: string | null;
+  log: Logger;
+  /** How long an /ipfs or /ipns layer may take to fetch (default 60 s). */
+  layerTimeoutMs?: number;
+  /** Cell cache (default $WW_CACHE_DIR or ~/.ww/cache). */
+  cacheDir?: string;
+}
+
+export class WetwareNode {
+  readonly epoch = new Epoch('', 'boot');
+  private readonly stops: Array<[string, () => Promise<void> | void]> = [];
+  private stopped: Promise<void> | null = null;
+  identity!: Identity;
+  swarm!: Swarm;
+  ipfs!: IpfsStore;
+  image!: Image;
+  wagi: WagiGateway | null = null;
+  admin: AdminServer | null = null;
+  membrane!: Membrane;
+  initScripts: InitScripts | null = null;
+  readonly metrics: NodeMetrics;
+  readonly cells: CellRuntime;
+
+  private constructor(readonly opts: NodeOptions) {
+    this.metrics = new NodeMetrics({ peers: () => this.swarm?.getPeers().length ?? 0 });
+    this.cells = new CellRuntime({ observer: this.metrics.cells, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
+    this.onStop('metrics', () => this.metrics.close());
+    this.onStop('cells', () => this.cells.close());
+  }
+
+  /** Boots a node. On failure, whatever had started is stopped again and the error is thrown. */
+  static async start(opts: NodeOptions): Promise<WetwareNode> {
+    const node = new WetwareNode(opts);
+    try { await node.boot(); }
+    catch (e) { await node.stop(); throw e; }
+    return node;
+  }
+
+  get peerId(): string { return this.identity.peerId.toString(); }
+  addrs(): string[] { return this.swarm.getMultiaddrs().map(String); }
+
+  private onStop(what: string, f: () => Promise<void> | void): void { this.stops.push([what, f]); }
+
+  private async boot(): Promise<void> {
+    const { opts } = this;
+    const log = opts.log;
+    const t0 = performance.now();
+
+    const { identity, created } = await loadOrCreateIdentity(opts.identityPath);
+    this.identity = identity;
+    if (created) log.info(`created a new identity at ${opts.identityPath}`, { peer_id: this.peerId });
+
+    let repo: Repo | null = null;
+    if (!opts.ipfsUrl) {
+      repo = await openRepo(opts.ipfsRepo);
+      this.onStop('repo', () => repo!.close());
+    }
+    const swarmLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
+    this.swarm = await createSwarm({
+      privateKey: identity.privateKey, listen: opts.listen, bootstrap: opts.bootstrap, mdns: opts.mdns,
+      ...(repo ? { datastore: repo.datastore } : {}), log: swarmLog,
+    });
+    this.onStop('swarm', () => this.swarm.stop());
+
+    if (opts.ipfsUrl) {
+      const { createKuboStore } = await import('./ipfs-kubo.js');
+      this.ipfs = await createKuboStore({ url: opts.ipfsUrl });
+    } else {
+      this.ipfs = await createHeliaStore({ swarm: this.swarm, blockstore: repo!.blockstore, datastore: repo!.datastore, privateKey: identity.privateKey, log: swarmLog });
+    }
+    this.onStop('ipfs', () => this.ipfs.stop());
+
+    // The image: the layers as given, or the std image.
+    const std = opts.layers.length ? null : await stdImage();
+    this.image = await mergeLayers(std ? [std.layer] : opts.layers, {
+      ipfs: layerSource(this.ipfs),
+      ...(opts.layerTimeoutMs ? { timeoutMs: opts.layerTimeoutMs } : {}),
+      ...(std ? { extra: std.extra } : {}),
+    });
+    log.info(`image: ${std ? STD_IMAGE_NAME : opts.layers.join(' + ')} (${this.image.files.size} files, ${this.image.initScripts().length} init.d scripts)`);
+
+    // HTTP: WAGI and admin.
+    if (opts.httpListen) {
+      this.wagi = new WagiGateway({ timeoutMs: opts.httpTimeoutMs, observer: this.metrics.wagi });
+      const a = await this.wagi.start(opts.httpListen);
+      this.onStop('wagi', () => this.wagi!.close());
+      log.info(`WAGI listening on http://${hostPort(a.address, a.port)}`, { http: hostPort(a.address, a.port) });
+    }
+    if (opts.adminListen) {
+      this.admin = new AdminServer({
+        metrics: this.metrics, peerId: () => this.peerId, addrs: () => this.addrs(),
+        log: (level, line) => log[level](line),
+      });
+      const a = await this.admin.start(opts.adminListen);
+      this.onStop('admin', () => this.admin!.close());
+      log.info(`admin HTTP listening on http://${hostPort(a.address, a.port)}`, { admin: hostPort(a.address, a.port) });
+    }
+
+    // The membrane every init.d script (and later every login) grafts.
+    const httpListener = this.wagi ? httpListenerHook(this.wagi, this.cells, { epoch: this.epoch }) : null;
+    const exports: ExportSpec[] = [
+      { name: 'host', interfaceId: Host$Client.interfaceId, cap: hostHook({
+        peerId: () => this.peerId,
+        addrs: () => this.addrs(),
+        peers: () => this.swarm.getConnections().map((c) => ({ peerId: c.remotePeer.toString(), addrs: [c.remoteAddr.toString()] })),
+        httpListener: () => httpListener,
+      }) },
+      { name: 'runtime', interfaceId: Runtime$Client.interfaceId, cap: toHook(runtimeServer(this.cells))! },
+      { name: 'routing', interfaceId: Routing$Client.interfaceId, cap: routingHook({ swarm: this.swarm, ipfs: this.ipfs, log: swarmLog }) },
+      { name: 'ipfs', interfaceId: Ipfs$Client.interfaceId, cap: ipfsHook({ store: this.ipfs, resolve: (path, maxBytes) => this.readImage(path, maxBytes) }) },
+      { name: 'identity', interfaceId: Identity$Client.interfaceId, cap: identityHook(identity.privateKey) },
+    ];
+    if (opts.httpDial.length) {
+      exports.push({ name: 'http-client', interfaceId: HttpClient$Client.interfaceId, cap: httpClientHook({ allow: opts.httpDial }) });
+    }
+    this.membrane = new Membrane(() => exports, this.epoch);
+
+    // The host-state file, rewritten when our addresses change.
+    if (opts.hostStatePath) {
+      const path = opts.hostStatePath;
+      let last = '';
+      const write = () => {
+        const addrs = this.addrs();
+        const key = addrs.join(' ');
+        if (key === last) return;
+        last = key;
+        try { writeHostState(path, { pid: process.pid, peer_id: this.peerId, addrs, updated_at_unix_ms: Date.now() }); }
+        catch (e) { log.warn((e as Error).message); }
+      };
+      write();
+      const onUpdate = () => write();
+      this.swarm.addEventListener('self:peer:update', onUpdate);
+      this.onStop('host-state', () => { this.swarm.removeEventListener('self:peer:update', onUpdate); removeHostState(path); });
+    }
+
+    const bootMs = Math.round(performance.now() - t0);
+    log.info(`node ${this.peerId} up in ${bootMs} ms`, { peer_id: this.peerId, addrs: this.addrs(), boot_ms: bootMs });
+
+    // init.d: in order, beside the node.
+    this.initScripts = new InitScripts({ image: this.image, membrane: this.membrane, grants: exports.map((e) => e.name), log });
+    this.onStop('init.d', () => this.initScripts!.stop());
+    const scripts = this.initScripts;
+    void scripts.start().then(() => {
+      const readyMs = Math.round(performance.now() - t0);
+      log.info(`ready in ${readyMs} ms: init.d started (${[...scripts.states.values()].filter((s) => s === 'failed' || s === 'skipped').length} failed)`, { ready_ms: readyMs });
+    }, (e) => log.error(`init.d: ${(e as Error).message}`));
+  }
+
+  /** A file of the image for Ipfs.read of a path that is not /ipfs or /ipns; null when the image has none. */
+  private async readImage(path: string, maxBytes: number): Promise<Uint8Array | null> {
+    return this.image.has(path) ? this.image.read(path, maxBytes) : null;
+  }
+
+  /** Stops everything that started, last first. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      for (const [what, f] of this.stops.reverse()) {
+        try { await f(); } catch (e) { this.opts.log.warn(`stopping ${what}: ${(e as Error).message}`); }
+      }
+    })();
+    return this.stopped;
+  }
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The IPFS store as the layer loader walks it: every file under a path, recursively. */
+function layerSource(ipfs: IpfsStore): LayerSource {
+  return {
+    async *walk(path, signal) {
+      const root = path.replace(/\/+$/, '');
+      const stack: string[] = [''];
+      while (stack.length) {
+        const rel = stack.pop()!;
+        const entries = await ipfs.ls(rel ? `${root}/${rel}` : root, signal ? { signal } : {});
+        for (const e of entries) {
+          const p = rel ? `${rel}/${e.name}` : e.name;
+          if (e.type === 'directory') stack.push(p);
+          else yield { path: p, cid: e.cid, size: e.size };
+        }
+      }
+    },
+    resolveName: (name, signal) => ipfs.resolveName(name, signal ? { signal } : {}),
+    read: (cid, maxBytes) => ipfs.cat(cid, { maxBytes }),
+  };
+}
