@@ -21,6 +21,13 @@ export const DEFAULT_LIMITS: Readonly<CellLimits> = {
   outputBytes: 64 * 1024 * 1024,
 };
 
+/**
+ * The largest component a cell is loaded from: the largest RPC message
+ * (runtime/rpc/framing.ts), so a component that loads here can also be
+ * sent to a peer's Runtime.load. A Glia cell is about 22 MiB.
+ */
+export const MAX_COMPONENT_BYTES = 64 * 1024 * 1024;
+
 /** The most a cell's memory may be set to: wasm32's whole address space. */
 const MAX_MEMORY = 4 * 1024 * 1024 * 1024;
 
