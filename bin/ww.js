@@ -1,7 +1,33 @@
 #!/usr/bin/env -S node --stack-size=3800
 // The `ww` command. A larger V8 stack (the OS gives the main thread 8 MiB)
-// lets pure Glia code recurse well past 10,000 frames. The polyfill must
-// load before any other module, so everything else is imported dynamically.
-import '../dist/runtime/polyfill.js';
-const { main } = await import('../dist/runtime/cli/main.js');
-process.exitCode = await main(process.argv.slice(2));
+// lets pure Glia code recurse well past 10,000 frames. The shebang asks for
+// it, but `node bin/ww.js` ignores the shebang: then the command starts
+// itself again with the flag (one more Node start, in that case only), so
+// both ways of running it have the same limits. Windows gives the main
+// thread 1 MiB, so there the default stack stays (as in the VS Code client).
+// The polyfill must load before any other module of ours, so everything
+// else is imported dynamically.
+import { spawn } from 'node:child_process';
+
+const STACK_FLAG = '--stack-size=3800';
+const hasStackFlag = process.execArgv.some((a) => a.startsWith('--stack-size'));
+
+if (!hasStackFlag && process.platform !== 'win32' && process.env.WW_STACK_REEXEC !== '1') {
+  const child = spawn(process.execPath, [STACK_FLAG, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, WW_STACK_REEXEC: '1' },
+  });
+  // A terminal's Ctrl-C reaches the child itself (same process group);
+  // signals sent to this process alone are passed on.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => { if (!(sig === 'SIGINT' && process.stdin.isTTY)) child.kill(sig); });
+  }
+  child.on('error', (e) => { process.stderr.write(`error[io]: cannot start ${process.execPath}: ${e.message}\n`); process.exit(1); });
+  child.on('exit', (code, signal) => {
+    if (signal) { process.removeAllListeners(signal); process.kill(process.pid, signal); } else process.exit(code ?? 1);
+  });
+} else {
+  await import('../dist/runtime/polyfill.js');
+  const { main } = await import('../dist/runtime/cli/main.js');
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -164,17 +164,17 @@ export function sortValues(xs: any[], cmp: (a: any, b: any) => number = compare)
 }
 
 export function defineColls(lib: Library): void {
-  lib.fn('list', (...xs: any[]) => Stack(xs), [], 0);
+  lib.variadic('list', (xs) => Stack(xs), [], 0);
   lib.fn('list*', (...xs: any[]) => { const last = xs.pop(); let s: any = seq(last) ?? Stack(); for (let i = xs.length - 1; i >= 0; i--) s = new Cons(xs[i], s); return s; }, [], 1);
-  lib.fn('vector', (...xs: any[]) => List(xs), [], 0);
-  lib.fn('hash-map', (...kvs: any[]) => {
+  lib.variadic('vector', (xs) => List(xs), [], 0);
+  lib.variadic('hash-map', (kvs) => {
     if (kvs.length % 2) fail('illegal-argument', 'hash-map expects keys and values in pairs');
     const m = IMap<any, any>().asMutable();
     for (let i = 0; i < kvs.length; i += 2) m.set(kvs[i], kvs[i + 1]);
     return m.asImmutable();
   }, [], 0);
   lib.fn('array-map', (...kvs: any[]) => { let m = OrderedMap<any, any>(); for (let i = 0; i < kvs.length; i += 2) m = m.set(kvs[i], kvs[i + 1]); return m; }, [], 0);
-  lib.fn('hash-set', (...xs: any[]) => ISet(xs), [], 0);
+  lib.variadic('hash-set', (xs) => ISet(xs), [], 0);
   lib.fn('vec', vec, [1]);
   lib.fn('set', (x: any) => { seqable('set', x); return ISet(toArray(x)); }, [1]);
   lib.fn('seq', (x: any) => { seqable('seq', x); return seq(x); }, [1]);
@@ -214,7 +214,7 @@ export function defineColls(lib: Library): void {
   lib.fn('vals', (m: any) => { if (m !== null && !IMap.isMap(m)) fail('type-mismatch', `vals expects a map, got ${typeName(m)}`); return m && m.size ? Stack((m as IMap<any, any>).valueSeq().toArray()) : null; }, [1]);
   lib.fn('key', (e: any) => nth(e, 0), [1]);
   lib.fn('val', (e: any) => nth(e, 1), [1]);
-  lib.fn('merge', (...ms: any[]) => {
+  lib.variadic('merge', (ms) => {
     const live = ms.filter((m) => m !== null && m !== undefined);
     if (!live.length) return null;
     return live.slice(1).reduce((a, b) => conj(a, b), live[0]);
@@ -236,7 +236,7 @@ export function defineColls(lib: Library): void {
     return (v as List<any>).slice(start, e);
   }, [2, 3]);
   lib.fn('reverse', (x: any) => Stack(toArray(x).slice().reverse()), [1]);
-  lib.fn('concat', (...colls: any[]) => concatLazy(colls), [], 0);
+  lib.variadic('concat', (colls) => concatLazy(colls), [], 0);
   lib.fn('take', (n: number, coll: any) => takeLazy(n, coll), [2]);
   lib.fn('drop', (n: number, coll: any) => dropLazy(n, coll), [2]);
   lib.fn('take-last', (n: number, coll: any) => { const a = toArray(coll); return n > 0 && a.length ? Stack(a.slice(Math.max(0, a.length - n))) : null; }, [2]);

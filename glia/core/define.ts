@@ -11,6 +11,13 @@ import { fail } from '../values/errors.js';
 
 export interface Builtin { name: string; fn: GliaFn }
 
+/**
+ * The array form of a variadic builtin: `apply` hands it the argument array
+ * instead of spreading the items as JS arguments, which live on the stack,
+ * so `(apply + (repeat 1000000 1))` works.
+ */
+export const APPLY_ARRAY = Symbol.for('glia.apply-array');
+
 export class Library {
   readonly entries = new Map<string, GliaFn>();
   /** Natives of std modules, by namespace (ww.string, ww.json, ...). */
@@ -30,6 +37,17 @@ export class Library {
     const g = arityChecked(f, name, arities, variadic) as GliaFn;
     g[FN_INFO] = { name, arities, variadic, doc };
     this.target.set(name, g);
+    return g;
+  }
+
+  /** A variadic builtin written over its argument array; `apply` calls that form directly. */
+  variadic(name: string, impl: (xs: any[]) => any, arities: number[], variadic: number, doc?: string): GliaFn {
+    const g: any = this.fn(name, (...xs: any[]) => impl(xs), arities, variadic, doc);
+    const info = { name, arities, variadic };
+    g[APPLY_ARRAY] = (xs: any[]) => {
+      if (!acceptsArity(info, xs.length)) arityError(name, arities, variadic, xs.length);
+      return impl(xs);
+    };
     return g;
   }
 

@@ -3,7 +3,7 @@
 // resumable function argument it calls it through the driver, eagerly, so
 // the effects happen in the handler context of the call.
 import { List, Stack, Map as IMap } from 'immutable';
-import { Library, call, fastPath } from './define.js';
+import { Library, call, fastPath, APPLY_ARRAY } from './define.js';
 import { GEN, FN_INFO, type GliaFn } from '../values/fn.js';
 import { seq, iterate, toArray, lazyFromIterable, LazySeq, lazyChunks, chunkSource, forEachItem, type ISeq } from '../values/seq.js';
 import { fail } from '../values/errors.js';
@@ -302,7 +302,10 @@ export function defineHofs(lib: Library): void {
     if (args.length === 0) return yield* call(f);
     const last = args.pop();
     if (isInfinite(last)) fail('illegal-argument', 'apply over an infinite sequence');
-    return yield* call(f, ...args, ...iterate(last));
+    const all = args.concat(toArray(last));
+    // The variadic core functions take the array itself: no JS argument limit.
+    if (typeof f === 'function' && f[APPLY_ARRAY]) return f[APPLY_ARRAY](all);
+    return yield* call(f, ...all);
   }, [0], [], 1);
   lib.hof('update', function* (m: any, k: any, f: any, ...more: any[]) {
     return assoc(m, k, yield* call(f, get(m, k), ...more));

@@ -54,7 +54,7 @@ function bitOp(op: string, a: any, b: any, f: (x: number, y: number) => number, 
 }
 
 function chain(op: string, test: (a: any, b: any) => boolean) {
-  return (...xs: any[]) => {
+  return (xs: any[]) => {
     for (const x of xs) num(op, x);
     for (let i = 0; i + 1 < xs.length; i++) if (!test(xs[i], xs[i + 1])) return false;
     return true;
@@ -62,15 +62,15 @@ function chain(op: string, test: (a: any, b: any) => boolean) {
 }
 
 export function defineNumbers(lib: Library): void {
-  lib.fn('+', (...xs: any[]) => { let acc: any = 0; for (const x of xs) acc = rt.add(acc, x); return acc; }, [], 0);
-  lib.fn('*', (...xs: any[]) => { let acc: any = 1; for (const x of xs) acc = rt.mul(acc, x); return acc; }, [], 0);
-  lib.fn('-', (a: any, ...xs: any[]) => {
-    if (xs.length === 0) return rt.sub(a);
-    let acc = a; for (const x of xs) acc = rt.sub(acc, x); return acc;
+  lib.variadic('+', (xs) => { let acc: any = 0; for (const x of xs) acc = rt.add(acc, x); return acc; }, [], 0);
+  lib.variadic('*', (xs) => { let acc: any = 1; for (const x of xs) acc = rt.mul(acc, x); return acc; }, [], 0);
+  lib.variadic('-', (xs) => {
+    if (xs.length === 1) return rt.sub(xs[0]);
+    let acc = xs[0]; for (let i = 1; i < xs.length; i++) acc = rt.sub(acc, xs[i]); return acc;
   }, [], 1);
-  lib.fn('/', (a: any, ...xs: any[]) => {
-    if (xs.length === 0) return divide(1, a);
-    let acc = a; for (const x of xs) acc = divide(acc, x); return acc;
+  lib.variadic('/', (xs) => {
+    if (xs.length === 1) return divide(1, xs[0]);
+    let acc = xs[0]; for (let i = 1; i < xs.length; i++) acc = divide(acc, xs[i]); return acc;
   }, [], 1);
   lib.fn('quot', (a: any, b: any) => intOp('quot', a, b, (x, y) => Math.trunc(x / y), (x, y) => x / y), [2]);
   lib.fn('rem', (a: any, b: any) => intOp('rem', a, b, (x, y) => x % y, (x, y) => x % y), [2]);
@@ -78,14 +78,14 @@ export function defineNumbers(lib: Library): void {
     (x, y) => { const m = x % y; return m !== 0n && (m < 0n) !== (y < 0n) ? m + y : m; }), [2]);
   lib.fn('inc', rt.inc, [1]);
   lib.fn('dec', rt.dec, [1]);
-  lib.fn('<', chain('<', (a, b) => a < b), [], 1);
-  lib.fn('>', chain('>', (a, b) => a > b), [], 1);
-  lib.fn('<=', chain('<=', (a, b) => a <= b), [], 1);
-  lib.fn('>=', chain('>=', (a, b) => a >= b), [], 1);
+  lib.variadic('<', chain('<', (a, b) => a < b), [], 1);
+  lib.variadic('>', chain('>', (a, b) => a > b), [], 1);
+  lib.variadic('<=', chain('<=', (a, b) => a <= b), [], 1);
+  lib.variadic('>=', chain('>=', (a, b) => a >= b), [], 1);
   // eslint-disable-next-line eqeqeq
-  lib.fn('==', chain('==', (a, b) => a == b), [], 1);
-  lib.fn('max', (...xs: any[]) => extreme('max', xs), [], 1);
-  lib.fn('min', (...xs: any[]) => extreme('min', xs), [], 1);
+  lib.variadic('==', chain('==', (a, b) => a == b), [], 1);
+  lib.variadic('max', (xs) => extreme('max', xs), [], 1);
+  lib.variadic('min', (xs) => extreme('min', xs), [], 1);
   lib.fn('abs', (x: any) => { num('abs', x); return typeof x === 'bigint' ? (x < 0n ? -x : x) : Math.abs(x); }, [1]);
   lib.fn('zero?', rt.isZero, [1]);
   lib.fn('pos?', rt.isPos, [1]);

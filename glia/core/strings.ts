@@ -33,7 +33,7 @@ export function format(fmt: string, ...args: any[]): string {
       }
       case 'f': case 'e': {
         if (typeof a !== 'number' && typeof a !== 'bigint') fail('illegal-argument', `%${conv} needs a number, got ${prStr(a)}`);
-        s = conv === 'f' ? Number(a).toFixed(prec ? Number(prec) : 6) : Number(a).toExponential(prec ? Number(prec) : 6);
+        s = conv === 'f' ? Number(a).toFixed(prec ? Number(prec) : 6) : javaExponential(Number(a), prec ? Number(prec) : 6);
         if (flags.includes('+') && !s.startsWith('-')) s = '+' + s;
         break;
       }
@@ -44,7 +44,7 @@ export function format(fmt: string, ...args: any[]): string {
         break;
       }
       case 'b': case 'B': s = String(a !== null && a !== false); break;
-      case 'c': s = str(a); break;
+      case 'c': s = formatChar(a); break;
       default: s = str(a);
     }
     if (width && s.length < Number(width)) {
@@ -59,8 +59,24 @@ export function format(fmt: string, ...args: any[]): string {
   });
 }
 
+/** Java's %e: at least two exponent digits (1.000000e+00, not JS's 1.000000e+0). */
+function javaExponential(x: number, digits: number): string {
+  return x.toExponential(digits).replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
+/** Java's %c: a code point (an integer) or a character (a one-character string). */
+function formatChar(a: any): string {
+  if (typeof a === 'number' || typeof a === 'bigint') {
+    const n = Number(a);
+    if (Number.isInteger(n) && n >= 0 && n <= 0x10ffff) return String.fromCodePoint(n);
+    return fail('illegal-argument', `%c needs a code point from 0 to 1114111, got ${prStr(a)}`);
+  }
+  if (typeof a === 'string' && [...a].length === 1) return a;
+  return fail('illegal-argument', `%c needs a character (a one-character string) or a code point, got ${prStr(a)}`);
+}
+
 export function defineStrings(lib: Library): void {
-  lib.fn('str', (...xs: any[]) => xs.map(str).join(''), [], 0);
+  lib.variadic('str', (xs) => xs.map(str).join(''), [], 0);
   lib.fn('pr-str', (...xs: any[]) => xs.map(prStr).join(' '), [], 0);
   lib.fn('print-str', (...xs: any[]) => xs.map(printStr).join(' '), [], 0);
   lib.fn('prn-str', (...xs: any[]) => xs.map(prStr).join(' ') + '\n', [], 0);
