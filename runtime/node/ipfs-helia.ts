@@ -20,7 +20,7 @@ import { FsDatastore } from 'datastore-fs';
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { Libp2p, PrivateKey } from '@libp2p/interface';
-import { Key, type Datastore } from 'interface-datastore';
+import type { Datastore } from 'interface-datastore';
 import type { Blockstore } from 'interface-blockstore';
 import { CID } from 'multiformats/cid';
 import { base36 } from 'multiformats/bases/base36';
@@ -83,33 +83,29 @@ export async function createHeliaStore(opts: HeliaStoreOptions): Promise<IpfsSto
     throw new NodeError('node/ipfs', `the embedded IPFS did not start: ${(e as Error).message}`, 'move the repo folder aside (--ipfs-repo) if it is damaged');
   }
   // IPNS registers its record validator on both DHTs (it finds them on the libp2p it is given).
-  const names = createIpns({ ...(helia as any).components, routing: helia.routing, keychain: helia.keychain, events: helia.events, libp2p: node } as any);
-  if (opts.privateKey) await importSelfKey(helia, opts.datastore, opts.privateKey);
+  const keychain = await keychainWithSelf(helia, opts.privateKey);
+  const names = createIpns({ ...(helia as any).components, routing: helia.routing, keychain, events: helia.events, libp2p: node } as any);
   return new HeliaStore(helia, unixfs(helia), names, node, opts.timeoutMs ?? DEFAULT_IPFS_TIMEOUT_MS, opts.log);
 }
 
 /**
- * Makes the node's own key Helia's `self` key, so IPNS `self` is the
- * node's peer id. A repo carried over from another identity has another
- * `self`; the keychain refuses to remove that name, so its two records
- * (the keychain's own layout: /pkcs8/NAME and /info/NAME) are dropped
- * first, and `self` follows the node's key.
+ * Helia's keychain, with `self` answered by the node's own key from
+ * memory, so IPNS `self` is the node's peer id. The key is never written
+ * into the repo's keychain: the identity file (mode 0600) stays its only
+ * copy on disk.
  */
-async function importSelfKey(helia: Helia, datastore: Datastore, key: PrivateKey): Promise<void> {
-  const kc = helia.keychain;
-  const mine = key.publicKey.toMultihash().bytes;
-  try {
-    const had = await kc.exportKey('self');
-    if (equalBytes(had.publicKey.toMultihash().bytes, mine)) return;
-    await datastore.delete(new Key('/pkcs8/self'));
-    await datastore.delete(new Key('/info/self'));
-  } catch { /* none yet */ }
-  try {
-    const crypto = await helia.getCrypto('Ed25519');
-    await kc.importKey('self', await crypto.privateKeyFromProtobuf(privateKeyToProtobuf(key)));
-  } catch (e) {
-    throw new NodeError('node/ipfs', `cannot keep the node key in the IPFS keychain: ${(e as Error).message}`, 'move the repo folder aside (--ipfs-repo)');
-  }
+async function keychainWithSelf(helia: Helia, key: PrivateKey | undefined): Promise<Helia['keychain']> {
+  const base = helia.keychain;
+  if (!key) return base;
+  const crypto = await helia.getCrypto('Ed25519');
+  const self = await crypto.privateKeyFromProtobuf(privateKeyToProtobuf(key));
+  return new Proxy(base, {
+    get(target, prop) {
+      if (prop === 'exportKey') return async (name: string, o?: unknown) => (name === 'self' ? self : target.exportKey(name, o as any));
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
