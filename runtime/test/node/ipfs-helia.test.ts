@@ -107,6 +107,9 @@ describe('embedded IPFS between two nodes', () => {
     const cid2 = await a.store.addBytes(new TextEncoder().encode('renamed'));
     await a.store.publishName(a.swarm.peerId.toString(), cid2);
     expect(await a.store.resolveName(a.swarm.peerId.toString())).toBe(`/ipfs/${cid2}`);
+    // The node key signs from memory; the repo's keychain never holds it.
+    const { Key } = await import('interface-datastore');
+    expect(await a.repo.datastore.has(new Key('/pkcs8/self'))).toBe(false);
   });
 
   it('IPNS: a key the node does not hold, or a name nobody published, is refused', async () => {
