@@ -3,7 +3,8 @@
 // through Glia's `(perform routing :find ...)` in a session that holds
 // them over a Membrane graft; IPNS publish and resolve; read and add.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { Routing$Client } from '../../../schema/generated/routing.js';
+import { Routing$Client, ProviderSink$Client, ProviderSink$Server } from '../../../schema/generated/routing.js';
+import { toHook } from '../../rpc/hooks.js';
 import { Ipfs$Client } from '../../../schema/generated/system.js';
 import { routingHook, routingKey, rawCid } from '../../node/caps/routing.js';
 import { ipfsHook, isContentPath } from '../../node/caps/ipfs.js';
@@ -81,6 +82,38 @@ describe('Routing', () => {
     expect(await onC.eval(`(perform routing :resolve "/ipns/${A.swarm.peerId}")`)).toBe(`"/ipfs/${cid}"`);
     expect(await onA.eval('(try (perform routing :publish "someone-else" "/ipfs/bafkqaaa") (catch :node/ipns e :refused))')).toBe(':refused');
     expect(await onC.eval('(try (perform routing :resolve "not a name") (catch :node/bad-key e :bad))')).toBe(':bad');
+  });
+});
+
+describe('Routing.findProviders with a sink of the caller\'s', () => {
+  /** Calls findProviders on C's server directly with a sink that records calls; `failAfter` providers, it fails. */
+  async function search(key: string, failAfter = Infinity) {
+    const got: string[] = [];
+    let done = 0;
+    const sink = toHook(new ProviderSink$Server({
+      provider: async (p) => { if (got.length >= failAfter) throw new Error('sink is full'); got.push(p.info.peerId); },
+      done: async () => { done++; },
+    }))!;
+    const routing = routingHook({ swarm: C.swarm, ipfs: C.store, findTimeoutMs: 5_000 });
+    const answer = routing.call({ method: Routing$Client.methods[1]!, paramsFunc: (p: any) => { p.key = key; p.sink = new ProviderSink$Client(sink as any); } });
+    const outcome = await answer.struct().then(() => 'ok', (e) => `failed: ${(e as Error).message}`);
+    return { got, done, outcome };
+  }
+
+  it('streams each provider once, then calls done once', async () => {
+    const key = `sink-${Math.random()}`;
+    await onA.eval(`(perform routing :provide "${key}")`);
+    const r = await search(key);
+    expect(r).toEqual({ got: [A.swarm.peerId.toString()], done: 1, outcome: 'ok' });
+  });
+
+  it('a failing provider call stops the search: no done, and the call fails', async () => {
+    const key = `sink-fail-${Math.random()}`;
+    await onA.eval(`(perform routing :provide "${key}")`);
+    const r = await search(key, 0);
+    expect(r.got).toEqual([]);
+    expect(r.done).toBe(0);
+    expect(r.outcome).toMatch(/^failed: .*sink is full/);
   });
 });
 
