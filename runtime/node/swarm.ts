@@ -103,6 +103,21 @@ export function isLabNet(listen: readonly string[]): boolean {
   });
 }
 
+/**
+ * How the public DHT treats addresses. It does what Kubo does: it keeps
+ * only public addresses of peers and serves once libp2p has found a public
+ * address of its own (clientMode unset = automatic). On a lab or test net,
+ * where every listen address is loopback or private, nobody has a public
+ * address, so that DHT would stay an empty client forever; there it keeps
+ * every address and serves from the start. (The LAN DHT always serves and
+ * keeps only private and loopback addresses, as Kubo's does.)
+ */
+export function wanDhtAddressRule(listen: readonly string[]): { peerInfoMapper: (p: PeerInfo) => PeerInfo; clientMode?: false } {
+  return isLabNet(listen)
+    ? { peerInfoMapper: passthroughMapper, clientMode: false }
+    : { peerInfoMapper: removePrivateAddressesMapper };
+}
+
 /** A busy port or any other listen failure as one actionable line. */
 function listenError(e: unknown, listen: string[]): NodeError {
   const err = e as NodeJS.ErrnoException & { errors?: unknown[] };
@@ -132,14 +147,6 @@ export async function createSwarm(opts: SwarmOptions = {}): Promise<Swarm> {
   const boot = (opts.bootstrap ?? []).map(bootstrapAddr);
   const bootPeers = new Map(boot.map((ma) => [ma.getComponents().find((c) => c.name === 'p2p')!.value!, ma.toString()]));
 
-  // The public DHT does what Kubo does: it keeps only public addresses of
-  // peers and serves once libp2p has found a public address of its own
-  // (clientMode unset = automatic). On a lab or test net, where every
-  // listen address is loopback or private, nobody has a public address, so
-  // that DHT would stay an empty client forever; there it keeps every
-  // address and serves from the start. The LAN DHT always serves and keeps
-  // only private and loopback addresses, as Kubo's does.
-  const lab = isLabNet(listen);
   const discovery = [];
   if (boot.length) discovery.push(bootstrap({ list: boot.map(String), timeout: 0 }));
   if (opts.mdns) discovery.push(mdns(opts.mdnsIntervalMs ? { interval: opts.mdnsIntervalMs } : {}));
@@ -163,8 +170,7 @@ export async function createSwarm(opts: SwarmOptions = {}): Promise<Swarm> {
         ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 4 }),
         dht: kadDHT({
           protocol: WAN_DHT_PROTOCOL,
-          peerInfoMapper: lab ? passthroughMapper : removePrivateAddressesMapper,
-          ...(lab ? { clientMode: false } : {}),
+          ...wanDhtAddressRule(listen),
           logPrefix: 'libp2p:dht-amino', datastorePrefix: '/dht-amino', metricsPrefix: 'libp2p_dht_amino',
         }),
         lanDht: kadDHT({

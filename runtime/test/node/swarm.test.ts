@@ -5,7 +5,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
-import { createSwarm, isLabNet, AGENT_VERSION, type Swarm } from '../../node/swarm.js';
+import { createSwarm, isLabNet, wanDhtAddressRule, AGENT_VERSION, type Swarm } from '../../node/swarm.js';
+import { passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht';
 import { NodeError } from '../../node/errors.js';
 import { swarmNet, waitFor, collectLog } from './swarm-helpers.js';
 
@@ -38,6 +39,7 @@ describe('three swarms on 127.0.0.1', () => {
     for (const n of net) {
       expect(n.services.dht.getMode()).toBe('server');
       expect(n.services.lanDht.getMode()).toBe('server');
+      expect((n.services.dht as any).peerInfoMapper).toBe(passthroughMapper);
     }
   });
 
@@ -74,6 +76,11 @@ describe('address filters', () => {
     expect(isLabNet(['/ip6/::/tcp/2025'])).toBe(false);
     expect(isLabNet(['/ip4/127.0.0.1/tcp/0', '/ip4/1.1.1.1/tcp/2025'])).toBe(false); // parsed, never dialed
     expect(isLabNet([])).toBe(false);
+  });
+
+  it('the WAN DHT filters private addresses and serves automatically, like Kubo, except on a lab net', () => {
+    expect(wanDhtAddressRule(['/ip4/0.0.0.0/tcp/2025', '/ip6/::/tcp/2025'])).toEqual({ peerInfoMapper: removePrivateAddressesMapper });
+    expect(wanDhtAddressRule(['/ip4/127.0.0.1/tcp/0'])).toEqual({ peerInfoMapper: passthroughMapper, clientMode: false });
   });
 });
 
