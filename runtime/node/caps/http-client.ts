@@ -39,8 +39,11 @@ export function hostAllowed(allow: readonly string[], host: string): boolean {
 }
 
 function denied(host: string): NodeError {
+  const labels = host.split('.');
+  // A wildcard only makes sense for a domain name, not an IP address.
+  const wild = /[a-z]/i.test(host) && !host.includes(':') && labels.length > 2 ? ` (or --http-dial '*.${labels.slice(-2).join('.')}')` : '';
   return new NodeError('node/http-denied', `http-client may not reach ${host}: it is not on this node's --http-dial allowlist`,
-    `start the node with --http-dial ${host} (or --http-dial '*.${host.split('.').slice(-2).join('.')}')`);
+    `start the node with --http-dial ${host}${wild}`);
 }
 
 function parseUrl(url: string, base?: URL): URL {

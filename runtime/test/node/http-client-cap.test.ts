@@ -64,6 +64,14 @@ describe('the allowlist', () => {
     expect(hostAllowed(['::1'], '[::1]')).toBe(true);
     expect(hostAllowed([], '127.0.0.1')).toBe(false);
   });
+
+  it('a refusal names the host and the flag that would allow it', async () => {
+    const e = await request({ allow: [] }, { method: 'GET', url: 'https://api.example.com/x', headers: [] }).then(() => null, (x) => x);
+    expect(e).toMatchObject({ code: 'node/http-denied', message: "http-client may not reach api.example.com: it is not on this node's --http-dial allowlist" });
+    expect(e.hint).toBe("start the node with --http-dial api.example.com (or --http-dial '*.example.com')");
+    const ip = await request({ allow: [] }, { method: 'GET', url: 'http://10.1.2.3/', headers: [] }).then(() => null, (x) => x);
+    expect(ip.hint).toBe('start the node with --http-dial 10.1.2.3');
+  });
 });
 
 describe('HttpClient over RPC from Glia', () => {
