@@ -33,6 +33,8 @@ Options:
       --ipfs-url URL         use Kubo's RPC at URL instead of the embedded IPFS (env IPFS_API)
       --ipfs-repo DIR        the embedded IPFS store (default ~/.ww/ipfs)
       --no-mdns              do not discover peers on the LAN
+      --layer-timeout-ms N   how long an /ipfs/ or /ipns/ layer may take to fetch
+                             before the node gives up with node/not-found (default 60000)
       --http-dial HOST       a host the http-client capability may reach: exact,
                              *.domain or * (repeat); without it, no http-client
       --log-format FORMAT    text (default) or json, one event per line on stderr
@@ -48,6 +50,7 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     identity: { type: 'string' },
     'http-listen': { type: 'string' },
     'http-timeout-ms': { type: 'string' },
+    'layer-timeout-ms': { type: 'string' },
     'with-http-admin': { type: 'string' },
     'ipfs-url': { type: 'string' },
     'ipfs-repo': { type: 'string' },
@@ -60,6 +63,8 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
   if (format !== 'text' && format !== 'json') throw new UsageError(`--log-format must be text or json, not ${JSON.stringify(values['log-format'])}\nrun 'ww run --help' for usage`);
   const timeout = values['http-timeout-ms'] ?? '30000';
   if (!/^\d+$/.test(timeout) || Number(timeout) === 0) throw new UsageError(`--http-timeout-ms takes a whole number of milliseconds above 0, not ${JSON.stringify(timeout)}\nrun 'ww run --help' for usage`);
+  const layerTimeout = values['layer-timeout-ms'] ?? '60000';
+  if (!/^\d+$/.test(layerTimeout) || Number(layerTimeout) === 0) throw new UsageError(`--layer-timeout-ms takes a whole number of milliseconds above 0, not ${JSON.stringify(layerTimeout)}\nrun 'ww run --help' for usage`);
   const httpListen = values['http-listen'] ?? '127.0.0.1:2080';
   const envListen = env.WW_LISTEN ? env.WW_LISTEN.split(',').map((s) => s.trim()).filter(Boolean) : null;
   const log = createLogger(format, (line) => io.err(line));
@@ -77,6 +82,7 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     mdns: !values['no-mdns'],
     httpDial: values['http-dial'] ?? [],
     hostStatePath: hostStatePath(env),
+    layerTimeoutMs: Number(layerTimeout),
     log,
   };
 
@@ -84,6 +90,12 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
   // it must not take the node down.
   const onRejection = (e: unknown) => log.warn(`unhandled: ${(e as Error)?.message ?? String(e)}`);
   process.on('unhandledRejection', onRejection);
+
+  // Listening before the boot: a signal during it stops the node once it is up.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
 
   let node: WetwareNode;
   try {
@@ -94,10 +106,7 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     throw e;
   }
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await signalled;
   log.info(`${signal}: stopping`);
   // Whatever hangs in shutdown, the node exits within 5 s.
   const deadline = setTimeout(() => { log.warn('shutdown took over 5 s; exiting anyway'); process.exit(0); }, 5000);

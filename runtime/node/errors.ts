@@ -16,6 +16,7 @@ export const NODE_ERROR_CODES = {
   'node/kubo-unreachable': 'the Kubo RPC endpoint refused or did not answer',
   'node/init': 'an init.d script could not be read, checked or run',
   'node/http': 'an HTTP server of the node could not start',
+  'node/http-off': 'a script asked for HTTP on a node started with --http-listen off',
   'node/host-state': 'the host-state file could not be written or read',
   'node/no-node': 'no running node was found',
   'node/route-taken': 'a WAGI route prefix is already registered',
@@ -30,6 +31,10 @@ export const NODE_ERROR_CODES = {
   'node/http-timeout': 'an outbound HTTP request did not answer in time',
   'node/http-too-large': 'an outbound HTTP response body is over the cap',
   'node/http-request': 'an outbound HTTP request is malformed or failed',
+  'node/push-dir': 'the folder given to ww push is missing, not a folder, or holds a file that cannot be read',
+  'node/bad-block': 'a pushed block\'s bytes do not hash to its CID',
+  'node/bad-car': 'a pushed CAR does not parse, names not exactly one root, or lacks a block under its root',
+  'node/control': 'the running node\'s control socket could not be reached, or refused the request',
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERROR_CODES;

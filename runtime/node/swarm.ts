@@ -186,6 +186,16 @@ export async function createSwarm(opts: SwarmOptions = {}): Promise<Swarm> {
     throw listenError(e, listen);
   }
   dialDiscovered(node, log, bootPeers, opts.maxDiscoveryDials ?? 8);
+  // The bootstrap module announces its peers while libp2p starts, before
+  // anyone can listen for it; so they are dialed here, by address.
+  for (const ma of boot) {
+    node.dial(ma).then(
+      () => log.info(`joined bootstrap peer ${ma}`),
+      (e: Error) => {
+        if (node.status === 'started') log.warn(`node/bootstrap: cannot reach bootstrap peer ${ma}: ${e.message} (check the address and that the peer runs; the node goes on without it)`);
+      },
+    );
+  }
   return node;
 }
 
@@ -205,11 +215,10 @@ function dialDiscovered(node: Swarm, log: SwarmLog, bootPeers: Map<string, strin
       if (node.status !== 'started' || node.getConnections(id).length) { busy.delete(key); continue; }
       inFlight++;
       node.dial(id).then(
-        () => { if (bootPeers.has(key)) log.info(`joined bootstrap peer ${bootPeers.get(key)}`); },
+        () => {},
         (e: Error) => {
-          if (node.status !== 'started') return;
-          if (bootPeers.has(key)) log.warn(`node/bootstrap: cannot reach bootstrap peer ${bootPeers.get(key)}: ${e.message} (check the address and that the peer runs; the node goes on without it)`);
-          else log.info(`dial to discovered peer ${key} failed: ${e.message}`);
+          // Bootstrap peers are dialed (and reported) by createSwarm.
+          if (node.status === 'started' && !bootPeers.has(key)) log.info(`dial to discovered peer ${key} failed: ${e.message}`);
         },
       ).finally(() => { inFlight--; busy.delete(key); pump(); });
     }

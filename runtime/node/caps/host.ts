@@ -39,7 +39,7 @@ export function hostHook(node: HostSource): Hook {
     },
     network: async (_p, r) => {
       const http = node.httpListener();
-      if (!http) throw new RpcError('unimplemented', 'this node serves no HTTP: it was started with --http-listen off');
+      if (!http) throw new RpcError('failed', 'node/http-off: this node serves no HTTP: it was started with --http-listen off');
       r.httpListener = new HttpListener$Client(http as any);
       r.streamListener = new StreamListener$Client(notYetHook('StreamListener') as any);
       r.streamDialer = new StreamDialer$Client(notYetHook('StreamDialer') as any);
