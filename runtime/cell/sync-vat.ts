@@ -11,11 +11,18 @@
 // meanwhile. It speaks the level-1 subset a cell needs: Bootstrap, Call
 // (on an imported capability or pipelined on a question), Return, Finish,
 // and, as a server, Bootstrap and Call on the capabilities it serves.
-// Release, Resolve and Disembargo from the host are read and ignored (a
-// cell's connection ends with the cell). It imports nothing of Node.
+// Capabilities travel in params and results both ways: what the host sends
+// becomes a CellRef (an import), what the cell sends back of the host's
+// goes as receiverHosted (or receiverAnswer), and what the cell serves
+// itself is exported (CellExport, senderHosted). Release, Resolve and
+// Disembargo from the host are read and ignored (a cell's connection ends
+// with the cell, and it keeps its exports until then). It imports nothing
+// of Node.
 import * as $ from 'capnp-es';
 import * as rpc from 'capnp-es/capnp/rpc';
 import { FrameDecoder } from '../rpc/framing.js';
+import { Hook, BrokenAnswer, BrokenHook, toHook, type Answer } from '../rpc/hooks.js';
+import { RpcError } from '../rpc/errors.js';
 
 /** The byte stream the connection runs on: blocking reads, an empty read is the end. */
 export interface ByteChannel {
@@ -27,6 +34,22 @@ type StructClass<T extends $.Struct = $.Struct> = { new (...a: any[]): T; readon
 
 /** A capability the cell can call: one the host exported, or one in the results of a question. */
 export type CapRef = { import: number } | { question: number; transform: number[] };
+
+/**
+ * A capability of the host as it sits in a message the cell reads or
+ * builds (capnp-es keeps capabilities in a message's cap table as hooks).
+ * It is called through the SyncVat, never through `call`.
+ */
+export class CellRef extends Hook {
+  constructor(readonly ref: CapRef) { super(); }
+  call(): Answer { return new BrokenAnswer(new RpcError('failed', 'a capability inside a cell is called through its SyncVat')); }
+}
+
+/** A capability the cell serves, by its export id, in a message. */
+export class CellExport extends Hook {
+  constructor(readonly id: number, readonly server: SyncServer) { super(); }
+  call(): Answer { return new BrokenAnswer(new RpcError('failed', 'a capability a cell serves is called by its peer')); }
+}
 
 /** A capability the cell serves: methods by ordinal, run synchronously. */
 export interface SyncServer {
@@ -53,6 +76,12 @@ export class SyncVat {
   /** `bootstrap` is what the host gets when it asks this cell for its bootstrap capability (vat mode). */
   constructor(private readonly ch: ByteChannel, private readonly bootstrapCap: SyncServer | null = null) {
     if (bootstrapCap) this.exports.push(bootstrapCap);
+  }
+
+  /** Serves `server` to the host: the export to put in a message (its id stays for the cell's life). */
+  exportServer(server: SyncServer): CellExport {
+    this.exports.push(server);
+    return new CellExport(this.exports.length - 1, server);
   }
 
   /** The host's bootstrap capability (the cell's Membrane), pipelined: no round trip until it is called. */
@@ -84,6 +113,7 @@ export class SyncVat {
     const params = $.utils.getPointerAs(0, Params, payload);
     $.utils.initStruct(Params._capnp.size, params);
     fill(params);
+    describeCaps(payload, m);
     this.send(m);
     return q;
   }
@@ -102,6 +132,7 @@ export class SyncVat {
         if (ret.which() === rpc.Return_Which.EXCEPTION) throw new RemoteError(ret.exception.reason);
         if (ret.which() !== rpc.Return_Which.RESULTS) throw new RemoteError(`unexpected return kind ${ret.which()}`);
         const payload = ret.results;
+        importCaps(payload, ret.segment.message);
         const table = payload.capTable;
         return {
           results: $.utils.getAs(Results, payload.content),
@@ -137,7 +168,7 @@ export class SyncVat {
     switch (m.which()) {
       case rpc.Message_Which.RETURN: this.returns.set(m.return.answerId, m.return); break;
       case rpc.Message_Which.BOOTSTRAP: this.onBootstrap(m.bootstrap.questionId); break;
-      case rpc.Message_Which.CALL: this.onCall(m.call); break;
+      case rpc.Message_Which.CALL: this.onCall(m.call, m.segment.message); break;
       case rpc.Message_Which.ABORT: this.closedWith = `aborted: ${m.abort.reason}`; return false;
       case rpc.Message_Which.FINISH: this.answered.delete(m.finish.questionId); break;
       default: break; // Release, Resolve, Disembargo: nothing a cell keeps needs them
@@ -184,7 +215,7 @@ export class SyncVat {
     this.send(out);
   }
 
-  private onCall(call: rpc.Call): void {
+  private onCall(call: rpc.Call, msg: $.Message): void {
     const out = new $.Message();
     const ret = out.initRoot(rpc.Message)._initReturn();
     ret.answerId = call.questionId;
@@ -201,7 +232,9 @@ export class SyncVat {
     const results = $.utils.getPointerAs(0, method.Results, payload);
     $.utils.initStruct(method.Results._capnp.size, results);
     try {
+      importCaps(call.params, msg, this.exports);
       method.impl($.utils.getAs(method.Params, call.params.content), results);
+      describeCaps(payload, out);
     } catch (e) {
       const again = new $.Message();
       const r = again.initRoot(rpc.Message)._initReturn();
@@ -213,4 +246,53 @@ export class SyncVat {
     }
     this.send(out);
   }
+}
+
+/**
+ * The cap table of a message the cell built (hooks capnp-es collected while
+ * the params or results were written) as descriptors: the host's own
+ * capabilities go back as receiverHosted or receiverAnswer, the cell's as
+ * senderHosted. Anything else cannot leave a cell.
+ */
+function describeCaps(payload: rpc.Payload, msg: $.Message): void {
+  const table: unknown[] = (msg as any)._capnp.capTable ?? [];
+  if (!table.length) return;
+  const descs = payload._initCapTable(table.length);
+  table.forEach((entry, i) => {
+    const d = descs.get(i);
+    const h = toHook(entry);
+    if (h instanceof CellExport) d.senderHosted = h.id;
+    else if (h instanceof CellRef && 'import' in h.ref) d.receiverHosted = h.ref.import;
+    else if (h instanceof CellRef) {
+      const ref = h.ref as { question: number; transform: number[] };
+      const pa = d._initReceiverAnswer();
+      pa.questionId = ref.question;
+      const tr = pa._initTransform(ref.transform.length);
+      ref.transform.forEach((f, j) => { tr.get(j).getPointerField = f; });
+    } else if (h === null || h instanceof BrokenHook) d.none = true;
+    else throw new Error('this capability cannot be sent from a cell');
+  });
+}
+
+/** The cap table of a message the host sent, as hooks the generated getters hand out. */
+function importCaps(payload: rpc.Payload, msg: $.Message, exports: readonly SyncServer[] = []): void {
+  // Reading an absent capTable would make capnp-es build one inside the received message.
+  if (!payload._hasCapTable()) { (msg as any)._capnp.capTable = []; return; }
+  const descs = payload.capTable;
+  const table: unknown[] = [];
+  for (let i = 0; i < descs.length; i++) {
+    const d = descs.get(i);
+    switch (d.which()) {
+      case rpc.CapDescriptor_Which.SENDER_HOSTED: table.push(new CellRef({ import: d.senderHosted })); break;
+      case rpc.CapDescriptor_Which.SENDER_PROMISE: table.push(new CellRef({ import: d.senderPromise })); break;
+      case rpc.CapDescriptor_Which.RECEIVER_HOSTED: {
+        const server = exports[d.receiverHosted];
+        table.push(server ? new CellExport(d.receiverHosted, server) : new BrokenHook(new RpcError('failed', `invalid capability id ${d.receiverHosted}: this cell never exported it`)));
+        break;
+      }
+      case rpc.CapDescriptor_Which.NONE: table.push(null); break;
+      default: table.push(new BrokenHook(new RpcError('unimplemented', 'this kind of capability descriptor is not supported in a cell')));
+    }
+  }
+  (msg as any)._capnp.capTable = table;
 }

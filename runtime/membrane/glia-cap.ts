@@ -21,7 +21,7 @@ import { GliaCap$Client, GliaCap$Server, type GliaCap_Call$Params, type GliaCap_
 import { toHook, type Hook } from '../rpc/hooks.js';
 import { RpcError, toRpcError } from '../rpc/errors.js';
 import { Policy, attenuate as attenuateHook, PolicyHook } from './policy.js';
-import { writeField, readResults, writeValue, readValue, type CapBridge } from './glia-values.js';
+import { writeField, readResults, writeValue, readValue, splitArgs, type CapBridge } from './glia-values.js';
 
 const GLIA_CAP_ID = GliaCap$Client.interfaceId;
 const GLIA_CALL = 0, GLIA_DESCRIBE = 1;
@@ -121,30 +121,6 @@ function performedMethod(own: CapabilityInterface, p: string): CapabilityMethod 
 }
 
 export const capValueClasses = new Map<bigint, new (hook: Hook, iface: CapabilityInterface | undefined, bridge: GliaBridge) => RpcCap>();
-
-/** Positional arguments in schema order, then `:param value` options for the rest. */
-function splitArgs(m: CapabilityMethod, args: any[]): { positional: any[]; options: Array<[number, any]> } {
-  const byName = new Map(m.params.map((p, i) => [p.name, i]));
-  // The first place from which the rest reads as :param value pairs naming
-  // parameters not already given positionally.
-  for (let start = 0; start <= args.length; start++) {
-    if ((args.length - start) % 2 !== 0) continue;
-    const options: Array<[number, any]> = [];
-    let ok = true;
-    for (let i = start; i < args.length; i += 2) {
-      const k = args[i];
-      const idx = k instanceof Keyword && k.ns === null ? byName.get(k.name) : undefined;
-      if (idx === undefined || idx < start || options.some(([j]) => j === idx)) { ok = false; break; }
-      options.push([idx, args[i + 1]]);
-    }
-    if (!ok) continue;
-    if (start > m.params.length) break;
-    return { positional: args.slice(0, start), options };
-  }
-  const sig = m.params.map((p) => p.name).join(' ');
-  return fail('arity-mismatch', `${m.interfaceName} :${m.name} takes ${m.params.length} argument${m.params.length === 1 ? '' : 's'} [${sig}], got ${args.length}`,
-    null, m.params.length ? `(perform cap :${m.name} ${m.params.map((p) => p.name).join(' ')}), or trailing ones as :${m.params[m.params.length - 1]!.name} value` : `(perform cap :${m.name})`);
-}
 
 /** The generated method descriptor (params and results classes) for a table method. */
 function generatedMethod(m: CapabilityMethod): any {

@@ -14,7 +14,7 @@ import { prStr } from '../../glia/values/printer.js';
 import { isSeqObject, toArray } from '../../glia/values/seq.js';
 import { isCapability } from '../../glia/eval/driver.js';
 import { typeName } from '../../glia/core/type.js';
-import { capabilityStruct, capabilityInterface, capabilityInterfaceById, type CapabilityField, type CapnpType, type CapabilityInterface } from '../../glia/compile/capabilities.js';
+import { capabilityStruct, capabilityInterface, capabilityInterfaceById, type CapabilityField, type CapnpType, type CapabilityInterface, type CapabilityMethod } from '../../glia/compile/capabilities.js';
 import { Value, Value_Which, type Entry } from '../../schema/generated/glia.js';
 import { capOfPointer, capPointer, toHook, type Hook } from '../rpc/hooks.js';
 
@@ -183,6 +183,34 @@ function readStruct(s: any, structName: string, bridge: CapBridge): unknown {
 /** A 64-bit integer as Glia has it: a number when exact, a bigint beyond. */
 function int64(b: bigint): number | bigint {
   return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+}
+
+/**
+ * Positional arguments in schema order, then `:param value` options for the
+ * rest (`(perform ex :spawn :args ["a"] :env [...])`), as every caller of a
+ * schema method from Glia passes them: here and inside a Glia cell.
+ */
+export function splitArgs(m: CapabilityMethod, args: any[]): { positional: any[]; options: Array<[number, any]> } {
+  const byName = new Map(m.params.map((p, i) => [p.name, i]));
+  // The first place from which the rest reads as :param value pairs naming
+  // parameters not already given positionally.
+  for (let start = 0; start <= args.length; start++) {
+    if ((args.length - start) % 2 !== 0) continue;
+    const options: Array<[number, any]> = [];
+    let ok = true;
+    for (let i = start; i < args.length; i += 2) {
+      const k = args[i];
+      const idx = k instanceof Keyword && k.ns === null ? byName.get(k.name) : undefined;
+      if (idx === undefined || idx < start || options.some(([j]) => j === idx)) { ok = false; break; }
+      options.push([idx, args[i + 1]]);
+    }
+    if (!ok) continue;
+    if (start > m.params.length) break;
+    return { positional: args.slice(0, start), options };
+  }
+  const sig = m.params.map((p) => p.name).join(' ');
+  return fail('arity-mismatch', `${m.interfaceName} :${m.name} takes ${m.params.length} argument${m.params.length === 1 ? '' : 's'} [${sig}], got ${args.length}`,
+    null, m.params.length ? `(perform cap :${m.name} ${m.params.map((p) => p.name).join(' ')}), or trailing ones as :${m.params[m.params.length - 1]!.name} value` : `(perform cap :${m.name})`);
 }
 
 /** A method's results as Glia has them: one field bare, several as a map, none as nil. */

@@ -33,7 +33,7 @@ import { cellSession, cellFunction, cellCapability, callGlia, callGliaCap, ENTRY
 import { requestMap, cgiResponse } from './http.js';
 import { errorLine } from './error-line.js';
 import { setGrantCaller } from './grant-cap.js';
-import { MembraneLink, gliaCapServer } from './membrane-link.js';
+import { MembraneLink } from './membrane-link.js';
 import type { ByteChannel } from '../sync-vat.js';
 import { fail } from '../../../glia/values/errors.js';
 
@@ -55,7 +55,7 @@ function serveVat(session: ReturnType<typeof cellSession>, name: string): void {
     exitWithCode(2);
     return;
   }
-  const link = new MembraneLink(stdioChannel(), gliaCapServer(cap, (c, method, args) => callGliaCap(session, c, method, args)));
+  const link = new MembraneLink(stdioChannel(), { serve: cap, invoke: (c, method, args) => callGliaCap(session, c, method, args) });
   setGrantCaller(link.call);
   link.serve();
 }
@@ -156,7 +156,8 @@ export function startCell(cfg: CellConfig): { run(): void } {
       printSink = mode === 'raw' ? toStdout : toStderr;
       // pid0: the membrane connection is on stdio (stdin and stdout carry Cap'n Proto frames).
       stdioIsRpc = mode === 'pid0';
-      setGrantCaller(new MembraneLink(stdioIsRpc ? stdioChannel() : undefined).call);
+      // The cell's own capabilities passed to the host run on its session when the host calls them.
+      setGrantCaller(new MembraneLink(stdioIsRpc ? stdioChannel() : undefined, { invoke: (c, method, args) => callGliaCap(session, c, method, args) }).call);
       let code = 0;
       try {
         if (mode === 'raw' || mode === 'pid0') {
