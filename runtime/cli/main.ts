@@ -18,6 +18,7 @@ Commands:
   check FILES...        check Glia files without running them (effects, capability calls, names)
   lsp [--stdio]         run the Glia language server for editors (LSP on stdio)
   keygen [--output P]   create a node identity (Ed25519), print its peer id
+  doctor                check this machine for running a node
 
 Options:
   -h, --help            show help (also after any command: ww eval --help)
@@ -43,6 +44,7 @@ const commands: Record<string, () => Promise<Command>> = {
   lsp: async () => (await import('./lsp-command.js')).lspCommand,
   keygen: async () => (await import('./keygen-command.js')).keygenCommand,
   run: async () => (await import('./run-command.js')).runCommand,
+  doctor: async () => (await import('./doctor-command.js')).doctorCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
