@@ -10,6 +10,7 @@ them together with Glia.
 Commands:
   eval EXPR | -f FILE   evaluate Glia locally and print the last value
   run [LAYER...]        boot a node: libp2p, IPFS, cells, WAGI on 127.0.0.1:2080
+  push [DIR]            add an image folder to IPFS (through the running node), print its CID
   test [FILES...]       run ww/test suites (default: every *_test.glia under test/)
   cell run FILE.wasm    run a WebAssembly component as a cell, with no grants
   build [PATH]          compile a Glia cell project (cell.edn) to bin/NAME.wasm
@@ -44,6 +45,7 @@ const commands: Record<string, () => Promise<Command>> = {
   lsp: async () => (await import('./lsp-command.js')).lspCommand,
   keygen: async () => (await import('./keygen-command.js')).keygenCommand,
   run: async () => (await import('./run-command.js')).runCommand,
+  push: async () => (await import('./push-command.js')).pushCommand,
   doctor: async () => (await import('./doctor-command.js')).doctorCommand,
 };
 

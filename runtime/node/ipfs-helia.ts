@@ -24,6 +24,7 @@ import type { Datastore } from 'interface-datastore';
 import type { Blockstore } from 'interface-blockstore';
 import { CID } from 'multiformats/cid';
 import { base36 } from 'multiformats/bases/base36';
+import { createUnsafe } from 'multiformats/block';
 import { NodeError } from './errors.js';
 import { swarmRouter, LIBP2P_ROUTER } from './helia-router.js';
 import { localTree } from './local-tree.js';
@@ -32,6 +33,7 @@ import {
   type IpfsStore, type IpfsEntry, type IpfsStat, type CatOptions, type IpfsCallOptions, type AddProgress,
 } from './ipfs.js';
 import { noDhtPeers, type SwarmLog } from './swarm.js';
+import type { Block } from './car.js';
 
 export interface Repo {
   blockstore: FsBlockstore;
@@ -160,6 +162,11 @@ class HeliaStore implements IpfsStore {
     } catch (e) { throw wrap(e, `add ${localDir}`); }
   }
 
+  async importDag(root: CID, blocks: AsyncIterable<Block>, opts?: IpfsCallOptions): Promise<void> {
+    await storeDag(this.helia, root, blocks, opts?.signal);
+    await this.keep(root, opts?.signal);
+  }
+
   /** The CID and sub path a path names, following IPNS. */
   private async target(path: string, opts?: IpfsCallOptions): Promise<{ cid: CID; sub: string; shown: string }> {
     const p = parseIpfsPath(path);
@@ -277,6 +284,46 @@ class HeliaStore implements IpfsStore {
     await this.helia.stop();
   }
 }
+
+/**
+ * Puts checked blocks into a Helia's blockstore and pins `root` without
+ * going to the network: a DAG that lacks a block is refused, not completed
+ * from peers (shared with `ww push` into a repo while no node runs).
+ */
+export async function storeDag(helia: Helia, root: CID, blocks: AsyncIterable<Block>, signal?: AbortSignal): Promise<void> {
+  try {
+    for await (const b of blocks) await helia.blockstore.put(b.cid, b.bytes, { signal });
+  } catch (e) { throw wrap(e, `import ${root}`); }
+  if (await helia.pins.isPinned(root)) return;
+  // Checked here first: Helia's pin walk loses a missing block's error
+  // (an unhandled rejection) and pins the incomplete DAG anyway.
+  const missing = await firstMissing(helia, root, signal);
+  if (missing) throw new NodeError('node/bad-car', `the pushed DAG under ${root} lacks a block (${missing})`, 'push the whole folder again (ww push sends every block)');
+  try {
+    for await (const _ of helia.pins.add(root, { offline: true, signal } as Parameters<Helia['pins']['add']>[1])) { /* walks the DAG, here only */ }
+  } catch (e) { throw wrap(e, `pin ${root}`); }
+}
+
+/** The first block under `root` this blockstore lacks, or null; reads only what is here. */
+async function firstMissing(helia: Helia, root: CID, signal?: AbortSignal): Promise<CID | null> {
+  const seen = new Set<string>();
+  const stack = [root];
+  while (stack.length) {
+    const cid = stack.pop()!;
+    const key = cid.toString();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!(await helia.blockstore.has(cid, { signal }))) return cid;
+    if (cid.code === RAW_CODE) continue; // a leaf links nothing
+    const chunks: Uint8Array[] = [];
+    for await (const c of helia.blockstore.get(cid, { offline: true, signal } as never)) chunks.push(c);
+    const block = createUnsafe({ cid, bytes: concat(chunks, chunks.reduce((n, c) => n + c.length, 0)), codec: await helia.getCodec(cid.code) });
+    for (const [, link] of block.links()) stack.push(link);
+  }
+  return null;
+}
+
+const RAW_CODE = 0x55;
 
 /** An IPNS name as @helia/ipns takes it: a peer id string or a libp2p-key CID. */
 function nameKey(name: string): CID | string {

@@ -11,6 +11,7 @@ import { create, type KuboRPCClient } from 'kubo-rpc-client';
 import { CID } from 'multiformats/cid';
 import { NodeError } from './errors.js';
 import { localTree } from './local-tree.js';
+import { carStream, type Block } from './car.js';
 import {
   DEFAULT_IPFS_TIMEOUT_MS, parseIpfsPath, parseCid, withDeadline, notFound, tooLarge,
   type IpfsStore, type IpfsEntry, type IpfsStat, type CatOptions, type IpfsCallOptions, type AddProgress,
@@ -91,6 +92,25 @@ class KuboStore implements IpfsStore {
       if (!root) throw new NodeError('node/ipfs', `Kubo added nothing for ${localDir}`);
       return root;
     }, () => new NodeError('node/timeout', `adding ${localDir} to Kubo took over ${ms / 1000} s`, 'check Kubo, or add a smaller folder'));
+  }
+
+  async importDag(root: CID, blocks: AsyncIterable<Block>, opts?: IpfsCallOptions): Promise<void> {
+    // A bad block ends the upload early; Kubo then sees a cut CAR, so the
+    // error to report is the block's, not what the upload became.
+    let bad: unknown = null;
+    const checked = (async function* () { try { yield* blocks; } catch (e) { bad = e; throw e; } })();
+    try {
+      await this.call(`import ${root}`, opts, async (signal) => {
+        let pinned: string | null = null;
+        for await (const r of this.kubo.dag.import([carStream(root, checked)], { pinRoots: true, signal })) {
+          if (r.root.cid.equals(root)) pinned = r.root.pinErrorMsg ? `not pinned: ${r.root.pinErrorMsg}` : '';
+        }
+        if (pinned === null || pinned) {
+          throw new NodeError('node/bad-car', `Kubo did not pin ${root} from the pushed CAR${pinned ? ` (${pinned})` : ''}`, 'push the whole folder again (ww push sends every block)');
+        }
+      }, () => new NodeError('node/timeout', `Kubo took too long importing ${root}`, 'check Kubo, or push a smaller folder'));
+    } catch (e) { throw bad ?? e; }
+    void this.provide(root.toString()).catch(() => { /* Kubo reprovides pins on its own */ });
   }
 
   /** The path as Kubo takes it: /ipfs/... or /ipns/... */

@@ -10,6 +10,7 @@
 // node/not-found naming it, never hangs.
 import { CID } from 'multiformats/cid';
 import { NodeError } from './errors.js';
+import type { Block } from './car.js';
 
 export interface IpfsEntry {
   name: string;
@@ -45,6 +46,13 @@ export interface IpfsStore {
   addBytes(data: Uint8Array, opts?: IpfsCallOptions): Promise<string>;
   /** Stores a local folder as a UnixFS folder (CIDv1), pinned and announced; returns the root CID. */
   addDirectory(localDir: string, progress?: (p: AddProgress) => void, opts?: IpfsCallOptions): Promise<string>;
+  /**
+   * Stores a DAG built elsewhere (`ww push`) from blocks already checked
+   * against their CIDs (runtime/node/car.ts), pins `root` (node/bad-car
+   * when a block under it is neither among them nor already here) and
+   * announces it. A bad block the iterable throws fails the import.
+   */
+  importDag(root: CID, blocks: AsyncIterable<Block>, opts?: IpfsCallOptions): Promise<void>;
   /** The bytes of the file at `path`. */
   cat(path: string, opts?: CatOptions): Promise<Uint8Array>;
   /** The entries of the folder at `path`, sorted by name. */

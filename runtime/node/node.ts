@@ -31,6 +31,7 @@ import { identityHook } from './caps/identity.js';
 import { httpClientHook } from './caps/http-client.js';
 import { InitScripts } from './initd/runner.js';
 import { writeHostState, removeHostState } from './host-state.js';
+import { ControlServer, controlSocketPath } from './control.js';
 import type { Logger } from './log.js';
 
 export const NODE_VERSION = '0.1.0';
@@ -58,6 +59,8 @@ export interface NodeOptions {
   layerTimeoutMs?: number;
   /** Cell cache (default $WW_CACHE_DIR or ~/.ww/cache). */
   cacheDir?: string;
+  /** The most bytes one `ww push` through the control socket may carry (default 1 GiB). */
+  maxPushBytes?: number;
 }
 
 export class WetwareNode {
@@ -168,6 +171,19 @@ export class WetwareNode {
       exports.push({ name: 'http-client', interfaceId: HttpClient$Client.interfaceId, cap: httpClientHook({ allow: opts.httpDial }) });
     }
     this.membrane = new Membrane(() => exports, this.epoch);
+
+    // The control socket beside the host-state file, opened before that file
+    // names this node: `ww push` adds through it (runtime/node/control.ts).
+    // Without it the node still runs; push then says so.
+    if (opts.hostStatePath) {
+      const control = new ControlServer({ socketPath: controlSocketPath(opts.hostStatePath), ipfs: this.ipfs, log: swarmLog,
+        ...(opts.maxPushBytes ? { maxPushBytes: opts.maxPushBytes } : {}) });
+      try {
+        await control.start();
+        this.onStop('control', () => control.close());
+        log.info(`control socket at ${control.path}`, { control: control.path });
+      } catch (e) { log.warn((e as Error).message); }
+    }
 
     // The host-state file, rewritten when our addresses change.
     if (opts.hostStatePath) {

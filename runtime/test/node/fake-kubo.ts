@@ -2,7 +2,7 @@
 // can be installed or run on the test machines, so this serves the subset
 // of /api/v0 that kubo-rpc-client calls for the node's IpfsStore (id, add,
 // cat, ls, files/stat, pin/ls, routing/provide, name/publish,
-// name/resolve), backed by a real Helia (in memory, offline) with
+// name/resolve, and dag/import for ww push), backed by a real Helia (in memory, offline) with
 // @helia/unixfs and @helia/ipns. Errors come back as Kubo sends them:
 // HTTP 500 with {"Message", "Code", "Type": "error"}.
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,6 +14,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { CID } from 'multiformats/cid';
 import { base36 } from 'multiformats/bases/base36';
+import { CarReader } from '@ipld/car';
 
 export interface FakeKubo { url: string; calls: string[]; close(): Promise<void> }
 
@@ -80,6 +81,25 @@ export async function startFakeKubo(): Promise<FakeKubo> {
           last = r.cid;
         }
         if (last && q.get('pin') !== 'false') for await (const _ of helia.pins.add(last)) { /* walk */ }
+        return ndjson(res, out);
+      }
+      case 'dag/import': {
+        // One CAR per form part; every block stored, then the roots pinned (pin-roots defaults to true, as in Kubo).
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': req.headers['content-type']! } }).formData();
+        const out: unknown[] = [];
+        for (const [, v] of form.entries()) {
+          const car = await CarReader.fromBytes(new Uint8Array(await (v as File).arrayBuffer()));
+          for await (const b of car.blocks()) await helia.blockstore.put(b.cid, b.bytes);
+          for (const root of await car.getRoots()) {
+            let pinError = '';
+            if (q.get('pin-roots') !== 'false' && !(await helia.pins.isPinned(root))) {
+              try { for await (const _ of helia.pins.add(root, offline as object)) { /* walk */ } } catch (e) { pinError = (e as Error).message; }
+            }
+            out.push({ Root: { Cid: { '/': root.toString() }, PinErrorMsg: pinError } });
+          }
+        }
         return ndjson(res, out);
       }
       case 'cat': {
