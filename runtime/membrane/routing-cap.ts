@@ -10,6 +10,10 @@
 // refuses :find-providers. The sink stops the search once it has `n`
 // providers (failing a provider call stops it, per the schema), and gives
 // up waiting after FIND_WAIT_MS with what it has.
+//
+// `(perform routing :find-providers key)` with no sink (the schema's
+// Glia form) gives the same vector, of up to MAX_PROVIDERS providers: it
+// is collected, not lazy.
 import { List, Map as IMap } from 'immutable';
 import { Keyword, kw } from '../../glia/values/keyword.js';
 import { fail } from '../../glia/values/errors.js';
@@ -23,11 +27,14 @@ import { RpcCap, capValueClasses, toGlia } from './glia-cap.js';
 export const DEFAULT_FIND_COUNT = 20;
 /** The longest :find waits for the search to end; the node's own search deadline is shorter. */
 export const FIND_WAIT_MS = 30_000;
+/** The most providers :find-providers without a sink collects. */
+export const MAX_PROVIDERS = 1000;
 const OPTIONS = ['count'];
 
 export class RoutingCap extends RpcCap {
   override invoke(method: Keyword, args: any[]): Promise<unknown> {
     if (method.ns === null && method.name === 'find') return this.find(args);
+    if (method.ns === null && method.name === 'find-providers' && args.length === 1) return this.find([args[0], kw('count'), MAX_PROVIDERS]);
     return super.invoke(method, args);
   }
 

@@ -6,6 +6,7 @@
 // (raw, sha2-256) of its UTF-8 bytes, which is what `hash` gives for those
 // bytes: `(perform routing :provide "my-service")` on one node and
 // `(perform routing :find "my-service")` on another meet.
+import * as $ from 'capnp-es';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
@@ -62,8 +63,8 @@ export function routingHook(opts: RoutingServerOptions): Hook {
 
     findProviders: guarded(async (p) => {
       const cid = await routingKey(p.key);
-      const sink = toHook(p.sink);
-      if (!sink) throw new NodeError('node/bad-key', 'findProviders needs a sink', 'pass a ProviderSink, or use (perform routing :find key) in Glia');
+      const sink = $.utils.isNull($.utils.getPointer(1, p)) ? null : toHook(p.sink);
+      if (!sink) throw new NodeError('node/bad-key', 'findProviders needs a sink to stream the providers to', 'pass a ProviderSink, or use (perform routing :find key) in Glia');
       const seen = new Set<string>();
       const search = new AbortController();
       const deadline = setTimeout(() => search.abort(), findMs);

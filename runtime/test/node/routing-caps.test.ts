@@ -107,6 +107,15 @@ describe('Routing.findProviders with a sink of the caller\'s', () => {
     expect(r).toEqual({ got: [A.swarm.peerId.toString()], done: 1, outcome: 'ok' });
   });
 
+  it(':find-providers with no sink gives the providers as a vector; a null sink is refused with a code', async () => {
+    const key = `no-sink-${Math.random()}`;
+    await onA.eval(`(perform routing :provide "${key}")`);
+    expect(await onC.eval(`(mapv :peer-id (perform routing :find-providers "${key}"))`)).toBe(`["${A.swarm.peerId}"]`);
+    const routing = routingHook({ swarm: C.swarm, ipfs: C.store });
+    const e = await routing.call({ method: Routing$Client.methods[1]!, paramsFunc: (p: any) => { p.key = key; } }).struct().then(() => null, (x) => x);
+    expect(e?.message).toMatch(/^node\/bad-key: findProviders needs a sink/);
+  });
+
   it('a failing provider call stops the search: no done, and the call fails', async () => {
     const key = `sink-fail-${Math.random()}`;
     await onA.eval(`(perform routing :provide "${key}")`);
