@@ -422,11 +422,21 @@ export function defineHofs(lib: Library): void {
   // concatenates the results; a :while that fails returns FOR_STOP, which
   // ends that level.
   lib.fn('-for-stop', () => FOR_STOP, [0]);
-  lib.effectful('discontinue', function* (k: any, err: any) {
+  const discontinueOp = (k: any, err: any): ResumeOp => {
     const cont = typeof k === 'function' ? k[CONTINUATION] : undefined;
     if (!cont) fail('type-mismatch', `discontinue expects a handler's resume function, got ${prStr(k)}`);
-    return yield new ResumeOp(cont, err, true);
+    return new ResumeOp(cont, err, true);
+  };
+  const discontinue: any = lib.effectful('discontinue', function* (k: any, err: any) {
+    return yield discontinueOp(k, err);
   }, [2], null, 'Resumes a continuation by throwing err at its perform site (OCaml\'s discontinue).');
+  // Like a continuation, its resumable form is the op itself: discontinuing
+  // takes no frame, so a handler that discontinues in tail position runs in
+  // constant space too.
+  discontinue[GEN] = (...args: any[]) => {
+    if (args.length !== 2) fail('arity-mismatch', `discontinue expects 2 arguments, got ${args.length}`, { name: 'discontinue', got: args.length });
+    return discontinueOp(args[0], args[1]);
+  };
   lib.hof('-for-step', function* (coll: any, f: any) {
     if (!resumable(f)) {
       const g = plain(f);

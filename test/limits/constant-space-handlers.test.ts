@@ -85,6 +85,16 @@ for (const tier of ['auto', 'resumable'] as Tier[]) {
       expect(v).toBe(600_000);
     }, LONG);
 
+    it('discontinues in tail position 150,000 times, each caught in the body', async () => {
+      const v = await session(tier, []).evalString(`
+        (with-effect-handler :x (fn [d k] (discontinue k (ex-info "no" {:type :my/no})))
+          (loop [i 0 caught 0]
+            (if (< i 150000)
+              (recur (inc i) (try (perform :x i) (catch :my/no e (inc caught))))
+              caught)))`);
+      expect(v).toBe(150_000);
+    }, LONG);
+
     it('runs a ww/policy audit around a 300,000-call loop', async () => {
       const v = await session(tier, []).evalString(`
         (import "ww/policy" :as p)
