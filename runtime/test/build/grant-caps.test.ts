@@ -7,7 +7,9 @@
 //   - passes options by name, in any order (:env before :args);
 //   - passes its own host grant (it goes back to the host as the host's
 //     own capability) and a defcap of its own (exported by the cell and
-//     called by the host while the cell waits for the spawn's answer).
+//     called by the host while the cell waits for the spawn's answer);
+//   - in that defcap's GliaCap values, receives a capability of the host's
+//     and calls it, and returns a capability (itself), which the host calls.
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Executor } from '../../cell/executor.js';
 import { spawnCell } from '../../cell/cell-session.js';
 import { capOfPointer, toHook } from '../../rpc/hooks.js';
-import { GliaBridge, GLIA_CAP_INTERFACE_ID } from '../../membrane/glia-cap.js';
+import { GliaBridge, GLIA_CAP_INTERFACE_ID, type RpcCap } from '../../membrane/glia-cap.js';
 import { kw } from '../../../glia/values/keyword.js';
 import { Runtime$Server, Runtime$Client, Executor$Server, Executor$Client, Process$Server, Process$Client, Host$Client } from '../../../schema/generated/system.js';
 import { collect, testRuntime } from '../cell/helpers.js';
@@ -50,9 +52,19 @@ function fakeRuntime(seen: Seen[]) {
             const e = p.caps.get(i);
             const hook = capOfPointer(e.cap);
             // The cell's host grant comes back as a Host; anything else the cell made is a GliaCap.
-            const answer = e.name === 'host'
-              ? await bridge.capOfId(hook, Host$Client.interfaceId).invoke(kw('id'), [])
-              : await bridge.capOfId(hook, GLIA_CAP_INTERFACE_ID).invoke(kw('get'), [2]);
+            let answer: unknown;
+            if (e.name === 'host') answer = await bridge.capOfId(hook, Host$Client.interfaceId).invoke(kw('id'), []);
+            else {
+              // The cell's defcap, called by name with data, with a capability of ours
+              // (which the cell then calls), and returning a capability (itself).
+              const g = bridge.capOfId(hook, GLIA_CAP_INTERFACE_ID);
+              const me = await g.invoke(kw('me'), []) as RpcCap;
+              answer = [
+                await g.invoke(kw('get'), [2]),
+                await g.invoke(kw('ask'), [bridge.capOfId(hostHook('12D3KooWother'), Host$Client.interfaceId)]),
+                await me.invoke(kw('get'), [5]),
+              ];
+            }
             s.caps.push({ name: e.name, answer });
           }
           seen.push(s);
@@ -70,7 +82,7 @@ function fakeRuntime(seen: Seen[]) {
 }
 
 const PROGRAM = `
-(defcap doubler :get (fn [n] (* 2 n)))
+(defcap doubler :get (fn [n] (* 2 n)) :ask (fn [h] (perform h :id)) :me (fn [] doubler))
 (defn main [args]
   (let [ex (perform runtime :load (bytes [0 97 115 109]))
         p (perform ex :spawn :env ["K=V"] :args args :caps [{:name "host" :cap host} {:name "twice" :cap doubler}])
@@ -93,6 +105,6 @@ describe('capabilities in a Glia cell\'s grant calls', () => {
     const [out, err, code] = await Promise.all([collect(s.process.stdout), collect(s.process.stderr), s.process.wait()]);
     expect(code, err.toString()).toBe(0);
     expect(out.toString()).toBe(':capability :capability bafkreifake 42\n:no-such-option\n');
-    expect(seen).toEqual([{ args: ['x', 'y'], env: ['K=V'], caps: [{ name: 'host', answer: '12D3KooWnode' }, { name: 'twice', answer: 4 }] }]);
+    expect(seen).toEqual([{ args: ['x', 'y'], env: ['K=V'], caps: [{ name: 'host', answer: '12D3KooWnode' }, { name: 'twice', answer: [4, '12D3KooWother', 10] }] }]);
   }, 180_000);
 });
