@@ -34,6 +34,7 @@ export const CATALOG: Record<string, Entry> = {
   'read/bad-anon-fn': { severity: 'error', summary: '#() literals cannot be nested, and % is only valid inside one' },
   'read/too-deep': { severity: 'error', summary: 'forms nest deeper than the reader allows' },
   'read/too-large': { severity: 'error', summary: 'the input is larger than the reader allows' },
+  'read/bad-utf8': { severity: 'error', summary: 'a source file is not valid UTF-8' },
   // Compiler
   'unbound-symbol': { severity: 'error', summary: 'a symbol names no local, var or special form' },
   'arity-mismatch': { severity: 'error', summary: 'a function is called with a number of arguments it does not accept' },
@@ -73,6 +74,9 @@ export const CATALOG: Record<string, Entry> = {
   'assertion': { severity: 'error', summary: 'an assert failed' },
   'ex-info': { severity: 'error', summary: 'a user error made with ex-info without a :type' },
   'internal': { severity: 'error', summary: 'a bug in Glia itself; please report it' },
+  // The ww command's own problems (before or beside any Glia code)
+  'usage': { severity: 'error', summary: 'a command was given an unknown option or a bad argument' },
+  'io': { severity: 'error', summary: 'a file or stdin could not be read or written' },
 };
 
 export function diagnostic(code: string, span: Span, message: string, hint?: string): Diagnostic {

@@ -1,7 +1,7 @@
 // Collections and sequences (the functions that take no function arguments).
 import { List, Stack, Map as IMap, Set as ISet, OrderedMap } from 'immutable';
 import type { Library } from './define.js';
-import { seq, iterate, toArray, LazySeq, Cons, isSeqObject, isSeqable, lazyFromIterable, lazyChunks, CHUNK, type ISeq } from '../values/seq.js';
+import { seq, iterate, toArray, LazySeq, Cons, isSeqObject, isSeqable, lazyFromIterable, lazyChunks, CHUNK, MAX_ELEMENTS, tooManyElements, withKnownSize, type ISeq } from '../values/seq.js';
 import { equals } from '../values/equality.js';
 import { fail } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
@@ -28,7 +28,10 @@ function seqable(op: string, x: any): void {
 
 export function conj(coll: any, ...xs: any[]): any {
   if (coll === null || coll === undefined) return Stack(xs.slice().reverse());
-  if (List.isList(coll)) return (coll as List<any>).push(...xs);
+  if (List.isList(coll)) {
+    if ((coll as List<any>).size + xs.length > MAX_ELEMENTS) tooManyElements('the vector');
+    return (coll as List<any>).push(...xs);
+  }
   if (Stack.isStack(coll)) { let s = coll as Stack<any>; for (const x of xs) s = s.unshift(x); return s; }
   if (ISet.isSet(coll)) return (coll as ISet<any>).union(xs);
   if (IMap.isMap(coll)) {
@@ -125,6 +128,18 @@ export function into(to: any, from: any): any {
   return conj(to, ...toArray(from));
 }
 
+/** (repeat n x) for a large n: lazy, in chunks of one shared array, so realising it costs little per element. */
+function repeatChunks(n: number, x: any): LazySeq {
+  const chunk = new Array(CHUNK).fill(x);
+  let left = n;
+  return withKnownSize(lazyChunks(() => {
+    if (left <= 0) return null;
+    const k = Math.min(CHUNK, left);
+    left -= k;
+    return k === CHUNK ? chunk : chunk.slice(0, k);
+  }), n);
+}
+
 export function vec(x: any): List<any> { seqable('vec', x); return List.isList(x) ? x : List(toArray(x)); }
 export function concatLazy(colls: any[]): LazySeq {
   return markInfinite(lazyFromIterable(function* () { for (const c of colls) yield* iterate(c); }), colls.some(isInfinite));
@@ -151,12 +166,13 @@ export function range(...args: any[]): LazySeq | Stack<any> {
   }
   let next = start;
   const more = step > 0 ? () => next < end : () => next > end;
-  return lazyChunks(() => {
+  const r = lazyChunks(() => {
     if (step === 0 || !more()) return null;
     const c: number[] = [];
     while (c.length < CHUNK && more()) { c.push(next); next += step; }
     return c;
   }, end === Infinity || end === -Infinity);
+  return step === 0 || r.infinite ? r : withKnownSize(r, Math.max(0, Math.ceil((end - start) / step)));
 }
 
 export function sortValues(xs: any[], cmp: (a: any, b: any) => number = compare): any[] {
@@ -246,7 +262,11 @@ export function defineColls(lib: Library): void {
   lib.fn('range', range, [0, 1, 2, 3]);
   lib.fn('repeat', (n: any, x?: any) => (x === undefined
     ? markInfinite(lazyFromIterable(function* () { for (;;) yield n; }), true)
-    : Stack(Array.from({ length: Math.max(0, n) }, () => x))), [1, 2]);
+    // Small counts are built at once; a large one is lazy, as in Clojure, so
+    // (apply str (repeat 600000000 "x")) meets the element limit instead of
+    // allocating 600 million cells first.
+    : n <= 1024 ? Stack(Array.from({ length: Math.max(0, n) }, () => x))
+      : repeatChunks(n, x)), [1, 2]);
   lib.fn('cycle', (coll: any) => {
     const items = toArray(coll);
     if (!items.length) return Stack();
@@ -325,7 +345,11 @@ export function defineColls(lib: Library): void {
     const [n, x] = args.length === 2 ? args : [Infinity, args[0]];
     if (n === Infinity && isInfinite(x)) fail('illegal-argument', `${name} of an infinite sequence`, null, `use (${name} n coll) to realise a prefix`);
     let s = seq(x);
-    for (let i = 0; s && i < n; i++) s = s.next();
+    for (let i = 0; s && i < n; i++) {
+      // doall holds what it realises; past the limit the heap would run out.
+      if (i === MAX_ELEMENTS && name === 'doall') tooManyElements('(doall coll)');
+      s = s.next();
+    }
     return x;
   };
   lib.fn('doall', (...args: any[]) => realise('doall', args), [1, 2]);

@@ -3,6 +3,7 @@
 // cursor over anything seqable; `LazySeq` realises at most once, so a lazy
 // sequence over an infinite source works with `take`.
 import { List, Stack, Map as IMap, Set as ISet, isImmutable } from 'immutable';
+import { gliaError } from './errors.js';
 
 export type Value = any;
 
@@ -205,11 +206,31 @@ export function* iterate(x: Value): Generator<Value, void, undefined> {
   }
 }
 
+/**
+ * The most elements the runtime realises from a sequence into one array or
+ * vector (toArray: vec, into, set, sort, apply's arguments ...; conj onto
+ * a vector; doall). Past it the heap would run out, which V8 does not
+ * survive (a fatal abort, not an exception), so it is :glia.error/limit
+ * instead, which try catches (doc/language.md, "Limits"). 2^24 numbers are
+ * 128 MiB in an array; one compare per element costs nothing measurable.
+ */
+export const MAX_ELEMENTS = 16_777_216;
+
+export function tooManyElements(what: string): never {
+  throw gliaError('limit', `${what} would hold more than ${MAX_ELEMENTS.toLocaleString('en')} elements, the most one collection may hold`, null,
+    'process the sequence as it goes (reduce, run!, doseq, transduce) instead of holding all of it');
+}
+
+/** Lazy seqs whose length is known up front ((range n), (repeat n x)), so toArray refuses a huge one before realising it. */
+const knownSizes = new WeakMap<LazySeq, number>();
+export function withKnownSize<T extends LazySeq>(s: T, n: number): T { knownSizes.set(s, n); return s; }
+
 export function toArray(x: Value): Value[] {
   if (Array.isArray(x)) return x;
   if (List.isList(x) || Stack.isStack(x)) return (x as any).toArray();
+  if (x instanceof LazySeq && (knownSizes.get(x) ?? 0) > MAX_ELEMENTS) tooManyElements('realising the sequence');
   const out: Value[] = [];
-  forEachItem(x, (v) => { out.push(v); });
+  forEachItem(x, (v) => { if (out.push(v) > MAX_ELEMENTS) tooManyElements('realising the sequence'); });
   return out;
 }
 

@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { buildEngine, buildProject } from '../cell/build/build.js';
 import { BuildError } from '../cell/build/errors.js';
 import { parse, UsageError } from './args.js';
+import { errStyle, outStyle, paintHelp, paintFormatted } from './colour.js';
 import type { Io } from './io.js';
 
 export const BUILD_HELP = `Usage: ww build [PATH]
@@ -33,7 +34,7 @@ Exit status: 0 when built; 1 with error[build/...] on stderr otherwise.`;
 
 export async function buildCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse('build', args, { quiet: { type: 'boolean', short: 'q' }, engine: { type: 'boolean' } });
-  if (values.help) { io.out(BUILD_HELP + '\n'); return 0; }
+  if (values.help) { io.out(paintHelp(BUILD_HELP, outStyle(io)) + '\n'); return 0; }
   if (positionals.length > 1) throw new UsageError("ww build takes at most one PATH\nrun 'ww build --help' for usage");
   const path = positionals[0] ?? '.';
   const say = (s: string) => { if (!values.quiet) io.err(s); };
@@ -49,7 +50,7 @@ export async function buildCommand(args: string[], io: Io): Promise<number> {
     return 0;
   } catch (e) {
     if (!(e instanceof BuildError)) throw e;
-    io.err(e.format() + '\n');
+    io.err(paintFormatted(e.format(), errStyle(io)) + '\n');
     return 1;
   }
 }

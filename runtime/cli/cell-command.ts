@@ -3,9 +3,8 @@
 // environment given here and nothing else, stdio by mode, limits on. The
 // cell's exit code becomes ww's; a refused load or a limit prints the
 // structured error (error[cell/...]) on stderr and exits 1.
-import { readFile } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { CellError } from '../cell/errors.js';
@@ -13,6 +12,12 @@ import { CellRuntime } from '../cell/runtime.js';
 import { DEFAULT_LIMITS, type CellLimits } from '../cell/limits.js';
 import { runHttpCell } from '../cell/cgi.js';
 import { parse, UsageError } from './args.js';
+import { readInput, readStream, InputError, COMPONENT_LIMIT, type InputLimit } from './read-input.js';
+import { formatError } from './report.js';
+import { errStyle, outStyle, paintHelp, paintFormatted } from './colour.js';
+
+/** An http-mode request body from stdin: the listener's default cap (runtime/cell/http-listener.ts). */
+const BODY_LIMIT: InputLimit = { maxBytes: 10 * 1024 * 1024, what: 'a request body' };
 import type { Io } from './io.js';
 
 export const CELL_HELP = `Usage: ww cell run FILE.wasm [options]
@@ -47,7 +52,7 @@ const processStdio = (): CellStdio => ({ stdin: process.stdin, stdout: process.s
 
 export async function cellCommand(args: string[], io: Io, stdio: CellStdio = processStdio()): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === '-h' || sub === '--help') { io.out(CELL_HELP + '\n'); return sub === undefined ? 2 : 0; }
+  if (sub === undefined || sub === '-h' || sub === '--help') { io.out(paintHelp(CELL_HELP, outStyle(io)) + '\n'); return sub === undefined ? 2 : 0; }
   if (sub !== 'run') throw new UsageError(`unknown cell command '${sub}'\nrun 'ww cell --help' for usage`);
   const { values, positionals } = parse('cell run', rest, {
     mode: { type: 'string' },
@@ -57,10 +62,10 @@ export async function cellCommand(args: string[], io: Io, stdio: CellStdio = pro
     'memory-mb': { type: 'string' },
     request: { type: 'string' },
   });
-  if (values.help) { io.out(CELL_HELP + '\n'); return 0; }
+  if (values.help) { io.out(paintHelp(CELL_HELP, outStyle(io)) + '\n'); return 0; }
   if (positionals.length !== 1) throw new UsageError("ww cell run needs one FILE.wasm\nrun 'ww cell --help' for usage");
   const mode = values.mode ?? 'raw';
-  if (mode !== 'raw' && mode !== 'http' && mode !== 'vat') throw new UsageError(`--mode must be raw, http or vat, not ${mode}`);
+  if (mode !== 'raw' && mode !== 'http' && mode !== 'vat') throw new UsageError(`--mode must be raw, http or vat, not ${JSON.stringify(mode)}`);
   if (values.request !== undefined && mode !== 'http') throw new UsageError('--request is for --mode http');
   const env = (values.env ?? []).map((kv): [string, string] => {
     const eq = kv.indexOf('=');
@@ -81,9 +86,10 @@ export async function cellCommand(args: string[], io: Io, stdio: CellStdio = pro
 
   const file = positionals[0]!;
   let wasm: Uint8Array;
-  try { wasm = new Uint8Array(await readFile(resolve(file))); }
-  catch (e: any) {
-    io.err(`error[io]: cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}\n`);
+  try { wasm = await readInput(file, COMPONENT_LIMIT); }
+  catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    io.err(formatError(e, new Map(), errStyle(io)) + '\n');
     return 1;
   }
 
@@ -92,7 +98,7 @@ export async function cellCommand(args: string[], io: Io, stdio: CellStdio = pro
   try {
     const cell = await runtime.load(wasm, basename(file));
     if (request) {
-      const body = stdio.stdin.isTTY ? new Uint8Array(0) : await readAll(stdio.stdin);
+      const body = stdio.stdin.isTTY ? new Uint8Array(0) : await readStream(stdio.stdin, BODY_LIMIT);
       const r = await runHttpCell(cell, { ...request, headers: [], body }, { limits, args: values.arg ?? [] });
       const head = [`HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? ''}`.trimEnd(), ...r.headers.map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
       await write(stdio.stderr, r.stderr);
@@ -114,8 +120,9 @@ export async function cellCommand(args: string[], io: Io, stdio: CellStdio = pro
     if ('error' in status) throw status.error;
     return status.code;
   } catch (e) {
+    if (e instanceof InputError) { io.err(formatError(e, new Map(), errStyle(io)) + '\n'); return 1; }
     if (!(e instanceof CellError)) throw e;
-    io.err(e.format() + '\n');
+    io.err(paintFormatted(e.format(), errStyle(io)) + '\n');
     return 1;
   } finally {
     await runtime.close();
@@ -132,12 +139,6 @@ function requestLine(line: string): { method: string; url: string } {
   const m = /^([A-Z]+) (\/\S*)$/.exec(line.trim());
   if (!m) throw new UsageError(`--request takes "METHOD /path", such as "GET /status", not ${JSON.stringify(line)}`);
   return { method: m[1]!, url: m[2]! };
-}
-
-async function readAll(s: Readable): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
 }
 
 function write(s: Writable, bytes: Uint8Array): Promise<void> {

@@ -1,13 +1,13 @@
 // `ww eval EXPR` and `ww eval -f FILE`: run Glia locally with the host
 // effects :stdout, :load, :import and :exit. Prints the pr-str of the last
 // value, or a readable error on stderr and exit status 1.
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { Session, type Tier } from '../../glia/eval/session.js';
 import { prStr } from '../../glia/values/printer.js';
 import { SessionExit } from '../../glia/eval/ops.js';
 import { localEffects } from '../host/local-effects.js';
-import { toReport, formatReport, spanOfError } from './report.js';
+import { toReport, formatReport, formatError, spanOfError } from './report.js';
+import { readSource, InputError, withStdinHint } from './read-input.js';
+import { errStyle, outStyle, paintHelp, paintWarning } from './colour.js';
 import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
 
@@ -19,7 +19,7 @@ Evaluates Glia and prints the pr-str of the last value. Output performed with
 error[code]: message  --> file:line:col with a code frame on stderr and exits 1.
 
 Options:
-  -f, --file FILE   evaluate FILE (:load and :import resolve relative to it)
+  -f, --file FILE   evaluate FILE (:load and :import resolve relative to it; - for stdin)
       --json        print {"value": "<pr-str>", "error": null} or {"value": null, "error": {...}}
       --tier TIER   auto (default) or resumable (every function on the effect tier)
   -h, --help        show this help`;
@@ -35,20 +35,21 @@ export async function evalCommand(args: string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
     tier: { type: 'string' },
   });
-  if (values.help) { io.out(EVAL_HELP + '\n'); return 0; }
+  if (values.help) { io.out(paintHelp(EVAL_HELP, outStyle(io)) + '\n'); return 0; }
   const tier = (values.tier ?? 'auto') as Tier;
-  if (tier !== 'auto' && tier !== 'resumable') throw new UsageError(`--tier must be auto or resumable, not ${tier}`);
+  if (tier !== 'auto' && tier !== 'resumable') throw new UsageError(`--tier must be auto or resumable, not ${JSON.stringify(tier)}`);
   let source: string;
   let file: string;
   let baseDir = process.cwd();
   if (values.file !== undefined) {
-    if (positionals.length) throw new UsageError('give either EXPR or -f FILE, not both');
-    file = values.file;
-    try { source = await readFile(resolve(file), 'utf8'); }
-    catch (e: any) {
-      const report = { code: 'io', severity: 'error' as const, message: `cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}` };
-      if (values.json) io.out(JSON.stringify({ value: null, error: report }) + '\n');
-      else io.err(formatReport(report, new Map()) + '\n');
+    if (positionals.length) throw new UsageError("give either EXPR or -f FILE, not both");
+    file = values.file === '-' ? '<stdin>' : values.file;
+    try { source = (await readSource(values.file, file)).text; }
+    catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      const e = withStdinHint(err, `ww eval -f - < ${values.file}`);
+      if (values.json) io.out(JSON.stringify({ value: null, error: toReport(e) }) + '\n');
+      else io.err(formatError(e, new Map(), errStyle(io)) + '\n');
       return 1;
     }
   } else {
@@ -62,23 +63,23 @@ export async function evalCommand(args: string[], io: Io): Promise<number> {
   session.currentFile = file;
   try {
     const value = await session.evalString(source, file);
-    for (const w of session.warnings) io.err(w + '\n');
+    for (const w of session.warnings) io.err(paintWarning(w, errStyle(io)) + '\n');
     const printed = printable(value);
     if (printed === null) {
       const report = { code: 'limit', severity: 'error' as const, message: 'the value nests too deeply (or contains itself) and cannot be printed' };
       if (values.json) io.out(JSON.stringify({ value: null, error: report }) + '\n');
-      else io.err(formatReport(report, sources) + '\n');
+      else io.err(formatReport(report, sources, undefined, errStyle(io)) + '\n');
       return 1;
     }
     if (values.json) io.out(JSON.stringify({ value: printed, error: null }) + '\n');
     else io.out(printed + '\n');
     return 0;
   } catch (e) {
-    for (const w of session.warnings) io.err(w + '\n');
+    for (const w of session.warnings) io.err(paintWarning(w, errStyle(io)) + '\n');
     if (e instanceof SessionExit) return e.code;
     const report = toReport(e);
     if (values.json) io.out(JSON.stringify({ value: null, error: report }) + '\n');
-    else io.err(formatReport(report, sources, spanOfError(e)) + '\n');
+    else io.err(formatReport(report, sources, spanOfError(e), errStyle(io)) + '\n');
     return 1;
   }
 }

@@ -2,11 +2,14 @@
 // glia/fmt. A file is replaced only as a whole (written to a temporary file
 // beside it, then renamed over it), only when its text changes, and never
 // when it does not read cleanly, is not UTF-8, or changed while we worked.
-import { readFile, readdir, stat, realpath, open, rename, rm, chmod } from 'node:fs/promises';
+import { readdir, stat, realpath, open, rename, rm, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { formatGlia } from '../../glia/fmt/format.js';
-import { diagnosticReport, formatReport } from './report.js';
+import { diagnosticReport, formatReport, formatError } from './report.js';
+import { readInput, InputError, SOURCE_LIMIT, ioReason } from './read-input.js';
+import { decodeSource } from '../../glia/reader/utf8.js';
+import { errStyle, outStyle, paintHelp } from './colour.js';
 import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
 
@@ -33,13 +36,10 @@ Exit status: 0 when every file is formatted (with --check: already was);
 
 const BOM = '\ufeff';
 
-/** What reading a file gave: its text (without a byte-order mark) or why not. */
-type Source = { text: string; bom: boolean } | { error: string };
-
 export async function fmtCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals: paths } = parse('fmt', args, { check: { type: 'boolean' } });
   const positionals = paths as string[];
-  if (values.help) { io.out(FMT_HELP + '\n'); return 0; }
+  if (values.help) { io.out(paintHelp(FMT_HELP, outStyle(io)) + '\n'); return 0; }
   if (positionals.length === 0) throw new UsageError("ww fmt needs FILES or DIRS to format, or - for stdin\nrun 'ww fmt --help' for usage");
   const check = values.check === true;
   if (positionals.includes('-')) {
@@ -50,7 +50,7 @@ export async function fmtCommand(args: string[], io: Io): Promise<number> {
   for (const p of positionals) {
     let files: string[];
     try { files = await collect(p); }
-    catch (e) { io.err(`error[io]: cannot read ${p}: ${reason(e)}\n`); status = 1; continue; }
+    catch (e) { io.err(`${errStyle(io).error('error[io]')}: cannot read ${p}: ${reason(e)}\n`); status = 1; continue; }
     for (const f of files) {
       const s = await fmtFile(f, check, io);
       if (s !== 0) status = 1;
@@ -60,11 +60,11 @@ export async function fmtCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function fmtFile(file: string, check: boolean, io: Io): Promise<number> {
-  let bytes: Buffer;
-  try { bytes = await readFile(file); }
-  catch (e) { io.err(`error[io]: cannot read ${file}: ${reason(e)}\n`); return 1; }
-  const src = decode(bytes, file);
-  if ('error' in src) { io.err(src.error + '\n'); return 1; }
+  let bytes: Uint8Array;
+  try { bytes = await readInput(file, SOURCE_LIMIT); }
+  catch (e) { if (!(e instanceof InputError)) throw e; io.err(formatError(e, new Map(), errStyle(io)) + '\n'); return 1; }
+  const src = decode(bytes, file, io);
+  if (src === null) return 1;
   const formatted = format(src.text, file, io);
   if (formatted === null) return 1;
   if (formatted === src.text) return 0;
@@ -72,7 +72,7 @@ async function fmtFile(file: string, check: boolean, io: Io): Promise<number> {
   try {
     await replaceFile(file, bytes, (src.bom ? BOM : '') + formatted);
   } catch (e) {
-    io.err(`error[io]: cannot write ${file}: ${reason(e)}; it was left unchanged\n`);
+    io.err(`${errStyle(io).error('error[io]')}: cannot write ${file}: ${reason(e)}; it was left unchanged\n`);
     return 1;
   }
   io.out(`formatted ${file}\n`);
@@ -80,10 +80,11 @@ async function fmtFile(file: string, check: boolean, io: Io): Promise<number> {
 }
 
 async function fmtStdin(check: boolean, io: Io): Promise<number> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  const src = decode(Buffer.concat(chunks), '<stdin>');
-  if ('error' in src) { io.err(src.error + '\n'); return 1; }
+  let bytes: Uint8Array;
+  try { bytes = await readInput('-', SOURCE_LIMIT); }
+  catch (e) { if (!(e instanceof InputError)) throw e; io.err(formatError(e, new Map(), errStyle(io)) + '\n'); return 1; }
+  const src = decode(bytes, '<stdin>', io);
+  if (src === null) return 1;
   const formatted = format(src.text, '<stdin>', io);
   if (formatted === null) return 1;
   if (check) {
@@ -100,21 +101,21 @@ function format(text: string, file: string, io: Io): string | null {
   const r = formatGlia(text, file);
   if (r.ok) return r.text;
   const sources = new Map([[file, text]]);
-  for (const d of r.diagnostics) io.err(formatReport(diagnosticReport(d), sources, d.span) + '\n');
+  for (const d of r.diagnostics) io.err(formatReport(diagnosticReport(d), sources, d.span, errStyle(io)) + '\n');
   io.err(`${file} was not formatted\n`);
   return null;
 }
 
 /**
- * Strict UTF-8: a file with invalid bytes is refused, since writing it back
- * would replace them with U+FFFD.
+ * Strict UTF-8: a file with invalid bytes is refused (read/bad-utf8 at the
+ * first bad byte), since writing it back would replace them with U+FFFD.
  */
-function decode(bytes: Buffer, file: string): Source {
-  let text: string;
-  try { text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes); }
-  catch { return { error: `error[io]: ${file} is not valid UTF-8; it was left unchanged` }; }
-  const bom = text.startsWith(BOM);
-  return { text: bom ? text.slice(1) : text, bom };
+function decode(bytes: Uint8Array, file: string, io: Io): { text: string; bom: boolean } | null {
+  const r = decodeSource(bytes, file);
+  if (r.ok) return r;
+  io.err(formatReport(diagnosticReport(r.diagnostic), new Map([[file, r.text]]), r.diagnostic.span, errStyle(io)) + '\n');
+  io.err(`${file} was not formatted\n`);
+  return null;
 }
 
 /** A file argument as given, or the .glia files under a directory (sorted, skipping node_modules and dot-entries). */
@@ -139,7 +140,7 @@ async function collect(path: string): Promise<string[]> {
  * link. If the file no longer holds the bytes we formatted, someone else
  * changed it meanwhile and it is left alone.
  */
-async function replaceFile(file: string, original: Buffer, text: string): Promise<void> {
+async function replaceFile(file: string, original: Uint8Array, text: string): Promise<void> {
   const target = await realpath(file);
   const mode = (await stat(target)).mode & 0o7777;
   const tmp = join(dirname(target), `.${basename(target)}.ww-fmt-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
@@ -152,7 +153,7 @@ async function replaceFile(file: string, original: Buffer, text: string): Promis
       await fh.close();
     }
     await chmod(tmp, mode); // open's mode was narrowed by the umask
-    if (!original.equals(await readFile(target))) throw new Error('it changed while being formatted');
+    if (!Buffer.from(original).equals(await readInput(target, SOURCE_LIMIT))) throw new Error('it changed while being formatted');
     await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
@@ -161,9 +162,5 @@ async function replaceFile(file: string, original: Buffer, text: string): Promis
 }
 
 function reason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return (e as Error)?.message ?? String(e);
+  return e instanceof InputError ? e.message.replace(/^cannot read /, '') : ioReason(e);
 }

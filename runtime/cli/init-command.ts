@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { BuildError } from '../cell/build/errors.js';
 import { scaffold, INIT_MODES, type InitMode } from '../cell/build/template.js';
 import { parse, UsageError } from './args.js';
+import { errStyle, outStyle, paintHelp, paintFormatted } from './colour.js';
 import type { Io } from './io.js';
 
 export const INIT_HELP = `Usage: ww init NAME [--mode MODE]
@@ -36,7 +37,7 @@ const RUN: Record<InitMode, (name: string) => string> = {
 
 export async function initCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse('init', args, { mode: { type: 'string' } });
-  if (values.help) { io.out(INIT_HELP + '\n'); return 0; }
+  if (values.help) { io.out(paintHelp(INIT_HELP, outStyle(io)) + '\n'); return 0; }
   if (positionals.length !== 1) throw new UsageError("ww init needs one NAME\nrun 'ww init --help' for usage");
   const name = positionals[0]!;
   const mode = (values.mode ?? 'http') as InitMode;
@@ -55,7 +56,7 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
     return 0;
   } catch (e) {
     if (!(e instanceof BuildError)) throw e;
-    io.err(e.format() + '\n');
+    io.err(paintFormatted(e.format(), errStyle(io)) + '\n');
     return 1;
   }
 }

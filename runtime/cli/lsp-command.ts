@@ -2,6 +2,7 @@
 // accepted (and is the only transport) because editors pass it. The
 // server itself lives in lsp/; this command only starts it.
 import { parse } from './args.js';
+import { outStyle, paintHelp } from './colour.js';
 import type { Io } from './io.js';
 
 export const LSP_HELP = `Usage: ww lsp [--stdio]
@@ -16,7 +17,7 @@ Options:
 
 export async function lspCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse('lsp', args, { stdio: { type: 'boolean' } }, false);
-  if (values.help) { io.out(LSP_HELP + '\n'); return 0; }
+  if (values.help) { io.out(paintHelp(LSP_HELP, outStyle(io)) + '\n'); return 0; }
   const { startStdioServer } = await import('../../lsp/server.js');
   startStdioServer();
   // The server ends the process itself when the editor sends exit or closes stdin.

@@ -1,6 +1,7 @@
 // The `ww` program: subcommand dispatch and top-level help.
-import { UsageError } from './args.js';
+import { UsageError, helpLine } from './args.js';
 import { processIo, type Io } from './io.js';
+import { errStyle, outStyle, paintHelp, usageText } from './colour.js';
 
 export const MAIN_HELP = `Usage: ww <command> [options]
 
@@ -45,27 +46,31 @@ const commands: Record<string, () => Promise<Command>> = {
   lsp: async () => (await import('./lsp-command.js')).lspCommand,
   keygen: async () => (await import('./keygen-command.js')).keygenCommand,
   run: async () => (await import('./run-command.js')).runCommand,
-  push: async () => (await import('./push-command.js')).pushCommand,
   doctor: async () => (await import('./doctor-command.js')).doctorCommand,
+  push: async () => (await import('./push-command.js')).pushCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
-    io.out(MAIN_HELP + '\n');
+    io.out(paintHelp(MAIN_HELP, outStyle(io)) + '\n');
     return cmd === undefined ? 2 : 0;
   }
   if (cmd === '-v' || cmd === '--version') { io.out('ww 0.1.0\n'); return 0; }
   const load = commands[cmd];
   if (!load) {
-    io.err(`error[usage]: unknown command '${cmd}'\nrun 'ww --help' for the list of commands\n`);
+    io.err(`${usageText(`unknown command '${cmd}'`, errStyle(io))}\nrun 'ww --help' for the list of commands\n`);
     return 2;
   }
   try {
     const run = await load();
     return await run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) { io.err(`error[usage]: ${e.message}\n`); return 2; }
+    if (e instanceof UsageError) {
+      const help = /--help/.test(e.message) ? '' : `\n${helpLine(e.command ?? cmd)}`;
+      io.err(`${usageText(e.message + help, errStyle(io))}\n`);
+      return e.status;
+    }
     io.err(`error[internal]: ${(e as Error)?.stack ?? String(e)}\n`);
     return 1;
   }

@@ -1,7 +1,6 @@
 // Readable error reports: `error[code]: message  --> file:line:col`, a code
 // frame under it, then the hint and the Glia call stack.
 import { Map as IMap } from 'immutable';
-import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { GliaError, ERR_TYPE, ERR_MESSAGE, ERR_HINT, ERR_CODE, messageOf } from '../../glia/values/errors.js';
 import { StaticError } from '../../glia/eval/session.js';
@@ -9,6 +8,10 @@ import { Keyword } from '../../glia/values/keyword.js';
 import { prStr } from '../../glia/values/printer.js';
 import type { Span } from '../../glia/span.js';
 import type { Diagnostic } from '../../glia/diagnostics.js';
+import { InputError, readSourceSync } from './read-input.js';
+import { style, type Style } from './colour.js';
+
+const NO_STYLE = style(false);
 
 export interface ErrorReport {
   code: string;
@@ -33,6 +36,12 @@ export function errorCode(value: any): string {
 }
 
 export function toReport(e: unknown): ErrorReport {
+  if (e instanceof InputError) {
+    if (e.diagnostic) return diagnosticReport(e.diagnostic);
+    const r: ErrorReport = { code: e.code, severity: 'error', message: e.message };
+    if (e.hint) r.hint = e.hint;
+    return r;
+  }
   if (e instanceof StaticError) return diagnosticReport(e.diagnostics.find((d) => d.severity === 'error')!);
   if (e instanceof GliaError) {
     const v = e.value;
@@ -61,10 +70,11 @@ function spanFields(s: Span): Pick<ErrorReport, 'file' | 'line' | 'col'> {
   return { file: s.file, line: s.line, col: s.col };
 }
 
-/** Formats a report with a code frame taken from `sources` (file -> text). */
-export function formatReport(r: ErrorReport, sources: Map<string, string>, span?: Span): string {
-  const where = r.file ? `  --> ${r.file}:${r.line}:${r.col}` : '';
-  const lines = [`${r.severity}[${r.code}]: ${r.message}${where}`];
+/** Formats a report with a code frame taken from `sources` (file -> text), coloured by `paint` (none by default). */
+export function formatReport(r: ErrorReport, sources: Map<string, string>, span?: Span, paint: Style = NO_STYLE): string {
+  const label = `${r.severity}[${r.code}]`;
+  const where = r.file ? `  ${paint.location(`--> ${r.file}:${r.line}:${r.col}`)}` : '';
+  const lines = [`${r.severity === 'warning' ? paint.warning(label) : paint.error(label)}: ${r.message}${where}`];
   const src = r.file ? sources.get(r.file) ?? readIfFile(r.file) : undefined;
   if (src !== undefined && r.line) {
     const text = src.split(/\r?\n/)[r.line - 1];
@@ -78,22 +88,31 @@ export function formatReport(r: ErrorReport, sources: Map<string, string>, span?
       const num = String(r.line);
       const pad = ' '.repeat(num.length);
       const width = span && span.line === span.endLine ? Math.max(1, span.endCol - span.col) : 1;
-      lines.push(`${pad} |`, `${num} | ${shown}`, `${pad} | ${' '.repeat(Math.max(0, caretAt))}${'^'.repeat(Math.min(width, Math.max(1, cut.length - (col - start))))}`);
+      const carets = '^'.repeat(Math.min(width, Math.max(1, cut.length - (col - start))));
+      lines.push(paint.gutter(`${pad} |`), `${paint.gutter(`${num} |`)} ${shown}`,
+        `${paint.gutter(`${pad} |`)} ${' '.repeat(Math.max(0, caretAt))}${paint.caret(carets, r.severity)}`);
     }
   }
-  if (r.hint) lines.push(`hint: ${r.hint}`);
-  for (const f of r.stack ?? []) lines.push(`  at ${f}`);
+  if (r.hint) lines.push(`${paint.hint('hint:')} ${r.hint}`);
+  for (const f of r.stack ?? []) lines.push(paint.dim(`  at ${f}`));
   return lines.join('\n');
 }
 
 /** Modules and other files that the command did not read itself. */
 function readIfFile(file: string): string | undefined {
   if (!isAbsolute(file)) return undefined;
-  try { return readFileSync(file, 'utf8'); } catch { return undefined; }
+  try { return readSourceSync(file).text; } catch (e) { return e instanceof InputError ? e.text : undefined; }
 }
 
 export function spanOfError(e: unknown): Span | undefined {
+  if (e instanceof InputError) return e.diagnostic?.span;
   if (e instanceof StaticError) return e.diagnostics.find((d) => d.severity === 'error')?.span;
   if (e instanceof GliaError) return e.span;
   return undefined;
+}
+
+/** An error as a report with its code frame: from the sources a command read, or the text an InputError decoded. */
+export function formatError(e: unknown, sources: Map<string, string>, paint: Style = NO_STYLE): string {
+  if (e instanceof InputError && e.diagnostic && e.text !== undefined) sources = new Map([...sources, [e.diagnostic.span.file, e.text]]);
+  return formatReport(toReport(e), sources, spanOfError(e), paint);
 }

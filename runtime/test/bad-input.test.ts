@@ -3,9 +3,10 @@
 // time, with no JavaScript stack trace. The inputs (up to 10 MB) are
 // generated into a temporary directory at test time.
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { assertBuilt, describeRun, removeDir, tempDir, ww, TEST_TIMEOUT_MS, type WwResult } from './ww-process.js';
+import { assertBuilt, describeRun, removeDir, tempDir, ww, BIN, TEST_TIMEOUT_MS, type WwResult } from './ww-process.js';
 
 const MB = 1024 * 1024;
 let dir: string;
@@ -187,3 +188,100 @@ describe.concurrent('deep recursion that fits succeeds', { timeout: TEST_TIMEOUT
     expect(r.stdout).toBe('10000\n');
   });
 });
+
+// Every input goes through one reader (runtime/cli/read-input.ts): a path
+// must be a regular file, sizes are capped, and failures are in our words.
+describe.concurrent('inputs that are not regular files, too large or not UTF-8', { timeout: TEST_TIMEOUT_MS }, () => {
+  /** Node's own words for file errors, which must never reach the user. */
+  const NODE_WORDS = /EISDIR|ELOOP|ENOENT|EACCES|Invalid string length|illegal operation/;
+
+  it('ww eval -f /dev/zero is refused at once (it once read 630 MB first)', async ({ expect }) => {
+    const r = await evalFile('/dev/zero');
+    expectDiagnostic(expect, r, /^io$/);
+    expect(r.stderr).toBe('error[io]: cannot read /dev/zero: it is a device, not a regular file\nhint: to read a pipe or a device, redirect it to stdin and give -, as in: ww eval -f - < /dev/zero\n');
+  });
+
+  it('ww fmt --check /dev/zero is refused at once (it once grew to 7 GB)', async ({ expect }) => {
+    const r = await ww(['fmt', '--check', '/dev/zero'], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toBe('error[io]: cannot read /dev/zero: it is a device, not a regular file\n');
+  });
+
+  it('ww eval -f on a FIFO with no writer fails instead of blocking for ever', async ({ expect }) => {
+    execFileSync('mkfifo', [join(dir, 'nobody-writes.glia')]);
+    const r = await evalFile('nobody-writes.glia');
+    expectDiagnostic(expect, r, /^io$/);
+    expect(r.stderr).toMatch(/^error\[io\]: cannot read nobody-writes\.glia: it is a named pipe \(FIFO\), not a regular file\n/);
+  });
+
+  it('-f - reads the program from stdin, so a pipe can still be given', async ({ expect }) => {
+    const r = await wwStdin(['eval', '-f', '-'], '(+ 40 2)');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('42\n');
+  });
+
+  it('a source file over 16 MiB is read/too-large, checked before it is read', async ({ expect }) => {
+    writeFileSync(join(dir, 'huge.glia'), '');
+    truncateSync(join(dir, 'huge.glia'), 17 * MB); // sparse
+    const r = await evalFile('huge.glia');
+    expectDiagnostic(expect, r, /^read\/too-large$/);
+    expect(r.stderr).toMatch(/^error\[read\/too-large\]: huge\.glia is 17 MiB; a source file is at most 16 MiB \(16,777,216 bytes\)\n/);
+  });
+
+  it('a directory, a symbolic-link loop and a missing file: each in words, with no Node error names', async ({ expect }) => {
+    symlinkSync('loop-b.glia', join(dir, 'loop-a.glia'));
+    symlinkSync('loop-a.glia', join(dir, 'loop-b.glia'));
+    const [folder, loop, missing] = await Promise.all([evalFile('.'), evalFile('loop-a.glia'), evalFile('missing.glia')]);
+    expect(folder.stderr).toMatch(/^error\[io\]: cannot read \.: it is a directory, not a regular file\nhint: give a file inside it\n$/);
+    expect(loop.stderr).toMatch(/^error\[io\]: cannot read loop-a\.glia: too many levels of symbolic links/);
+    expect(missing.stderr).toBe('error[io]: cannot read missing.glia: no such file or directory\n');
+    for (const r of [folder, loop, missing]) {
+      expectDiagnostic(expect, r, /^io$/);
+      expect(r.stderr).not.toMatch(NODE_WORDS);
+    }
+  });
+
+  it('invalid UTF-8 is one read/bad-utf8 error at the bad byte for eval, check, test and an import alike', async ({ expect }) => {
+    // Line 2, column 8: the byte 0xff inside the string.
+    writeFileSync(join(dir, 'latin.glia'), Buffer.concat([Buffer.from('(+ 1 2)\n(str "a'), Buffer.from([0xff]), Buffer.from('")\n')]));
+    writeFileSync(join(dir, 'imports-latin.glia'), '(import "latin" :as l)\n');
+    const [ev, check, test, imp] = await Promise.all([
+      evalFile('latin.glia'), ww(['check', 'latin.glia'], { cwd: dir }), ww(['test', 'latin.glia'], { cwd: dir }), evalFile('imports-latin.glia'),
+    ]);
+    for (const r of [ev, check, test, imp]) {
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stderr, describeRun(r)).toMatch(/^error\[read\/bad-utf8\]: \S*latin\.glia is not valid UTF-8: byte 0xff at byte offset 15 [^\n]*  --> \S*latin\.glia:2:8\n  \|\n2 \| \(str "a\ufffd"\)\n  \|        \^\n/);
+    }
+    expect(ev.stdout, 'nothing of the file runs').toBe('');
+  });
+
+  it('(apply str (repeat 600000000 "x")) is a :glia.error/limit that try catches, not a V8 abort', async ({ expect }) => {
+    const r = await evalExpr('(try (apply str (repeat 600000000 "x")) (catch :glia.error/limit e (ex-message e)))');
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toBe('"realising the sequence would hold more than 16,777,216 elements, the most one collection may hold"\n');
+    const uncaught = await evalExpr('(count (vec (range 1000000000)))');
+    expectDiagnostic(expect, uncaught, /^limit$/);
+  });
+
+  it('a vector grown past the element limit by conj is :glia.error/limit', { timeout: 75_000 }, async ({ expect }) => {
+    // Building the 2^24-element vector takes seconds (tens on a loaded machine): a long hang guard.
+    const r = await evalExpr('(conj (into [] (repeat 16777216 0)) 1)', [], 60_000);
+    expectDiagnostic(expect, r, /^limit$/);
+    expect(r.stderr).toMatch(/^error\[limit\]: the vector would hold more than 16,777,216 elements/);
+  });
+});
+
+/** ww with `input` on its stdin. */
+function wwStdin(args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.NODE_OPTIONS;
+    const child = spawn(process.execPath, ['--stack-size=3800', BIN, ...args], { cwd: dir, env });
+    const out: Buffer[] = [], err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    child.stdin.end(input);
+  });
+}

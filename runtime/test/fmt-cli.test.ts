@@ -114,7 +114,10 @@ describe.concurrent('ww fmt', { timeout: TEST_TIMEOUT_MS }, () => {
     const d = fixture('latin1', { 'l.glia': latin1 });
     const r = await ww(['fmt', 'l.glia'], { cwd: d });
     expect(r.code, describeRun(r)).toBe(1);
-    expect(r.stderr).toBe('error[io]: l.glia is not valid UTF-8; it was left unchanged\n');
+    // One coded error at the bad byte (line 2, column 9: after "1) ; caf"), with its code frame.
+    expect(r.stderr).toMatch(/^error\[read\/bad-utf8\]: l\.glia is not valid UTF-8: byte 0xe9 at byte offset 15 .*  --> l\.glia:2:9\n/);
+    expect(r.stderr).toContain('2 | 1) ; caf\ufffd\n');
+    expect(r.stderr).toMatch(/l\.glia was not formatted\n$/);
     expect(readFileSync(join(d, 'l.glia')).equals(latin1)).toBe(true);
   });
 

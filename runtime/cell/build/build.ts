@@ -24,7 +24,7 @@ import { cidOf } from '../cid.js';
 import { cellSession, cellFunction, cellCapability, ENTRY_FN, type CellConfig } from '../guest/engine.js';
 import { BuildError } from './errors.js';
 import { withGrantsSection, withCellSection } from './grants-section.js';
-import { readProject, type Project } from './project.js';
+import { readProject, readBuildSource, type Project } from './project.js';
 
 export interface BuildResult {
   project: Project;
@@ -125,7 +125,7 @@ export async function buildEngine(out: string, progress: BuildProgress = {}): Pr
 }
 
 export function cellConfig(p: Project): CellConfig {
-  return { name: p.name, version: p.version, mode: p.mode, file: p.entry, source: readFileSync(p.entryPath, 'utf8'), grants: p.grants,
+  return { name: p.name, version: p.version, mode: p.mode, file: p.entry, source: readBuildSource(p.entryPath, p.entry, 'build/compile'), grants: p.grants,
     ...(p.export !== undefined ? { export: p.export } : {}) };
 }
 

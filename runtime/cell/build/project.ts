@@ -9,7 +9,7 @@
 //    :grants  {host [:id :addrs :peers]}}   ; optional: name -> the methods it will call
 //
 // :grants becomes the component's `ww:grants` section (doc/cells.md).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { List, Map as IMap } from 'immutable';
 import { read } from '../../../glia/reader/read.js';
@@ -17,7 +17,8 @@ import { Keyword } from '../../../glia/values/keyword.js';
 import { Sym } from '../../../glia/values/symbol.js';
 import { prStr } from '../../../glia/values/printer.js';
 import { capabilityInterfaceForBinding, capabilityMethod, capabilityMethods } from '../../../glia/compile/capabilities.js';
-import { formatReport, diagnosticReport } from '../../cli/report.js';
+import { formatReport, diagnosticReport, formatError } from '../../cli/report.js';
+import { readSourceSync, InputError } from '../../cli/read-input.js';
 import { BuildError } from './errors.js';
 
 export const PROJECT_FILE = 'cell.edn';
@@ -44,7 +45,7 @@ export function readProject(path: string): Project {
     throw new BuildError('build/no-project', `no ${PROJECT_FILE} in ${path}`,
       `a Glia cell project is a folder with a ${PROJECT_FILE}; 'ww init NAME' makes one`);
   }
-  const text = readFileSync(file, 'utf8');
+  const text = readBuildSource(file, PROJECT_FILE, 'build/bad-project');
   const r = read(text, PROJECT_FILE);
   const err = r.diagnostics.find((d) => d.severity === 'error');
   if (err) throw new BuildError('build/bad-project', err.message, undefined, formatReport(diagnosticReport(err), new Map([[PROJECT_FILE, text]]), err.span));
@@ -102,4 +103,17 @@ function readGrants(g: any): { name: string; methods: string[] }[] {
     out.push({ name: name!, methods });
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * A project's text file (cell.edn, the entry), bounded and strict UTF-8
+ * like every source ww reads (runtime/cli/read-input.ts); a failure is a
+ * BuildError with `code`, showing the bad byte's place for bad UTF-8.
+ */
+export function readBuildSource(path: string, shown: string, code: 'build/bad-project' | 'build/compile'): string {
+  try { return readSourceSync(path, shown).text; }
+  catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new BuildError(code, e.message.replace(path, shown), e.hint, e.diagnostic ? formatError(e, new Map()) : undefined);
+  }
 }

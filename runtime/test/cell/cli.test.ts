@@ -1,8 +1,8 @@
 // `ww cell run`, end to end: the real bin over dist/ (run `npm run build`
 // first), with real components on its stdin and stdout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertBuilt, BIN } from '../ww-process.js';
@@ -110,10 +110,29 @@ describe.concurrent('ww cell run', { timeout: 45_000 }, () => {
     expect(missing.stderr).toMatch(/^error\[io\]: cannot read nope\.wasm: no such file/);
     const warp = await cellRun(['echo.wasm', '--mode', 'warp']);
     expect(warp.code).toBe(2);
-    expect(warp.stderr).toMatch(/^error\[usage\]: --mode must be raw, http or vat, not warp/);
+    expect(warp.stderr).toMatch(/^error\[usage\]: --mode must be raw, http or vat, not "warp"\nrun 'ww cell --help' for usage\n$/);
     const bad = await cellRun(['echo.wasm', '--timeout-ms', 'soon']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--timeout-ms takes a whole number/);
+    expect(bad.stderr).toMatch(/--timeout-ms takes a whole number, not "soon"\nrun 'ww cell --help' for usage\n$/);
+  });
+
+  it('bad input: /dev/zero, a FIFO with no writer and a component over 64 MiB are refused before anything is read', async ({ expect }) => {
+    // Each once grew ww to gigabytes or blocked it for ever. A killed run has code null.
+    const zero = await cellRun(['/dev/zero']);
+    expect(zero.code, zero.stderr).toBe(1);
+    expect(zero.stderr).toBe('error[io]: cannot read /dev/zero: it is a device, not a regular file\n');
+    execFileSync('mkfifo', [join(dir, 'fifo.wasm')]);
+    const fifo = await cellRun(['fifo.wasm']);
+    expect(fifo.code, fifo.stderr).toBe(1);
+    expect(fifo.stderr).toBe('error[io]: cannot read fifo.wasm: it is a named pipe (FIFO), not a regular file\n');
+    writeFileSync(join(dir, 'huge.wasm'), '');
+    truncateSync(join(dir, 'huge.wasm'), 65 * 1024 * 1024); // sparse: no disk used
+    const huge = await cellRun(['huge.wasm']);
+    expect(huge.code, huge.stderr).toBe(1);
+    expect(huge.stderr).toBe('error[cell/invalid]: huge.wasm is 65 MiB; a component is at most 64 MiB (67,108,864 bytes)\n');
+    const folder = await cellRun(['.']);
+    expect(folder.stderr).toMatch(/^error\[io\]: cannot read \.: it is a directory, not a regular file\n/);
+    expect(folder.stderr).not.toMatch(/EISDIR|ENOENT|ELOOP/);
   });
 });
 
