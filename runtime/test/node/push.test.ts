@@ -14,7 +14,7 @@
 // real HTTP through the real kubo-rpc-client.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,15 @@ describe('ww push through a running node, ww run /ipfs/CID on another', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(cid);
   }, 60_000);
+
+  it('A\'s control socket is host.sock beside its host-state file, mode 0600, removed when A stops', async () => {
+    const sock = join(a.home, 'host.sock');
+    expect(statSync(sock).isSocket()).toBe(true);
+    expect(statSync(sock).mode & 0o777).toBe(0o600);
+    expect((await a.stop()).code).toBe(0);
+    expect(existsSync(sock)).toBe(false);
+    expect(existsSync(a.hostState)).toBe(false);
+  }, 30_000);
 
   it('a node whose host-state file names a live process but has no control socket is one node/control line', async () => {
     const home = mkdtempSync(join(dir, 'home-'));
