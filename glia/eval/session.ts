@@ -29,6 +29,8 @@ import { CellValue } from '../values/cell.js';
 import { asBytes } from '../values/bytes.js';
 import { SOURCES } from '../generated/sources.js';
 import { defineStdNatives } from '../core/std-natives.js';
+import { PRELUDE_IMAGES } from '../generated/prelude-image.js';
+import { PRELUDE_FILE, preludeUnits, type PreludeImage } from './prelude-image.js';
 
 export type Tier = 'auto' | 'resumable';
 
@@ -51,6 +53,14 @@ export interface SessionOptions {
   stdout?: (text: string) => void;
   /** Capabilities bound by name in the user namespace (the graft). */
   capabilities?: Record<string, any>;
+  /**
+   * Where the prelude comes from: `image` (the default when the build made
+   * one) runs it precompiled (prelude-image.ts); `source` compiles
+   * glia/prelude/core.glia, as the image builder and its tests do.
+   */
+  prelude?: 'image' | 'source';
+  /** Called with each unit compiled for the prelude from source (the image builder records them). */
+  recordPrelude?: (unit: { source: string; consts: any[]; resumable: boolean }) => void;
 }
 
 /** Raised for read and compile errors: nothing in the unit ran. */
@@ -88,6 +98,7 @@ export class Session {
   readonly host: Host;
   /** The file whose code is running (for relative :load and :import). */
   currentFile = '<eval>';
+  private recording: SessionOptions['recordPrelude'] | null = null;
 
   constructor(readonly opts: SessionOptions = {}) {
     registerPrinters();
@@ -129,8 +140,22 @@ export class Session {
     // The prelude (macros and functions written in Glia) lives in glia.core too.
     const saved = this.registry.current;
     this.registry.current = core;
-    try { this.runSync(SOURCES['glia/prelude/core.glia']!, 'glia/prelude/core.glia'); }
-    finally { this.registry.current = saved; }
+    const image = this.opts.prelude === 'source' ? null : PRELUDE_IMAGES?.[this.tier] ?? null;
+    try {
+      if (image) this.runImage(image);
+      else {
+        this.recording = this.opts.recordPrelude ?? null;
+        this.runSync(SOURCES[PRELUDE_FILE]!, PRELUDE_FILE);
+      }
+    } finally { this.registry.current = saved; this.recording = null; }
+  }
+
+  /** Runs the precompiled prelude: the same units, in the same order, as compiling it would give. */
+  private runImage(image: PreludeImage): void {
+    for (const thunk of preludeUnits(image, this.registry, rt).map((t, i) => ({ thunk: t, resumable: image.resumable[i]! }))) {
+      if (this.run(thunk, undefined) instanceof Promise) throw gliaError('internal', `${PRELUDE_FILE}: asynchronous effect while loading the prelude`);
+    }
+    this.warnings.push(...image.warnings);
   }
 
   private defineSessionBuiltins(lib: Library): void {
@@ -199,6 +224,7 @@ export class Session {
     const node = analyzer.analyzeTop(form);
     if (hasErrors(analyzer.diagnostics)) throw new StaticError(analyzer.diagnostics);
     const unit = emitTopLevel(node, { forceResumable: this.tier === 'resumable' });
+    this.recording?.(unit);
     let factory: (rt: any, k: any[]) => () => any;
     try {
       factory = new Function('rt', 'k', `${unit.source}\n//# sourceURL=${registerUnit(file, unit.source)}`) as any;
