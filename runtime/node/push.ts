@@ -44,6 +44,9 @@ export async function sendDag(target: PushTarget, dag: DagToSend, sent?: (bytes:
 
 async function* blocksOf(dag: DagToSend): AsyncIterable<Block> { yield* dag.blocks; }
 
+/** How long the control socket may stay silent during a push. */
+const IDLE_MS = 60_000;
+
 /** The CAR over the control socket; the node's coded answer becomes the same NodeError here. */
 function toNode(target: Extract<PushTarget, { kind: 'node' }>, dag: DagToSend, sent?: (bytes: number) => void): Promise<void> {
   const who = `the node ${target.state.peer_id} (pid ${target.state.pid})`;
@@ -68,6 +71,11 @@ function toNode(target: Extract<PushTarget, { kind: 'node' }>, dag: DagToSend, s
       });
     });
     req.on('error', (e) => reject(unreachable(who, target.socket, e)));
+    // A node that stops reading or answering must not hold the push for ever.
+    req.setTimeout(IDLE_MS, () => {
+      reject(new NodeError('node/control', `${who} went ${IDLE_MS / 1000} s without reading or answering the push`, 'check the node\'s log; it may be stuck or overloaded'));
+      req.destroy();
+    });
     Readable.from(counted()).on('error', (e) => req.destroy(e)).pipe(req);
   });
 }
