@@ -35,7 +35,7 @@ import { effectNames, isMarker, union, NO_EFFECTS, type EffectSet, type Origin }
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Span } from '../span.js';
 import { spanOf } from '../span.js';
-import { Sym } from '../values/symbol.js';
+import { Sym, isSymNamed } from '../values/symbol.js';
 import { Keyword } from '../values/keyword.js';
 import { SOURCES } from '../generated/sources.js';
 import { walk } from './ir-walk.js';
@@ -113,13 +113,19 @@ export class CheckWorld {
     this.staticModule(SOURCES['glia/prelude/core.glia']!, 'glia/prelude/core.glia', core);
   }
 
-  /** Infers the effects of a module's functions without running it. */
+  /**
+   * Infers the effects of a module's functions without running it. Its
+   * `defmacro` forms are left out: a macro runs when code is expanded,
+   * never as a call the checker follows, so its summary is never asked
+   * for, and analysing the prelude's macros was most of the checker's
+   * start (the module already ran, so its macros expand the other forms).
+   */
   private staticModule(source: string, file: string, ns: Namespace): void {
     const registry = this.session.registry;
     const saved = registry.current;
     registry.current = ns;
     try {
-      const forms = read(source, file).forms;
+      const forms = read(source, file).forms.filter((f) => !(Stack.isStack(f) && isSymNamed((f as Stack<any>).first(), 'defmacro')));
       const analyzer = new Analyzer(registry, this.session.runMacro, file);
       const roots = forms.map((f) => analyzer.analyzeTop(f));
       inferUnit(roots, (v) => this.stdStatics.get(v) ?? boundStatic(v), this.stdStatics, null, 4);
