@@ -9,6 +9,7 @@ import { Scope } from './scope.js';
 import { Registry, CORE_NS } from './registry.js';
 import { destructure, BindingError, isSimpleParam, gensym } from './destructure.js';
 import { closest } from './suggest.js';
+import { stdModuleDefining } from './std-home.js';
 import { syntaxQuote, SyntaxQuoteError } from '../expand/syntax-quote.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { type Span, spanOf, setSpan } from '../span.js';
@@ -200,8 +201,11 @@ export class Analyzer {
       if (!ns && this.lenientAliases && this.pendingAliases.has(s.ns)) throw new Abandon();
       if (!ns) {
         const hint = closest(s.ns, cur.aliases.keys());
+        const home = hint ? undefined : stdModuleDefining(s.name, this.registry.namespaces);
         this.fail('unknown-alias', ctx, s, `no namespace or alias '${clip(s.ns)}' (in ${clip(s.fqn)})`,
-          hint ? `did you mean ${hint}/${s.name}?` : `import it first, e.g. (import "ww/string" :as ${s.ns})`);
+          hint ? `did you mean ${hint}/${s.name}?`
+            : home ? `${s.name} is in ${home}: import it first, (import "${home}" :as ${s.ns})`
+            : `import the module that defines ${clip(s.name)} first, e.g. (import "path/to/module" :as ${s.ns}); the std modules are ww/string, ww/json, ww/coll, ww/test and ww/policy`);
       }
       const hint = closest(s.name, ns.vars.keys());
       this.fail('unbound-symbol', ctx, s, `${ns.name} has no var '${clip(s.name)}'`, hint ? `did you mean ${s.ns}/${hint}?` : `see (doc ...) or doc/std.md for what ${ns.name} provides`);

@@ -5,7 +5,7 @@ import { seq, iterate, toArray, LazySeq, Cons, isSeqObject, isSeqable, lazyFromI
 import { equals } from '../values/equality.js';
 import { fail } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
-import { typeName } from './type.js';
+import { typeName, describeValue } from './type.js';
 import { get, contains } from './lookup.js';
 import { compare } from './compare.js';
 
@@ -23,7 +23,7 @@ export function count(x: any): number {
 }
 
 function seqable(op: string, x: any): void {
-  if (!isSeqable(x)) fail('type-mismatch', `${op} expects a collection, got ${typeName(x)} ${prStr(x)}`, { value: x });
+  if (!isSeqable(x)) fail('type-mismatch', `${op} expects a collection, got ${describeValue(x)}`, { value: x });
 }
 
 export function conj(coll: any, ...xs: any[]): any {

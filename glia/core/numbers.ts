@@ -5,11 +5,11 @@ import type { Library } from './define.js';
 import { rt, compareNums, toBigint } from '../eval/rt.js';
 import { fail } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
-import { typeName } from './type.js';
+import { describeValue } from './type.js';
 import { compare } from './compare.js';
 
 function num(op: string, x: any): number | bigint {
-  if (typeof x !== 'number' && typeof x !== 'bigint') fail('type-mismatch', `${op} expects numbers, got ${typeName(x)} ${prStr(x)}`, { value: x });
+  if (typeof x !== 'number' && typeof x !== 'bigint') fail('type-mismatch', `${op} expects numbers, got ${describeValue(x)}`, { value: x });
   return x;
 }
 

@@ -5,10 +5,10 @@ import { Keyword, kw } from '../values/keyword.js';
 import { Sym, sym } from '../values/symbol.js';
 import { prStr, printStr, str } from '../values/printer.js';
 import { fail } from '../values/errors.js';
-import { typeName } from './type.js';
+import { typeName, describeValue } from './type.js';
 
 export function needString(op: string, x: any): string {
-  if (typeof x !== 'string') fail('type-mismatch', `${op} expects a string, got ${typeName(x)} ${prStr(x)}`, { value: x });
+  if (typeof x !== 'string') fail('type-mismatch', `${op} expects a string, got ${describeValue(x)}`, { value: x });
   return x;
 }
 

@@ -14,7 +14,7 @@ import { toGliaError } from './convert-error.js';
 import { invokeNonFn } from '../core/invoke.js';
 import { describeArity } from '../compile/analyzer.js';
 import type { Var } from './namespace.js';
-import { typeName } from '../core/type.js';
+import { typeName, describeValue } from '../core/type.js';
 import { sequenceOf } from '../core/seq-helpers.js';
 
 /** The host used when resumable code is entered from a pure JS call (see mkgen). */
@@ -86,7 +86,7 @@ export const rt = {
     return fail('type-mismatch', `cannot perform on ${typeName(target)} ${prStr(target)}; the target must be a keyword or a capability`);
   },
   performStar(target: any, payload: any): PerformOp {
-    if (!isSeqable(payload)) fail('type-mismatch', `perform* takes a sequence of arguments, got ${typeName(payload)} ${prStr(payload)}`, null, '(perform* target [arg ...])');
+    if (!isSeqable(payload)) fail('type-mismatch', `perform* takes a sequence of arguments, got ${describeValue(payload)}`, null, '(perform* target [arg ...])');
     return rt.perform(target, toArray(payload));
   },
   handle: (target: any, handler: any, body: () => Generator) => new HandleOp(target, handler, body),
@@ -126,7 +126,7 @@ export const rt = {
 
 function checkNum(op: string, x: any): void {
   if (typeof x !== 'number' && typeof x !== 'bigint') {
-    fail('type-mismatch', `${op} expects numbers, got ${typeName(x)} ${prStr(x)}`, { value: x });
+    fail('type-mismatch', `${op} expects numbers, got ${describeValue(x)}`, { value: x });
   }
 }
 
