@@ -259,6 +259,21 @@ describe('Kubo mode (against fake-kubo.ts: Kubo\'s RPC subset over a real Helia,
     expect((await n.stop()).code).toBe(0);
   }, BOOT_MS + 30_000);
 
+  it('a node on Kubo takes a push through its control socket into Kubo, pinned there', async () => {
+    const empty = mkdtempSync(join(dir, 'empty-'));
+    const n = node({ args: [empty, '--ipfs-url', kubo.url, '--http-listen', 'off'] });
+    await n.waitFor((l) => typeof l.boot_ms === 'number', BOOT_MS, 'that it is up');
+    const other = join(dir, 'kubo-image');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'note.txt'), `through a node on Kubo ${Date.now()}\n`);
+    const imports = kubo.calls.filter((c) => c === 'dag/import').length;
+    const r = await push([other], { HOME: n.home, WW_HOST_STATE_PATH: n.hostState });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('pushed to the running node');
+    expect(kubo.calls.filter((c) => c === 'dag/import').length).toBe(imports + 1);
+    expect((await n.stop()).code).toBe(0);
+  }, BOOT_MS + 30_000);
+
   it('a Kubo URL that refuses is one node/kubo-unreachable line', async () => {
     // A port that was just free: nothing listens on it.
     const port = await new Promise<number>((resolve) => {
