@@ -53,8 +53,12 @@ class UnwindEnd {
 
 type Frame = Generator<any, any, any> | AbortGuard | UnwindEnd;
 
-/** A run of frames above one handler installation (the root segment has none). */
-export interface Segment { handler: HandlerFrame | null; frames: Frame[] }
+/**
+ * A run of frames above one handler installation (the root segment has
+ * none). `guards` counts its abort guards, which are bookkeeping, not
+ * frames: MAX_FRAMES bounds calls and running handlers.
+ */
+export interface Segment { handler: HandlerFrame | null; frames: Frame[]; guards: number }
 
 export function isGenerator(x: any): x is Generator {
   return x !== null && typeof x === 'object' && typeof x.next === 'function' && typeof x.throw === 'function';
@@ -102,7 +106,7 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
   // handler installation; capturing a continuation moves whole segments
   // (never copies frames), so a perform costs O(handlers in between), not
   // O(stack depth).
-  const segs: Segment[] = [{ handler: null, frames: [root] }];
+  const segs: Segment[] = [{ handler: null, frames: [root], guards: 0 }];
   let top: Segment = segs[0]!;
   let frameCount = 1;
   let mode: 'next' | 'throw' = 'next';
@@ -110,13 +114,15 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
 
   const pushFrame = (f: Frame) => { top.frames.push(f); frameCount++; };
   const popFrame = () => { top.frames.pop(); frameCount--; };
+  const pushGuard = (g: AbortGuard) => { top.frames.push(g); top.guards++; };
+  const popGuard = () => { top.frames.pop(); top.guards--; };
   const pushSegs = (ss: Segment[]) => {
-    for (const sg of ss) { segs.push(sg); frameCount += sg.frames.length; }
+    for (const sg of ss) { segs.push(sg); frameCount += sg.frames.length - sg.guards; }
     top = segs[segs.length - 1]!;
   };
   const takeSegs = (from: number): Segment[] => {
     const taken = segs.splice(from);
-    for (const sg of taken) frameCount -= sg.frames.length;
+    for (const sg of taken) frameCount -= sg.frames.length - sg.guards;
     top = segs[segs.length - 1]!;
     return taken;
   };
@@ -141,7 +147,7 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
         continue;
       }
       if (f instanceof AbortGuard) {
-        popFrame();
+        popGuard();
         if (mode === 'next' && f.k.state === 'fresh') {
           // The handler returned without resuming: unwind the captured frames
           // (running their finally blocks), then deliver its value.
@@ -193,8 +199,11 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
           } catch (e) {
             mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); continue;
           }
-          if (isGenerator(result)) { pushFrame(result); continue; }
-          if (result instanceof ResumeOp) { pushFrame(opFrame(result)); continue; }
+          if (isGenerator(result) || result instanceof ResumeOp) {
+            if (frameCount >= MAX_FRAMES) { mode = 'throw'; val = stackOverflow(); continue; }
+            pushFrame(isGenerator(result) ? result : opFrame(result));
+            continue;
+          }
           if (result instanceof Promise) return awaitThen(result);
           val = result;
           continue;
@@ -202,15 +211,22 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
         const handler = segs[h]!.handler!.handler;
         const k = new Continuation(takeSegs(h));
         const args = handlerArity(handler) === 2 ? [op.data, continuationFn(k)] : [op.data];
-        pushFrame(new AbortGuard(k));
-        if ((handler as any)[GEN]) { const g = (handler as any)[GEN](...args); pushFrame(isGenerator(g) ? g : opFrame(g)); continue; }
+        pushGuard(new AbortGuard(k));
+        if ((handler as any)[GEN]) {
+          // A running handler is a frame: one that resumes and then has work
+          // left stays until the body finishes, so it counts toward MAX_FRAMES.
+          if (frameCount >= MAX_FRAMES) { mode = 'throw'; val = stackOverflow(); continue; }
+          const g = (handler as any)[GEN](...args);
+          pushFrame(isGenerator(g) ? g : opFrame(g));
+          continue;
+        }
         try {
           val = typeof handler === 'function' ? handler(...args) : notAFunction(handler);
         } catch (e) { mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); }
         continue;
       }
       if (op instanceof HandleOp) {
-        segs.push({ handler: new HandlerFrame(op.target, op.handler), frames: [] });
+        segs.push({ handler: new HandlerFrame(op.target, op.handler), frames: [], guards: 0 });
         top = segs[segs.length - 1]!;
         pushFrame(op.body());
         continue;
@@ -245,7 +261,7 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
           while (fs.length > 0) {
             const g = fs[fs.length - 1];
             if (!(g instanceof AbortGuard) || g.k.state === 'fresh') break;
-            popFrame();
+            popGuard();
           }
         }
         pushSegs(k.segments);

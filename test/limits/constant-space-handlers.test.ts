@@ -75,6 +75,18 @@ for (const tier of ['auto', 'resumable'] as Tier[]) {
       expect(prStr(v)).toBe(`[:done 100000 0 ${99_999 * 99_999} ${sumSquares}]`);
     }, LONG);
 
+    it('collects 10^5 values with a handler that builds the list after resuming, and bounds that growth', async () => {
+      // Not tail: each handler waits for the rest of the body, so it is a frame
+      // until then. 10^5 fit; far more is a catchable stack-overflow, never a
+      // heap that grows until V8 aborts.
+      const v = await session(tier, []).evalString(`
+        (defn numbers [n] (loop [i 0] (when (< i n) (perform :yield i) (recur (inc i)))) nil)
+        [(let [xs (with-effect-handler :yield (fn [v k] (cons v (k nil))) (numbers 100000))] [(count xs) (first xs) (last xs)])
+         (try (with-effect-handler :yield (fn [v k] (cons v (k nil))) (numbers 1000000))
+              (catch :glia.error/stack-overflow e :overflow))]`);
+      expect(prStr(v)).toBe('[[100000 0 99999] :overflow]');
+    }, LONG);
+
     it('resumes through a helper called in tail position, and keeps the handler deep', async () => {
       // The handler's frame goes even when the resume is one tail call away,
       // and the handler stays in force for every later perform.
