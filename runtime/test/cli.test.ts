@@ -335,6 +335,14 @@ describe.concurrent('ww test', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toMatch(/2 tests, 2 assertions passed, 0 failed, 0 errors/);
   });
+
+  it('with no arguments in a folder without test/, says so (not an error about a path never given)', async ({ expect }) => {
+    const r = await ww(['test'], { cwd: elsewhere });
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr).toBe(`error[usage]: there is no test folder in ${elsewhere}; with no arguments, ww test runs every *_test.glia under ./test\n`
+      + `give the test files or folders to run, as in: ww test path/to/math_test.glia\nrun 'ww test --help' for usage\n`);
+    expect(r.stderr).not.toMatch(/error\[io\]/);
+  });
 });
 
 describe.concurrent('help and usage', { timeout: TEST_TIMEOUT_MS }, () => {
