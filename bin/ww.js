@@ -6,13 +6,16 @@
 // both ways of running it have the same limits. Windows gives the main
 // thread 1 MiB, so there the default stack stays (as in the VS Code client).
 // The polyfill must load before any other module of ours, so everything
-// else is imported dynamically.
-import { spawn } from 'node:child_process';
+// else is imported dynamically (node:child_process too: it loads Node's
+// streams and sockets, a fifth of `ww --help`'s time, and only the
+// re-execution needs it). dist/runtime/cli/main.js is a bundle
+// (scripts/bundle.mjs) when `npm run build` made it.
 
 const STACK_FLAG = '--stack-size=3800';
 const hasStackFlag = process.execArgv.some((a) => a.startsWith('--stack-size'));
 
 if (!hasStackFlag && process.platform !== 'win32' && process.env.WW_STACK_REEXEC !== '1') {
+  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [STACK_FLAG, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, WW_STACK_REEXEC: '1' },

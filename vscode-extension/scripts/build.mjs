@@ -28,9 +28,10 @@ if (!existsSync(lspEntry)) {
   fail(`the language server entry ${relative(root, lspEntry)} is missing.\n` +
     'The .vsix bundles the server from it, so the extension cannot be built without it.');
 }
-const generated = join(root, 'glia/generated/sources.ts');
-if (!existsSync(generated)) {
-  fail(`${relative(root, generated)} is missing: run \`npm install\` (or \`npm run build\`) at the repository root first.`);
+for (const generated of [join(root, 'glia/generated/sources.ts'), join(root, 'glia/generated/prelude-image.ts')]) {
+  if (!existsSync(generated)) {
+    fail(`${relative(root, generated)} is missing: run \`npm install\` (or \`npm run build\`) at the repository root first.`);
+  }
 }
 
 // Type-check the client; esbuild only strips types.
