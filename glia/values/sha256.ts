@@ -1,8 +1,10 @@
 // SHA-256 (FIPS 180-4) in plain ECMAScript, for the CID `(describe cell)`
 // gives: glia/ runs in engines with no node:crypto (a Glia cell) and
 // its functions are synchronous, so WebCrypto's promise-returning digest
-// does not fit. Checked against node:crypto in glia/test/describe.test.ts.
-const K = new Uint32Array([
+// does not fit. Checked against node:crypto in glia/test/describe.test.ts;
+// about 120 MB/s (a 26 MB Glia cell in 0.22 s, against 0.03 s for
+// node:crypto, on a loaded 2-core machine).
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -14,46 +16,43 @@ const K = new Uint32Array([
 ]);
 
 export function sha256(data: Uint8Array): Uint8Array {
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const w = new Uint32Array(64);
-  // The message, a 1 bit, zeros, and the bit length (64-bit big-endian) in whole 64-byte blocks.
-  const blocks = Math.ceil((data.length + 9) / 64);
-  const tail = new Uint8Array(128);
-  const full = Math.floor(data.length / 64);
+  const h = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const w = new Int32Array(64);
+  // The message's whole blocks, then the tail: the rest, a 1 bit, zeros and
+  // the bit length (64-bit big-endian), in one or two blocks.
+  const full = data.length >>> 6;
   const rest = data.length - full * 64;
+  const tail = new Uint8Array(rest < 56 ? 64 : 128);
   tail.set(data.subarray(full * 64));
   tail[rest] = 0x80;
-  const tailLen = (blocks - full) * 64;
   const bits = data.length * 8;
   const tv = new DataView(tail.buffer);
-  tv.setUint32(tailLen - 8, Math.floor(bits / 0x100000000));
-  tv.setUint32(tailLen - 4, bits >>> 0);
-  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (let b = 0; b < blocks; b++) {
-    const [view, at] = b < full ? [dv, b * 64] : [tv, (b - full) * 64];
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(at + i * 4);
+  tv.setUint32(tail.length - 8, Math.floor(bits / 0x100000000));
+  tv.setUint32(tail.length - 4, bits >>> 0);
+  const block = (src: Uint8Array, at: number) => {
+    for (let i = 0; i < 16; i++, at += 4) w[i] = (src[at]! << 24) | (src[at + 1]! << 16) | (src[at + 2]! << 8) | src[at + 3]!;
     for (let i = 16; i < 64; i++) {
       const a = w[i - 15]!, c = w[i - 2]!;
       const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
       const s1 = ((c >>> 17) | (c << 15)) ^ ((c >>> 19) | (c << 13)) ^ (c >>> 10);
-      w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) >>> 0;
+      w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
     }
-    let [a, bb, c, d, e, f, g, hh] = h as unknown as number[];
+    let a = h[0]!, b = h[1]!, c = h[2]!, d = h[3]!, e = h[4]!, f = h[5]!, g = h[6]!, k = h[7]!;
     for (let i = 0; i < 64; i++) {
-      const S1 = ((e! >>> 6) | (e! << 26)) ^ ((e! >>> 11) | (e! << 21)) ^ ((e! >>> 25) | (e! << 7));
-      const ch = (e! & f!) ^ (~e! & g!);
-      const t1 = (hh! + S1 + ch + K[i]! + w[i]!) >>> 0;
-      const S0 = ((a! >>> 2) | (a! << 30)) ^ ((a! >>> 13) | (a! << 19)) ^ ((a! >>> 22) | (a! << 10));
-      const maj = (a! & bb!) ^ (a! & c!) ^ (bb! & c!);
-      const t2 = (S0 + maj) >>> 0;
-      hh = g; g = f; f = e; e = (d! + t1) >>> 0; d = c; c = bb; bb = a; a = (t1 + t2) >>> 0;
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      const t1 = (k + S1 + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) | 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      k = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
     }
-    h[0] = (h[0]! + a!) >>> 0; h[1] = (h[1]! + bb!) >>> 0; h[2] = (h[2]! + c!) >>> 0; h[3] = (h[3]! + d!) >>> 0;
-    h[4] = (h[4]! + e!) >>> 0; h[5] = (h[5]! + f!) >>> 0; h[6] = (h[6]! + g!) >>> 0; h[7] = (h[7]! + hh!) >>> 0;
-  }
+    h[0] = (h[0]! + a) | 0; h[1] = (h[1]! + b) | 0; h[2] = (h[2]! + c) | 0; h[3] = (h[3]! + d) | 0;
+    h[4] = (h[4]! + e) | 0; h[5] = (h[5]! + f) | 0; h[6] = (h[6]! + g) | 0; h[7] = (h[7]! + k) | 0;
+  };
+  for (let i = 0; i < full; i++) block(data, i * 64);
+  for (let at = 0; at < tail.length; at += 64) block(tail, at);
   const out = new Uint8Array(32);
   const ov = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) ov.setUint32(i * 4, h[i]!);
+  for (let i = 0; i < 8; i++) ov.setInt32(i * 4, h[i]!);
   return out;
 }
 
