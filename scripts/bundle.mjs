@@ -13,12 +13,17 @@
 // cell runtime, the std image) are found as before. A bare `tsc` run puts
 // the unbundled files back, which still work, only slower to start.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
+// `--out DIR` writes the bundles under DIR instead (same paths below it),
+// still pointing their import.meta.url at dist/: the test of the bundles
+// (runtime/test/bundle.test.ts) uses it, and leaves dist/ alone.
+const outAt = process.argv.indexOf('--out');
+const out = outAt >= 0 ? resolve(process.argv[outAt + 1]) : dist;
 
 // Stay outside every bundle: native or wasm-loading packages that find their
 // own files (jco, componentize-js, preview2-shim, esbuild's binary). Only
@@ -59,14 +64,15 @@ const common = {
 };
 
 async function bundleOne(entry, outfile) {
-  const outdir = dirname(join(dist, outfile));
-  await build({ ...common, entryPoints: [join(root, entry)], outfile: join(dist, outfile), plugins: [metaUrlAsBuilt(outdir)] });
+  const outdir = dirname(join(out, outfile));
+  await build({ ...common, entryPoints: [join(root, entry)], outfile: join(out, outfile), plugins: [metaUrlAsBuilt(outdir)] });
 }
 
 const t0 = Date.now();
 // The CLI: commands are loaded on demand, so they are split into chunks
 // next to main.js (one folder, so the URL rewrite above holds for all).
-const cliDir = join(dist, 'runtime/cli');
+const cliDir = join(out, 'runtime/cli');
+mkdirSync(cliDir, { recursive: true });
 for (const f of readdirSync(cliDir)) if (f.startsWith('chunk-')) rmSync(join(cliDir, f));
 await build({
   ...common,
