@@ -64,7 +64,7 @@ function jcoDir(): string {
   return join(ROOT, 'node_modules', '@bytecodealliance', 'jco');
 }
 
-async function buildWat(name: string): Promise<Uint8Array> {
+export async function buildWat(name: string): Promise<Uint8Array> {
   const { parse, componentEmbed, componentNew } = await import('@bytecodealliance/jco');
   let wit = 'package ww:bench;\n\nworld cell {\n  include wasi:cli/imports@0.2.12;\n  export wasi:cli/run@0.2.12;\n}\n';
   for (const p of ['io', 'cli', 'clocks', 'filesystem', 'random', 'sockets']) {
@@ -361,7 +361,7 @@ async function pipeCalls(seconds: number, inFlight: number): Promise<{ rate: num
   finally { client.close(); }
 }
 
-function findRoot(): string {
+export function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'runtime', 'test', 'cell', 'fixtures'))) return dir;
