@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runStartup } from './startup.js';
 
 // The Glia module's contract (glia/index.ts). It is loaded dynamically so
 // the nbb and JS sides still run, and say why, when Glia cannot load.
@@ -72,6 +73,8 @@ const TIMED: TimedProgram[] = [
 ];
 const DEPTH = 'deep-recursion';
 const ALL_NAMES = [...TIMED.map((p) => p.name), DEPTH];
+// Whole processes (bench/startup.ts): ww eval and ww --help against nbb and node, the init.d worker.
+const STARTUP = 'startup';
 
 // ---------------------------------------------------------------------------
 // Timing policy, shared with programs.cljs through the environment.
@@ -445,13 +448,19 @@ function findRoot(): string {
 }
 
 function usage(): string {
-  return `usage: npm run bench -- eval [PROGRAM...] [--tier=auto|resumable]\nprograms: ${ALL_NAMES.join(', ')}\nenv: BENCH_RUNS, BENCH_WARMUP, BENCH_SLOW_MS, BENCH_BUDGET_MS, BENCH_MAX_DEPTH`;
+  return `usage: npm run bench -- eval [PROGRAM...] [--tier=auto|resumable] [--before=DIR]\nprograms: ${[...ALL_NAMES, STARTUP].join(', ')}\n` +
+    `env: BENCH_RUNS, BENCH_WARMUP, BENCH_SLOW_MS, BENCH_BUDGET_MS, BENCH_MAX_DEPTH, BENCH_STARTUP_RUNS\n` +
+    `--before=DIR: the startup row also runs DIR/bin/ww.js (a built checkout of another commit), in the same rounds`;
 }
 
 export async function main(args: string[]): Promise<number> {
   let tier: Tier | undefined;
+  let before: string | undefined;
+  let startup = false;
   const picked: string[] = [];
   for (const arg of args) {
+    if (arg === STARTUP) { startup = true; continue; }
+    if (arg.startsWith('--before=')) { before = arg.slice('--before='.length); continue; }
     if (arg === '-h' || arg === '--help') {
       console.log(usage());
       return 0;
@@ -470,7 +479,8 @@ export async function main(args: string[]): Promise<number> {
       return 2;
     }
   }
-  const names = new Set(picked.length > 0 ? picked : ALL_NAMES);
+  const names = new Set(picked.length > 0 ? picked : startup ? [] : ALL_NAMES);
+  if (picked.length === 0) startup = true;
   const policy = readPolicy();
   const root = findRoot();
 
@@ -478,6 +488,9 @@ export async function main(args: string[]): Promise<number> {
     `# bench eval: node ${process.version}; median of ${policy.runs} runs after ${policy.warmup} warm-up ` +
       `(3 runs when one exceeds ${policy.slowMs} ms); glia tier=${tier ?? 'auto (default)'}; depth cap ${policy.depthCap}`,
   );
+
+  if (startup) await runStartup(root, { before });
+  if (names.size === 0) return 0;
 
   // One system at a time, so they do not compete for the cores.
   const nbb = await runNbb(root, policy, names);
