@@ -59,8 +59,13 @@ function imageCode(tier: Tier): string {
     for (const v of ns.vars.values()) if (v.pureAssumers.has(PRELUDE_FILE)) assumers.push([v.ns, v.name]);
   }
   // Each unit keeps its own text (so its markers give lines of core.glia); the
-  // whole is one function body returning every unit's thunk.
-  const source = `"use strict";\nreturn [\n${units.map((u, i) => `(function (rt, k) {\n${u.source}\n})(rt, K[${i}])`).join(',\n')}\n];`;
+  // whole is one function body returning every unit's thunk. The lines that
+  // bind the runtime helpers, the same at the head of every unit, are
+  // written once for all.
+  const helpers = /^"use strict";\n((?:const \$\w+ = rt\.\w+;\n)+)/;
+  const shared = helpers.exec(units[0]?.source ?? '')?.[1] ?? '';
+  const body = (u: RecordedUnit) => (shared && u.source.startsWith(`"use strict";\n${shared}`) ? `"use strict";\n${u.source.slice(`"use strict";\n${shared}`.length)}` : u.source);
+  const source = `"use strict";\n${shared}return [\n${units.map((u, i) => `(function (rt, k) {\n${body(u)}\n})(rt, K[${i}])`).join(',\n')}\n];`;
   const consts = `(c) => [\n${units.map((u) => `  [${u.consts.map((x) => constCode(x)).join(', ')}]`).join(',\n')}\n]`;
   return `{\n  source: ${JSON.stringify(source)},\n  resumable: ${JSON.stringify(units.map((u) => u.resumable))},\n` +
     `  vars: ${JSON.stringify(vars)},\n  assumers: ${JSON.stringify(assumers)},\n  warnings: ${JSON.stringify(session.warnings)},\n  consts: ${consts},\n}`;
