@@ -171,6 +171,16 @@ async function bundleCell(cfg: CellConfig, work: string): Promise<string> {
     await build({
       entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
       mainFields: ['module', 'main'], conditions: ['import'], external: ['wasi:*', 'ww:*'], logLevel: 'silent', legalComments: 'none',
+      // A cell compiles its prelude once, at build time (componentize-js
+      // pre-initializes it), so the precompiled prelude would only add its
+      // text to every cell: the cell's Session compiles core.glia instead.
+      plugins: [{
+        name: 'no-prelude-image',
+        setup(b) {
+          b.onResolve({ filter: /generated\/prelude-image\.js$/ }, () => ({ path: 'prelude-image', namespace: 'ww-stub' }));
+          b.onLoad({ filter: /.*/, namespace: 'ww-stub' }, () => ({ contents: 'export const PRELUDE_IMAGES = null;', loader: 'js' }));
+        },
+      }],
     });
   } catch (e: any) {
     throw new BuildError('build/componentize', `bundling the cell failed: ${e.message}`);
