@@ -164,14 +164,19 @@ export function range(...args: any[]): LazySeq | Stack<any> {
   if (step === 0 && start !== end) {
     return markInfinite(lazyFromIterable(function* () { for (;;) yield start; }), true);
   }
-  let next = start;
-  const more = step > 0 ? () => next < end : () => next > end;
-  const r = lazyChunks(() => {
-    if (step === 0 || !more()) return null;
-    const c: number[] = [];
-    while (c.length < CHUNK && more()) { c.push(next); next += step; }
-    return c;
-  }, end === Infinity || end === -Infinity);
+  const pull = () => {
+    let next = start;
+    const more = step > 0 ? () => next < end : () => next > end;
+    return () => {
+      if (step === 0 || !more()) return null;
+      const c: number[] = [];
+      while (c.length < CHUNK && more()) { c.push(next); next += step; }
+      return c;
+    };
+  };
+  const r = lazyChunks(pull(), end === Infinity || end === -Infinity);
+  // A range is pure: a fused reduce over (map f (range n)) re-runs it instead of realising it (values/fuse.ts).
+  r.freshPull = pull;
   return step === 0 || r.infinite ? r : withKnownSize(r, Math.max(0, Math.ceil((end - start) / step)));
 }
 

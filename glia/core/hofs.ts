@@ -62,13 +62,12 @@ export function defineHofs(lib: Library): void {
       const g = plain(f);
       if (colls.length === 1) {
         const pull = chunkSource(colls[0]);
-        return lazyChunks(() => {
-          const c = pull();
-          if (c === null) return null;
+        const step = (c: any[]): any[] => {
           const out = new Array(c.length);
           for (let i = 0; i < c.length; i++) out[i] = g(c[i]);
           return out;
-        }, isInfinite(colls[0]));
+        };
+        return fusable(lazyChunks(() => { const c = pull(); return c === null ? null : step(c); }, isInfinite(colls[0])), colls[0], step);
       }
       return markInfinite(lazyFromIterable(function* () {
         const ss: Array<ISeq | null> = colls.map((c) => seq(c));
@@ -102,13 +101,12 @@ export function defineHofs(lib: Library): void {
     if (!resumable(pred) || isInfinite(coll)) {
       const p = plain(pred);
       const pull = chunkSource(coll);
-      return lazyChunks(() => {
-        const c = pull();
-        if (c === null) return null;
+      const step = (c: any[]): any[] => {
         const out: any[] = [];
         for (let i = 0; i < c.length; i++) { const r = p(c[i]); if ((r !== null && r !== false && r !== undefined) === keep) out.push(c[i]); }
         return out;
-      }, isInfinite(coll));
+      };
+      return fusable(lazyChunks(() => { const c = pull(); return c === null ? null : step(c); }, isInfinite(coll)), coll, step);
     }
     const out: any[] = [];
     for (const x of iterate(coll)) if (rt.truthy(yield* call(pred, x)) === keep) out.push(x);
@@ -165,25 +163,26 @@ export function defineHofs(lib: Library): void {
   }, [0], [], 2);
 
   lib.hof('reduce', function* (f: any, ...args: any[]) {
+    if (args.length !== 1 && args.length !== 2) return fail('arity-mismatch', `reduce expects 2 or 3 arguments, got ${args.length + 1}`);
+    if (!resumable(f)) {
+      // Items straight from the chunks (fused through map/filter stages when
+      // the collection is such a pipeline, values/fuse.ts).
+      const g = plain(f);
+      let acc: any = args.length === 2 ? args[0] : NO_ITEM;
+      forEachItem(args.length === 2 ? args[1] : args[0], (x) => {
+        if (acc === NO_ITEM) { acc = x; return true; }
+        acc = g(acc, x);
+        if (acc instanceof Reduced) { acc = acc.value; return false; }
+        return true;
+      });
+      return acc === NO_ITEM ? g() : acc;
+    }
     let acc: any, s: ISeq | null;
     if (args.length === 1) {
       s = seq(args[0]);
       if (!s) return yield* call(f);
       acc = s.first(); s = s.next();
-    } else if (args.length === 2) { acc = args[0]; s = seq(args[1]); }
-    else return fail('arity-mismatch', `reduce expects 2 or 3 arguments, got ${args.length + 1}`);
-    if (!resumable(f)) {
-      const g = plain(f);
-      const rest = s;
-      if (rest) {
-        forEachItem(rest, (x) => {
-          acc = g(acc, x);
-          if (acc instanceof Reduced) { acc = acc.value; return false; }
-          return true;
-        });
-      }
-      return acc;
-    }
+    } else { acc = args[0]; s = seq(args[1]); }
     while (s) { acc = yield* call(f, acc, s.first()); if (acc instanceof Reduced) return acc.value; s = s.next(); }
     return acc;
   }, [0], [2, 3]);
@@ -457,6 +456,15 @@ export function defineHofs(lib: Library): void {
 }
 
 export class Reduced { constructor(readonly value: any) {} }
+/** reduce without an initial value: no item seen yet. */
+const NO_ITEM = Object.freeze({ noItem: true });
+
+/** Records a chunked map/filter seq's input and step, so a reduce over it can run fused (values/fuse.ts). */
+function fusable(s: LazySeq, from: any, step: (c: any[]) => any[]): LazySeq {
+  s.fuseFrom = from;
+  s.fuseStep = step;
+  return s;
+}
 class MatchTag { constructor(readonly done: boolean, readonly value: any) {} }
 const FOR_STOP = Object.freeze({ forStop: true });
 

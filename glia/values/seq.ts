@@ -4,6 +4,8 @@
 // sequence over an infinite source works with `take`.
 import { List, Stack, Map as IMap, Set as ISet, isImmutable } from 'immutable';
 import { gliaError } from './errors.js';
+// A cycle, used only inside functions: fuse.ts builds on the seqs defined here.
+import { forEachFused } from './fuse.js';
 
 export type Value = any;
 
@@ -68,12 +70,33 @@ export class LazySeq implements ISeq {
   private realized: ISeq | null = null;
   /** True for sources that never end (range, repeat, iterate, cycle). */
   infinite = false;
+  /**
+   * Set by map and filter with a plain function: their input and the step
+   * that turns one input chunk into one output chunk, so reduce can run a
+   * pipeline chunk by chunk without building the seqs in between
+   * (values/fuse.ts). Cleared once the seq is realised another way.
+   */
+  fuseFrom: Value = null;
+  fuseStep: ((chunk: Value[]) => Value[]) | null = null;
+  /** Set by range: a new pull over the same items, so a pure source is re-run rather than realised. */
+  freshPull: (() => () => Value[] | null) | null = null;
   constructor(thunk: () => Value) { this.thunk = thunk; }
+  /** True while nothing has realised this seq. */
+  get pending(): boolean { return this.thunk !== null; }
+  /** Replaces what this still-pending seq will realise to (fusion, once it computed the chunks). */
+  setPending(thunk: () => Value): void {
+    this.thunk = thunk;
+    this.fuseFrom = null;
+    this.fuseStep = null;
+    this.freshPull = null;
+  }
   /** Realises one step; iterative so long chains of lazy seqs do not recurse. */
   seq(): ISeq | null {
     if (this.thunk) {
       let v: Value = this.thunk();
       this.thunk = null;
+      this.fuseFrom = null;
+      this.fuseStep = null;
       while (v instanceof LazySeq) {
         if (v.thunk) { const t = v.thunk; v.thunk = null; v.realized = seq(t()); }
         v = v.realized;
@@ -145,6 +168,7 @@ export function chunkSource(coll: Value): () => Value[] | null {
 
 /** Calls `each` on every item of a seqable, looping over chunks directly. Stops when it returns false. */
 export function forEachItem(coll: Value, each: (x: Value) => boolean | void): void {
+  if (coll instanceof LazySeq && coll.fuseStep !== null && coll.pending) { forEachFused(coll, each); return; }
   if (List.isList(coll) || Stack.isStack(coll) || ISet.isSet(coll)) {
     for (const x of (coll as any).values()) if (each(x) === false) return;
     return;
