@@ -18,20 +18,17 @@ export function printNumber(n: number): string {
   return String(n);
 }
 
+const NEEDS_ESCAPE = /["\\\n\t\r\x00-\x1f\x7f]/;
+const ESCAPES = /["\\\n\t\r\x00-\x1f\x7f]/g;
+const NAMED: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+
+// One regex pass, not a character loop: appending a character at a time
+// builds a rope of one node per character, and a 300-million-character
+// string then exhausted the heap (a V8 abort) instead of printing or
+// failing with :glia.error/limit.
 export function escapeString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    const code = s.charCodeAt(i);
-    if (c === '"') out += '\\"';
-    else if (c === '\\') out += '\\\\';
-    else if (c === '\n') out += '\\n';
-    else if (c === '\t') out += '\\t';
-    else if (c === '\r') out += '\\r';
-    else if (code < 0x20 || code === 0x7f) out += '\\u' + code.toString(16).padStart(4, '0');
-    else out += c;
-  }
-  return out + '"';
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
+  return '"' + s.replace(ESCAPES, (c) => NAMED[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '"';
 }
 
 /** Extension point: the runtime registers printers for its own object kinds. */

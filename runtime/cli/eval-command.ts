@@ -24,9 +24,13 @@ Options:
       --tier TIER   auto (default) or resumable (every function on the effect tier)
   -h, --help        show this help`;
 
-/** pr-str, or null when the value is too deep to print (a cycle through an atom, say). */
-function printable(v: unknown): string | null {
-  try { return prStr(v); } catch (e) { if (e instanceof RangeError) return null; throw e; }
+/** pr-str, or why the value cannot be printed: it nests too deeply (a cycle through an atom, say) or its text is too long. */
+function printable(v: unknown): string | { why: string } {
+  try { return prStr(v); } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return { why: /length/i.test(e.message) ? 'the printed value would be longer than the engine allows (about 2^29 characters)'
+      : 'the value nests too deeply (or contains itself) and cannot be printed' };
+  }
 }
 
 export async function evalCommand(args: string[], io: Io): Promise<number> {
@@ -65,8 +69,8 @@ export async function evalCommand(args: string[], io: Io): Promise<number> {
     const value = await session.evalString(source, file);
     for (const w of session.warnings) io.err(paintWarning(w, errStyle(io)) + '\n');
     const printed = printable(value);
-    if (printed === null) {
-      const report = { code: 'limit', severity: 'error' as const, message: 'the value nests too deeply (or contains itself) and cannot be printed' };
+    if (typeof printed !== 'string') {
+      const report = { code: 'limit', severity: 'error' as const, message: printed.why };
       if (values.json) io.out(JSON.stringify({ value: null, error: report }) + '\n');
       else io.err(formatReport(report, sources, undefined, errStyle(io)) + '\n');
       return 1;
