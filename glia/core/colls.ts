@@ -225,7 +225,11 @@ export function defineColls(lib: Library): void {
   }, [1]);
   lib.fn('get', (m: any, k: any, d: any = null) => get(m, k, d), [2, 3]);
   lib.fn('get-in', getIn, [2, 3]);
-  lib.fn('assoc', assoc, [], 3);
+  // One key on a map, the common case, without the rest array of the general form.
+  lib.fn('assoc', function (m: any, k: any, v: any) {
+    // eslint-disable-next-line prefer-rest-params
+    return arguments.length === 3 && IMap.isMap(m) ? (m as IMap<any, any>).set(k, v) : assoc.apply(undefined, arguments as any);
+  }, [], 3);
   lib.fn('assoc-in', assocIn, [3]);
   lib.fn('dissoc', dissoc, [], 1);
   lib.fn('disj', (s: any, ...xs: any[]) => (s === null ? null : ISet.isSet(s) ? (s as ISet<any>).subtract(xs) : fail('type-mismatch', `disj expects a set, got ${typeName(s)}`)), [], 1);

@@ -327,6 +327,7 @@ export function defineHofs(lib: Library): void {
     }
     return acc;
   }, [0], [], 1);
+  const assocBuiltin = lib.entries.get('assoc');
   lib.hof('swap!', function* (a: any, f: any, ...args: any[]) {
     if (!(a instanceof Atom)) fail('type-mismatch', `swap! expects an atom, got ${typeName(a)}`);
     const v = yield* call(f, a.value, ...args);
@@ -335,6 +336,10 @@ export function defineHofs(lib: Library): void {
   }, [1], [], 2);
   fastPath(lib.entries.get('swap!')!, function (a: any, f: any, x?: any, y?: any) {
     if (!(a instanceof Atom)) fail('type-mismatch', `swap! expects an atom, got ${typeName(a)}`);
+    // (swap! a assoc k v) on a map, the commonest update, straight to the
+    // map's set: the same result as calling the assoc builtin, without its
+    // argument checks and rest array.
+    if (f === assocBuiltin && arguments.length === 4 && IMap.isMap(a.value)) return (a.value = (a.value as IMap<any, any>).set(x, y));
     const g = plain(f);
     // The common shapes without building an argument array.
     switch (arguments.length) {
