@@ -29,7 +29,7 @@ import { NodeError } from './errors.js';
 import { swarmRouter, LIBP2P_ROUTER } from './helia-router.js';
 import { localTree } from './local-tree.js';
 import {
-  DEFAULT_IPFS_TIMEOUT_MS, parseIpfsPath, parseCid, withDeadline, notFound, tooLarge,
+  DEFAULT_IPFS_TIMEOUT_MS, parseIpfsPath, parseCid, withDeadline, notFound, catFile,
   type IpfsStore, type IpfsEntry, type IpfsStat, type CatOptions, type IpfsCallOptions, type AddProgress,
 } from './ipfs.js';
 import { noDhtPeers, type SwarmLog } from './swarm.js';
@@ -189,20 +189,9 @@ class HeliaStore implements IpfsStore {
 
   async cat(path: string, opts?: CatOptions): Promise<Uint8Array> {
     const st = await this.stat(path, opts);
-    if (st.type === 'directory') throw new NodeError('node/bad-key', `${path} is a folder, not a file`, 'read a file inside it, or list it');
-    const max = opts?.maxBytes ?? Infinity;
-    if (st.size > max) throw tooLarge(path, st.size, max);
     return this.deadline(path, opts, async (signal) => {
-      const chunks: Uint8Array[] = [];
-      let n = 0;
-      try {
-        for await (const c of this.fs.cat(CID.parse(st.cid), { signal })) {
-          n += c.length;
-          if (n > max) throw tooLarge(path, `over ${max}`, max);
-          chunks.push(c);
-        }
-      } catch (e) { throw wrap(e, path); }
-      return concat(chunks, n);
+      try { return await catFile(path, st, opts?.maxBytes, () => this.fs.cat(CID.parse(st.cid), { signal })); }
+      catch (e) { throw wrap(e, path); }
     });
   }
 

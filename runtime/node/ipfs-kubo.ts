@@ -13,7 +13,7 @@ import { NodeError } from './errors.js';
 import { localTree } from './local-tree.js';
 import { carStream, type Block } from './car.js';
 import {
-  DEFAULT_IPFS_TIMEOUT_MS, parseIpfsPath, parseCid, withDeadline, notFound, tooLarge,
+  DEFAULT_IPFS_TIMEOUT_MS, parseIpfsPath, parseCid, withDeadline, notFound, catFile,
   type IpfsStore, type IpfsEntry, type IpfsStat, type CatOptions, type IpfsCallOptions, type AddProgress,
 } from './ipfs.js';
 
@@ -127,22 +127,7 @@ class KuboStore implements IpfsStore {
 
   async cat(path: string, opts?: CatOptions): Promise<Uint8Array> {
     const st = await this.stat(path, opts);
-    if (st.type === 'directory') throw new NodeError('node/bad-key', `${path} is a folder, not a file`, 'read a file inside it, or list it');
-    const max = opts?.maxBytes ?? Infinity;
-    if (st.size > max) throw tooLarge(path, st.size, max);
-    return this.call(path, opts, async (signal) => {
-      const chunks: Uint8Array[] = [];
-      let n = 0;
-      for await (const c of this.kubo.cat(CID.parse(st.cid), { signal })) {
-        n += c.length;
-        if (n > max) throw tooLarge(path, `over ${max}`, max);
-        chunks.push(c);
-      }
-      const out = new Uint8Array(n);
-      let at = 0;
-      for (const c of chunks) { out.set(c, at); at += c.length; }
-      return out;
-    });
+    return this.call(path, opts, (signal) => catFile(path, st, opts?.maxBytes, () => this.kubo.cat(CID.parse(st.cid), { signal })));
   }
 
   async ls(path: string, opts?: IpfsCallOptions): Promise<IpfsEntry[]> {

@@ -142,6 +142,30 @@ export function notFound(what: string, ms: number): NodeError {
 }
 
 /** The node/too-large error for a file over a read limit. */
+/**
+ * What both stores do for `cat` once they have stat'ed `path`: refuse a
+ * folder or a file over `maxBytes`, then read its chunks (from `read`)
+ * into one array, failing node/too-large if more arrive than were promised.
+ */
+export async function catFile(path: string, st: IpfsStat, maxBytes: number | undefined,
+  read: () => AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  if (st.type === 'directory') throw new NodeError('node/bad-key', `${path} is a folder, not a file`, 'read a file inside it, or list it');
+  const max = maxBytes ?? Infinity;
+  if (st.size > max) throw tooLarge(path, st.size, max);
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  for await (const c of read()) {
+    n += c.length;
+    if (n > max) throw tooLarge(path, `over ${max}`, max);
+    chunks.push(c);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; }
+  return out;
+}
+
 export function tooLarge(path: string, size: number | string, max: number): NodeError {
   return new NodeError('node/too-large', `${path} is ${size} bytes, over the ${max}-byte limit`, 'read a smaller file, or fetch it with ww push/ww run layers instead');
 }
