@@ -1,7 +1,7 @@
 // Collections and sequences (the functions that take no function arguments).
 import { List, Stack, Map as IMap, Set as ISet, OrderedMap } from 'immutable';
 import type { Library } from './define.js';
-import { seq, iterate, toArray, LazySeq, Cons, isSeqObject, isSeqable, lazyFromIterable, lazyChunks, CHUNK, MAX_ELEMENTS, tooManyElements, withKnownSize, type ISeq } from '../values/seq.js';
+import { seq, iterate, toArray, forEachItem, LazySeq, Cons, isSeqObject, isSeqable, lazyFromIterable, lazyChunks, CHUNK, MAX_ELEMENTS, tooManyElements, withKnownSize, type ISeq } from '../values/seq.js';
 import { equals } from '../values/equality.js';
 import { fail } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
@@ -36,19 +36,20 @@ export function conj(coll: any, ...xs: any[]): any {
   if (ISet.isSet(coll)) return (coll as ISet<any>).union(xs);
   if (IMap.isMap(coll)) {
     let m = coll as IMap<any, any>;
-    for (const x of xs) {
-      if (x === null) continue;
-      if (IMap.isMap(x)) m = m.merge(x);
-      else {
-        const e = toArray(x);
-        if (e.length !== 2) fail('illegal-argument', `conj onto a map takes [key value] pairs, got ${prStr(x)}`);
-        m = m.set(e[0], e[1]);
-      }
-    }
+    for (const x of xs) m = conjEntry(m, x);
     return m;
   }
   if (isSeqObject(coll)) { let s: any = coll; for (const x of xs) s = new Cons(x, s); return s; }
   return fail('type-mismatch', `cannot conj onto ${typeName(coll)}`);
+}
+
+/** conj of one item onto a map (persistent, or a mutable copy that `into` freezes afterwards). */
+function conjEntry(m: IMap<any, any>, x: any): IMap<any, any> {
+  if (x === null) return m;
+  if (IMap.isMap(x)) return m.merge(x);
+  const e = toArray(x);
+  if (e.length !== 2) fail('illegal-argument', `conj onto a map takes [key value] pairs, got ${prStr(x)}`);
+  return m.set(e[0], e[1]);
 }
 
 export function nth(coll: any, i: any, ...dflt: any[]): any {
@@ -125,7 +126,20 @@ export function into(to: any, from: any): any {
   if (to === null || to === undefined) to = Stack();
   if (List.isList(to)) return (to as List<any>).concat(toArray(from));
   if (ISet.isSet(to)) return (to as ISet<any>).union(toArray(from));
-  return conj(to, ...toArray(from));
+  if (IMap.isMap(to)) {
+    // A transient: one mutable copy takes every entry, then is frozen (conj
+    // would make a new map per entry).
+    const m = (to as IMap<any, any>).asMutable();
+    if (IMap.isMap(from)) conjEntry(m, from);
+    else forEachItem(from, (x) => { conjEntry(m, x); });
+    return m.asImmutable();
+  }
+  const items = toArray(from);
+  if (items.length === 0) return conj(to);
+  if (Stack.isStack(to)) return (to as Stack<any>).unshiftAll(items.slice().reverse());
+  let r = to;
+  for (const x of items) r = conj(r, x);
+  return r;
 }
 
 /** (repeat n x) for a large n: lazy, in chunks of one shared array, so realising it costs little per element. */
