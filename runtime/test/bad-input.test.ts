@@ -269,9 +269,10 @@ describe.concurrent('inputs that are not regular files, too large or not UTF-8',
     expect(r.stdout).toBe('"out of memory: a string would be longer than the engine allows (about 2^29 characters)"\n');
   });
 
-  it('a last value whose printed text is too long for the engine is error[limit], and printing it does not exhaust the heap', async ({ expect }) => {
+  it('a last value whose printed text is too long for the engine is error[limit], and printing it does not exhaust the heap', { timeout: 75_000 }, async ({ expect }) => {
     // Two 300-million-character strings: the printer once appended one character at a time (a rope) until V8 aborted.
-    const r = await evalExpr('(let [s (apply str (repeat 300 (apply str (repeat 1000000 "x"))))] [s s])');
+    // Seconds of work (tens on a loaded machine): a long hang guard.
+    const r = await evalExpr('(let [s (apply str (repeat 300 (apply str (repeat 1000000 "x"))))] [s s])', [], 60_000);
     expectDiagnostic(expect, r, /^limit$/);
     expect(r.stderr).toBe('error[limit]: the printed value would be longer than the engine allows (about 2^29 characters)\n');
   });
