@@ -51,6 +51,8 @@ export async function fmtCommand(args: string[], io: Io): Promise<number> {
     let files: string[];
     try { files = await collect(p); }
     catch (e) { io.err(`${errStyle(io).error('error[io]')}: cannot read ${p}: ${reason(e)}\n`); status = 1; continue; }
+    // A folder with nothing to format is most likely the wrong folder: say so rather than succeed silently.
+    if (files.length === 0) { io.err(`${errStyle(io).error('error[io]')}: no .glia files in ${p}\n`); status = 1; continue; }
     for (const f of files) {
       const s = await fmtFile(f, check, io);
       if (s !== 0) status = 1;

@@ -87,6 +87,12 @@ describe('files and folders in words', () => {
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ code: 'io', message: `no .glia files in ${join(dir, 'empty')}` })]);
   });
 
+  it('ww fmt on a folder with no .glia files says so and exits 1', async () => {
+    const r = await run(['fmt', '--check', join(dir, 'notes')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error[io]: no .glia files in ${join(dir, 'notes')}\n`);
+  });
+
   it('ww check and ww test name a missing path in words', async () => {
     const missing = join(dir, 'missing.glia');
     const check = await run(['check', missing]);
