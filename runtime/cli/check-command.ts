@@ -3,7 +3,6 @@
 // and exits 1 when any file has an error.
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve, dirname, isAbsolute } from 'node:path';
-import { readFileSync, statSync } from 'node:fs';
 import { checkSource, type LoadedModule } from '../../glia/compile/check.js';
 import { makeContext, ContextError, CONTEXT_NAMES } from '../../glia/compile/contexts.js';
 import { cellContextFor } from '../../glia/compile/cell-project.js';
@@ -144,6 +143,7 @@ function readModule(path: string, fromFile: string): LoadedModule | undefined {
 /** The context of the Glia cell whose entry `file` is, from its cell.edn (grants and mode), or null. */
 function cellProject(file: string): ReturnType<typeof cellContextFor> {
   return cellContextFor(resolve(file), (path) => {
-    try { return statSync(path).size > 1 << 20 ? undefined : readFileSync(path, 'utf8'); } catch { return undefined; }
+    // Through the one input reader: a cell.edn that is a FIFO or a device must not block or fill the heap.
+    try { return readSourceSync(path).text; } catch { return undefined; }
   });
 }
