@@ -87,7 +87,7 @@ export class Workspace {
         let st;
         try { st = statSync(p); } catch { continue; }
         if (st.isDirectory()) { if (!SKIP_DIRS.has(name) && !name.startsWith('.')) walk(p, depth + 1); }
-        else if (name.endsWith('.glia') && st.size <= this.limits.maxFileBytes) {
+        else if (name.endsWith('.glia') && st.isFile() && st.size <= this.limits.maxFileBytes) {
           const uri = pathToUri(p);
           if (!this.entries.has(uri) && this.reload(uri)) count++;
         }
@@ -143,8 +143,8 @@ export class Workspace {
     const e = this.entries.get(pathToUri(full));
     if (e?.open) return { source: e.doc.getText(), file: full };
     try {
-      if (statSync(full).size > this.limits.maxFileBytes) return undefined;
-      return { source: readFileSync(full, 'utf8'), file: full };
+      const source = readRegularFile(full, this.limits.maxFileBytes);
+      return source === undefined ? undefined : { source, file: full };
     } catch { return undefined; }
   }
 
@@ -154,7 +154,7 @@ export class Workspace {
     return cellContextFor(file, (path) => {
       const e = this.entries.get(pathToUri(path));
       if (e?.open) return e.doc.getText();
-      try { return statSync(path).size > this.limits.maxFileBytes ? undefined : readFileSync(path, 'utf8'); } catch { return undefined; }
+      return readRegularFile(path, this.limits.maxFileBytes);
     });
   }
 
@@ -175,10 +175,8 @@ export class Workspace {
     if (text === undefined) {
       const path = uriToPath(uri);
       if (!path) return false;
-      try {
-        if (statSync(path).size > this.limits.maxFileBytes) return false;
-        text = readFileSync(path, 'utf8');
-      } catch { return false; }
+      text = readRegularFile(path, this.limits.maxFileBytes);
+      if (text === undefined) return false;
     }
     const prev = this.entries.get(uri);
     const version = (prev?.doc.version ?? 0) + 1;
@@ -187,4 +185,17 @@ export class Workspace {
     else this.entries.set(uri, { uri, doc, open: false, cache: new Map() });
     return true;
   }
+}
+
+/**
+ * The text of a regular file no larger than `max`, else undefined: reading
+ * a FIFO named x.glia would block the server for ever, and a device such as
+ * /dev/zero would fill its heap.
+ */
+function readRegularFile(path: string, max: number): string | undefined {
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > max) return undefined;
+    return readFileSync(path, 'utf8');
+  } catch { return undefined; }
 }

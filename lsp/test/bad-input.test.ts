@@ -3,6 +3,8 @@
 // test feeds a real server hostile text and then checks that it still
 // answers requests (and still serves a healthy document correctly).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { LspClient, markers } from './lsp-client.js';
 
 let client: LspClient;
@@ -45,6 +47,15 @@ async function everything(uri: string, position: { line: number; character: numb
 }
 
 describe('bad input', { timeout: 120_000 }, () => {
+  it('a FIFO named like a .glia file, changed in the workspace and imported, does not block the server', async () => {
+    // Reading it would wait for a writer for ever; the server reads regular files only.
+    execFileSync('mkfifo', [join(client.dir, 'pipe.glia')]);
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('pipe.glia'), type: 1 }] });
+    const u = await client.open('imports-pipe.glia', '(import "pipe" :as p)\n(p/x)');
+    await client.diagnostics(u);
+    await stillAnswering();
+  });
+
   it('binary garbage', async () => {
     let s = '';
     let seed = 7;
