@@ -10,7 +10,7 @@ import { localEffects } from '../host/local-effects.js';
 import { formatError } from './report.js';
 import { parse, UsageError } from './args.js';
 import { readSource, InputError, ioReason } from './read-input.js';
-import { errStyle, outStyle, paintHelp, type Style } from './colour.js';
+import { errStyle, outStyle, paintHelp, paintWarning, type Style } from './colour.js';
 import type { Io } from './io.js';
 
 export const TEST_HELP = `Usage: ww test [FILES or DIRS...]
@@ -84,7 +84,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
       await session.evalString(src, f);
     }
     const result = await session.evalString('(ww.test/run-tests)', '<ww test>');
-    for (const w of session.warnings) io.err(w + '\n');
+    for (const w of session.warnings) io.err(paintWarning(w, err) + '\n');
     const n = (k: string) => (IMap.isMap(result) ? Number((result as IMap<any, any>).get(kw(k)) ?? 0) : 0);
     return n('fail') + n('error') > 0 || n('test') === 0 ? 1 : 0;
   } catch (e) {
