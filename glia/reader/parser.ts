@@ -52,7 +52,7 @@ class GliaParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  /** Reads a token vector (the lexer's, comments apart) into forms, reporting diagnostics in source order. */
+  /** Reads a token vector (the lexer's, comments apart) into forms, reporting diagnostics as it meets them. */
   parse(tokens: IToken[], file: string, report: Say): any[] {
     this.input = tokens;
     this.file = file;
@@ -67,7 +67,8 @@ class GliaParser extends EmbeddedActionsParser {
     }
   }
 
-  // The alternatives of an OR are built once: an OR allocates nothing per call then.
+  // The alternatives of the ORs that run for every form are built once (in
+  // fields below): an OR written inline allocates them at every call.
 
   private readonly document = this.RULE('document', () => {
     const out: any[] = [];
@@ -117,6 +118,11 @@ class GliaParser extends EmbeddedActionsParser {
    * earlier `#_ #_` claimed is read, for its diagnostics, and dropped; it
    * claims no siblings itself (Clojure's reader fails on `#_ #_ a (` too;
    * the formatter, which keeps discarded forms, relies on it).
+   *
+   * The form is the `form` rule inlined (`OR9` over its alternatives; no
+   * rule here uses that occurrence index otherwise): a subrule call costs
+   * four more stack frames per level of nesting, and the 512 levels the
+   * reader accepts must fit in Node's default stack.
    */
   private element(into: any[], ranges: IToken[] | null): void {
     const skip = this.pending > 0;

@@ -64,6 +64,14 @@ export function read(source: string, file = '<input>'): ReadResult {
   return { forms, diagnostics, comments };
 }
 
+/**
+ * Builds the parser now instead of at the first read. A Glia cell calls it
+ * while its snapshot is taken, so a spawn that reads finds the parser built.
+ */
+export function prepareReader(): void {
+  parseForms([], '<prepare>', () => {});
+}
+
 function lineColAt(src: string, offset: number): { line: number; col: number } {
   let line = 1, last = -1;
   for (let i = 0; i < offset; i++) if (src.charCodeAt(i) === 10) { line++; last = i; }

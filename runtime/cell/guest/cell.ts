@@ -28,6 +28,7 @@ import { getStderr } from 'wasi:cli/stderr@0.2.12';
 import { exitWithCode } from 'wasi:cli/exit@0.2.12';
 import { SessionExit } from '../../../glia/eval/ops.js';
 import { prStr } from '../../../glia/values/printer.js';
+import { prepareReader } from '../../../glia/reader/read.js';
 import { vectorOf } from '../../../glia/values/seq.js';
 import { cellSession, cellFunction, cellCapability, callGlia, callGliaCap, ENTRY_FN, type CellConfig } from './engine.js';
 import { requestMap, cgiResponse } from './http.js';
@@ -110,8 +111,11 @@ export function startCell(cfg: CellConfig): { run(): void } {
     },
   });
   session.currentFile = cfg.file;
-  // The shared engine (cfg.engine) compiles nothing now: its program comes with each spawn.
+  // The shared engine (cfg.engine) compiles nothing now: its program comes
+  // with each spawn. It builds the reader's parser now, so that the snapshot
+  // holds it and a spawn does not build it again.
   if (!cfg.engine) session.runSync(cfg.source, cfg.file);
+  else prepareReader();
   restoreRandom();
 
   return {
