@@ -74,7 +74,9 @@ export function removeHostState(path: string, pid = process.pid): void {
 export function readHostState(path: string = hostStatePath()): HostState | null {
   let text: string;
   try {
-    if (statSync(path).size > 1024 * 1024) return null;
+    // Only a regular file: a FIFO or device put there would block or flood the reader.
+    const st = statSync(path);
+    if (!st.isFile() || st.size > 1024 * 1024) return null;
     text = readFileSync(path, 'utf8');
   } catch { return null; }
   let s: HostState;
