@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runChecks, statusCellPath } from '../node/doctor.js';
 import { defaultIdentityPath } from '../node/identity.js';
 import { hostStatePath } from '../node/host-state.js';
+import { outStyle, paintHelp } from './colour.js';
 import { parseHttpAddr } from '../node/http-addr.js';
 import { NodeError } from '../node/errors.js';
 import { parse, UsageError } from './args.js';
@@ -30,7 +31,7 @@ export async function doctorCommand(args: string[], io: Io, env: NodeJS.ProcessE
     identity: { type: 'string' }, 'ipfs-repo': { type: 'string' }, 'ipfs-url': { type: 'string' },
     'swarm-port': { type: 'string' }, 'http-listen': { type: 'string' },
   });
-  if (values.help) { io.out(DOCTOR_HELP + '\n'); return 0; }
+  if (values.help) { io.out(paintHelp(DOCTOR_HELP, outStyle(io)) + '\n'); return 0; }
   if (positionals.length) throw new UsageError(`ww doctor takes no arguments, got ${positionals[0]}\nrun 'ww doctor --help' for usage`);
   const swarm = values['swarm-port'] ?? '2025';
   if (!/^\d+$/.test(swarm) || Number(swarm) > 65535) throw new UsageError(`--swarm-port takes a port number, not ${JSON.stringify(swarm)}\nrun 'ww doctor --help' for usage`);

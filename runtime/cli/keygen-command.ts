@@ -3,6 +3,7 @@
 // goes to stderr, so `ww keygen > key` keeps the file clean.
 import { newIdentity, writeIdentityFile } from '../node/identity.js';
 import { NodeError } from '../node/errors.js';
+import { outStyle, paintHelp } from './colour.js';
 import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
 
@@ -19,7 +20,7 @@ Options:
 
 export async function keygenCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse('keygen', args, { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } });
-  if (values.help) { io.out(KEYGEN_HELP + '\n'); return 0; }
+  if (values.help) { io.out(paintHelp(KEYGEN_HELP, outStyle(io)) + '\n'); return 0; }
   if (positionals.length) throw new UsageError(`ww keygen takes no arguments, got ${positionals[0]}\nrun 'ww keygen --help' for usage`);
   if (values.force && values.output === undefined) throw new UsageError("--force goes with --output PATH\nrun 'ww keygen --help' for usage");
   const { identity, text } = await newIdentity();

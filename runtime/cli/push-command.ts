@@ -9,6 +9,7 @@ import { buildDag } from '../node/push-dag.js';
 import { sendDag, type PushTarget } from '../node/push.js';
 import { hostStatePath, readHostState } from '../node/host-state.js';
 import { controlSocketPath } from '../node/control.js';
+import { outStyle, paintHelp } from './colour.js';
 import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
 
@@ -44,7 +45,7 @@ export async function pushCommand(args: string[], io: Io, env: NodeJS.ProcessEnv
     'ipfs-repo': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   });
-  if (values.help) { io.out(PUSH_HELP + '\n'); return 0; }
+  if (values.help) { io.out(paintHelp(PUSH_HELP, outStyle(io)) + '\n'); return 0; }
   if (positionals.length > 1) throw new UsageError(`ww push takes one folder, got ${positionals.length}: ${positionals.join(' ')}\nrun 'ww push --help' for usage`);
   const dir = positionals[0] ?? '.';
   const say = values.quiet ? () => {} : (line: string) => io.err(line + '\n');

@@ -7,6 +7,7 @@ import { NodeError } from '../node/errors.js';
 import { defaultIdentityPath } from '../node/identity.js';
 import { hostStatePath } from '../node/host-state.js';
 import { createLogger, type LogFormat } from '../node/log.js';
+import { outStyle, paintHelp } from './colour.js';
 import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
 
@@ -58,7 +59,7 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     'http-dial': { type: 'string', multiple: true },
     'log-format': { type: 'string' },
   });
-  if (values.help) { io.out(RUN_HELP + '\n'); return 0; }
+  if (values.help) { io.out(paintHelp(RUN_HELP, outStyle(io)) + '\n'); return 0; }
   const format = (values['log-format'] ?? 'text') as LogFormat;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--log-format must be text or json, not ${JSON.stringify(values['log-format'])}\nrun 'ww run --help' for usage`);
   const timeout = values['http-timeout-ms'] ?? '30000';
