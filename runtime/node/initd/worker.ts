@@ -74,13 +74,13 @@ const bridge = new GliaBridge();
 
 // 3. Run.
 let nextLoad = 0;
-const loads = new Map<number, { resolve: (d: Uint8Array) => void; reject: (e: unknown) => void }>();
+const loads = new Map<number, { path: string; resolve: (d: Uint8Array) => void; reject: (e: unknown) => void }>();
 port.on('message', (m: LoadAnswer) => {
   const w = loads.get(m.id);
   if (!w) return;
   loads.delete(m.id);
   if (m.t === 'loaded') w.resolve(m.data);
-  else w.reject(gliaError('cap-call-failed', m.message, { path: m.id }));
+  else w.reject(gliaError('cap-call-failed', m.message, { path: w.path }, 'a path in the image, such as /bin/app.wasm (the image root is /)'));
 });
 
 const session = new Session({
@@ -91,7 +91,7 @@ const session = new Session({
       if (typeof path !== 'string') throw gliaError('type-mismatch', `:load expects a path in the image, got ${prStr(path)}`, null, '(load "/bin/app.wasm")');
       const id = nextLoad++;
       post({ t: 'load', id, path });
-      return new Promise<Uint8Array>((resolve, reject) => loads.set(id, { resolve, reject }));
+      return new Promise<Uint8Array>((resolve, reject) => loads.set(id, { path, resolve, reject }));
     },
     sleep: (ms) => {
       const n = typeof ms === 'bigint' ? Number(ms) : ms;

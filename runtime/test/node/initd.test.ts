@@ -31,6 +31,7 @@ beforeAll(async () => {
   // An unbound name: a static error, so nothing of it runs (not even the println before it).
   script('20-broken.glia', '(println "broken ran")\n(undefined-thing 1)\n');
   script('30-loads.glia', '(println (load-string "/data/note.txt"))\n');
+  script('35-missing.glia', '(load "/data/nope.bin")\n');
   // A service: loops for ever with a pause; the next script must still start.
   script('40-service.glia', '(loop [i 0] (when (= i 1) (println "service tick")) (perform :sleep 50) (recur (inc i)))\n');
   // Spins without performing: only its worker is busy.
@@ -71,6 +72,11 @@ describe('init.d', () => {
   it('checks effects against the init.d context', () => {
     const err = scriptLines('80-effect.glia').find((l) => l.code === 'effect-not-allowed');
     expect(err?.msg).toMatch(/80-effect\.glia:1:1: error\[effect-not-allowed\]: :app\/unknown/);
+  });
+
+  it('fails a :load of a path the image lacks with a coded error naming it', () => {
+    const err = scriptLines('35-missing.glia').find((l) => l.level === 'error');
+    expect(err?.msg).toMatch(/^init\.d 35-missing\.glia:1:1: error\[cap-call-failed\]: cannot load \/data\/nope\.bin: \/data\/nope\.bin is not in the image/);
   });
 
   it('logs a script that throws with its error code and location, and goes on', () => {
