@@ -159,7 +159,15 @@ export class WetwareNode {
       { name: 'host', interfaceId: Host$Client.interfaceId, cap: hostHook({
         peerId: () => this.peerId,
         addrs: () => this.addrs(),
-        peers: () => this.swarm.getConnections().map((c) => ({ peerId: c.remotePeer.toString(), addrs: [c.remoteAddr.toString()] })),
+        peers: () => {
+          // One entry per peer, with the address of each connection to it.
+          const byPeer = new Map<string, string[]>();
+          for (const c of this.swarm.getConnections()) {
+            const id = c.remotePeer.toString();
+            byPeer.set(id, [...(byPeer.get(id) ?? []), c.remoteAddr.toString()]);
+          }
+          return [...byPeer].map(([peerId, addrs]) => ({ peerId, addrs }));
+        },
         httpListener: () => httpListener,
       }) },
       { name: 'runtime', interfaceId: Runtime$Client.interfaceId, cap: toHook(runtimeServer(this.cells))! },
