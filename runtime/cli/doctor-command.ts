@@ -1,7 +1,8 @@
 // `ww doctor`: checks this machine for running a node, one line each.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { runChecks, statusCellPath } from '../node/doctor.js';
+import { runChecks } from '../node/doctor.js';
+import { statusCellPath } from '../node/std-image.js';
 import { defaultIdentityPath } from '../node/identity.js';
 import { hostStatePath } from '../node/host-state.js';
 import { outStyle, paintHelp } from './colour.js';

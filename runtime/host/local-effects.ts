@@ -18,6 +18,15 @@ export function resolveFrom(path: string, fromFile: string, baseDir: string): st
   return resolve(dir, path);
 }
 
+/** :exit code: ends the session (a script, a `ww eval`) with an integer from 0 to 255; nil is 0. */
+export function exitEffect(code: any): never {
+  const n = typeof code === 'bigint' ? Number(code) : code === null || code === undefined ? 0 : code;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255) {
+    throw gliaError('type-mismatch', `:exit takes an integer from 0 to 255, got ${prStr(code)}`, null, '(exit 0) for success, (exit 1) for failure');
+  }
+  throw new SessionExit(n);
+}
+
 export function localEffects(baseDir: string, write: (s: string) => void): SessionOptions {
   return {
     effects: {
@@ -33,13 +42,7 @@ export function localEffects(baseDir: string, write: (s: string) => void): Sessi
           throw gliaError(e.code === 'io' ? 'cap-call-failed' : 'limit', `cannot load ${path}: ${why}`, { path }, e.hint);
         }
       },
-      exit: (code: any) => {
-        const n = typeof code === 'bigint' ? Number(code) : code === null ? 0 : code;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255) {
-          throw gliaError('type-mismatch', `:exit takes an integer from 0 to 255, got ${prStr(code)}`, null, '(exit 0) for success, (exit 1) for failure');
-        }
-        throw new SessionExit(n);
-      },
+      exit: exitEffect,
     },
     loadSource: async (path: string, fromFile: string) => {
       const file = resolveFrom(path.endsWith('.glia') ? path : `${path}.glia`, fromFile, baseDir);

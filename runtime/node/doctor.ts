@@ -5,7 +5,6 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
 import { readIdentity } from './identity.js';
 import { readHostState, type HostState } from './host-state.js';
 import { NodeError } from './errors.js';
@@ -98,11 +97,4 @@ async function kuboCheck(url: string): Promise<CheckResult> {
     const cause = c?.code ?? c?.message ?? (e as Error).message;
     return { name: 'kubo', status: 'fail', detail: `Kubo at ${url} does not answer (${cause}); start it (ipfs daemon) or fix --ipfs-url / IPFS_API` };
   }
-}
-
-/** The std image's status cell, where npm install builds it. */
-export function statusCellPath(): string {
-  let dir = dirname(new URL(import.meta.url).pathname);
-  while (!existsSync(join(dir, 'std', 'status')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'std', 'status', 'bin', 'status.wasm');
 }

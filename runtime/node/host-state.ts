@@ -5,9 +5,10 @@
 // mode 0600, lists only loopback and private addresses (it is for this
 // machine and its LAN, not an announcement), and is removed at shutdown.
 import { BlockList, isIP } from 'node:net';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 import { NodeError } from './errors.js';
 
 export interface HostState {
@@ -47,11 +48,7 @@ export function isLocalMultiaddr(ma: string): boolean {
 export function writeHostState(path: string, state: Omit<HostState, 'addrs'> & { addrs: readonly string[] }): HostState {
   const s: HostState = { pid: state.pid, peer_id: state.peer_id, addrs: state.addrs.filter(isLocalMultiaddr), updated_at_unix_ms: state.updated_at_unix_ms };
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const tmp = `${path}.tmp-${process.pid}`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try { writeSync(fd, JSON.stringify(s, null, 2) + '\n'); fsyncSync(fd); } finally { closeSync(fd); }
-    renameSync(tmp, path);
+    writeFileAtomic(path, JSON.stringify(s, null, 2) + '\n');
   } catch (e) {
     throw new NodeError('node/host-state', `cannot write the host-state file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
       'set WW_HOST_STATE_PATH to a writable file');

@@ -6,9 +6,10 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface';
 import { base58btc } from 'multiformats/bases/base58';
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync, readFileSync, rmSync } from 'node:fs';
+import { statSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 import { NodeError } from './errors.js';
 
 export interface Identity {
@@ -79,11 +80,7 @@ export function writeIdentityFile(path: string, text: string, force: boolean): v
     throw new NodeError('node/identity-exists', `${path} already exists; it holds a node's identity`, 'pass --force to replace it (the old peer id is lost), or choose another --output');
   }
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const tmp = `${path}.tmp-${process.pid}`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try { writeSync(fd, text); fsyncSync(fd); } finally { closeSync(fd); }
-    try { renameSync(tmp, path); } catch (e) { rmSync(tmp, { force: true }); throw e; }
+    writeFileAtomic(path, text);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new NodeError('node/identity', `cannot write the identity ${path}: ${code === 'EACCES' ? 'permission denied' : code ?? (e as Error).message}`, 'choose a writable path with --output');

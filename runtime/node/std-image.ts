@@ -18,12 +18,16 @@ function packageRoot(): string {
 
 export const STD_IMAGE_NAME = 'std';
 
+/** Where `npm install` (build:std) puts the std image's status cell. */
+export function statusCellPath(): string {
+  return join(packageRoot(), 'std', 'status', 'bin', 'status.wasm');
+}
+
 export async function stdImage(): Promise<{ layer: string; extra: Map<string, ImageFile> }> {
-  const root = packageRoot();
   const extra = new Map<string, ImageFile>();
-  const status = join(root, 'std', 'status', 'bin', 'status.wasm');
+  const status = statusCellPath();
   const size = await regularFileSize(status);
   // Without it, 05-status.glia's (load "/bin/status.wasm") fails and says so; the node still runs.
   if (size !== null) extra.set('bin/status.wasm', { kind: 'local', path: status, size });
-  return { layer: join(root, 'std', 'image'), extra };
+  return { layer: join(packageRoot(), 'std', 'image'), extra };
 }

@@ -21,6 +21,7 @@ const { SessionExit } = await import('../../../glia/eval/ops.js');
 const { prStr } = await import('../../../glia/values/printer.js');
 const { gliaError } = await import('../../../glia/values/errors.js');
 const { toReport, spanOfError } = await import('../../cli/report.js');
+const { exitEffect } = await import('../../host/local-effects.js');
 const { Connection } = await import('../../rpc/conn.js');
 const { portTransport } = await import('../../rpc/transport.js');
 const { Membrane$Client } = await import('../../../schema/generated/membrane.js');
@@ -98,11 +99,7 @@ const session = new Session({
       if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw gliaError('type-mismatch', `:sleep takes milliseconds, a number from 0 up, got ${prStr(ms)}`, null, '(perform :sleep 1000)');
       return new Promise((resolve) => setTimeout(() => resolve(null), Math.min(n, 2 ** 31 - 1)));
     },
-    exit: (code) => {
-      const n = typeof code === 'bigint' ? Number(code) : code === null || code === undefined ? 0 : code;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255) throw gliaError('type-mismatch', `:exit takes an integer from 0 to 255, got ${prStr(code)}`);
-      throw new SessionExit(n);
-    },
+    exit: exitEffect,
   },
   loadSource: (name, fromFile) => {
     const m = findModule(name, fromFile);
