@@ -99,7 +99,7 @@ describe('the same identity on a second run', () => {
     const again = startNode({ home, args: ['--http-listen', 'off'] });
     try {
       const id = await again.peerId();
-      expect(id).toBe(JSON.parse(JSON.stringify(await node.peerId())));
+      expect(id).toBe(await node.peerId());
       expect(again.lines.some((l) => /created a new identity/.test(l.msg))).toBe(false);
       expect((await again.stop()).code).toBe(0);
     } finally {

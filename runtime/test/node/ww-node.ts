@@ -77,7 +77,6 @@ export function startNode(opts: StartOptions = {}): NodeProcess {
     }
   });
   child.stdout!.resume();
-  const started = Date.now();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const waitFor = (pred: (l: LogLine) => boolean, ms = 60_000, what = 'a log line'): Promise<LogLine> => {
@@ -104,7 +103,7 @@ export function startNode(opts: StartOptions = {}): NodeProcess {
       const t0 = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await Promise.race([exited, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`the node did not exit within ${ms} ms of ${signal}`)), ms))]);
-      return { code, ms: Date.now() - t0 + (started - started) };
+      return { code, ms: Date.now() - t0 };
     },
   };
 }
