@@ -16,8 +16,15 @@ export interface SessionError {
 }
 
 export type EvalOutcome =
-  | { ok: true; /** pr-str of each form's value, in order */ values: string[] }
-  | { ok: false; error: SessionError; /** pr-str of the forms that ran before the failure */ values: string[] };
+  | { ok: true; /** pr-str of each form's value, in order */ values: string[];
+      /** The code ran (exit n): the forms after it did not run; a shell ends with this status. */
+      exit?: number;
+      /** Compiler and run-time warnings of this evaluation, each one line. */
+      warnings?: string[] }
+  | { ok: false; error: SessionError; /** pr-str of the forms that ran before the failure */ values: string[];
+      /** The evaluation did not stop when asked, so its thread was ended and a fresh one started: every definition is gone. */
+      definitionsLost?: boolean;
+      warnings?: string[] };
 
 export interface EvalOptions {
   /** Stops the evaluation (Ctrl-C, an MCP timeout); the session survives. */
