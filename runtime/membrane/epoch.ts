@@ -15,8 +15,8 @@ export class Epoch {
   get seq(): bigint { return this.info.seq; }
   get current(): EpochInfo { return this.info; }
   /** Moves to the next epoch; every capability issued before stops working. */
-  advance(head: string, reason: string, source = 'local'): EpochInfo {
-    this.info = { seq: this.info.seq + 1n, head, previousHead: this.info.head, source, reason, adoptedAtMs: Date.now() };
+  advance(head: string, reason: string, source = 'local', adoptedAtMs = Date.now()): EpochInfo {
+    this.info = { seq: this.info.seq + 1n, head, previousHead: this.info.head, source, reason, adoptedAtMs };
     return this.info;
   }
   /** A guard that passes only while this epoch is still `seq`. */
