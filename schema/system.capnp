@@ -196,20 +196,39 @@ interface VatListener {
   # capability the cell exports as its bootstrap. Fails if the name is
   # taken.
 
-  serve @1 (cap :Capability, name :Text) -> (registration :Registration);
+  serve @1 (cap :Capability, name :Text, interfaceId :UInt64)
+        -> (registration :Registration);
   # Offers `cap` as the bootstrap capability to every connection on
   # `/ww/0.1.0/vat/<name>`. Any attenuation on `cap` holds on the remote
-  # side, which cannot unwrap it. Fails if the name is taken.
+  # side, which cannot unwrap it. `interfaceId` is the interface `cap`
+  # implements (zero when unknown); the bootstrap also answers
+  # Typed.interfaceId with it, so a dialer can call `cap` by method name.
+  # The capability is guarded by the epoch the registration was made in.
+  # Fails if the name is taken.
 }
 
 interface VatClient {
   # Reaches capabilities that other nodes serve.
 
-  dial @0 (peerId :Text, name :Text) -> (cap :Capability);
+  dial @0 (peerId :Text, name :Text) -> (cap :Capability, interfaceId :UInt64);
   # Connects to `peerId` on `/ww/0.1.0/vat/<name>` and returns the
-  # bootstrap capability served there. Calls may be pipelined on it before
-  # the connection is up. If the connection drops, every pending and later
-  # call on it fails with a disconnected error; dial again.
+  # bootstrap capability served there, with the interface it implements
+  # (from Typed.interfaceId, or GliaCap when it answers GliaCap.describe;
+  # zero when unknown). Finds the peer's addresses in the peerstore, then
+  # the DHT, and gives up after 30 seconds. If the connection drops, every
+  # pending and later call on it fails with a disconnected error; dial
+  # again.
+}
+
+interface Typed {
+  # Answered by the bootstrap capability of every vat a Wetware node serves
+  # (VatListener.serve), beside the methods of the capability itself: Cap'n
+  # Proto carries no type with a capability, and a dialer needs the
+  # interface to call it by method name.
+
+  interfaceId @0 () -> (id :UInt64);
+  # The Cap'n Proto id of the interface the served capability implements;
+  # zero when its server did not say.
 }
 
 interface HttpListener {

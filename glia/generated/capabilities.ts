@@ -1,6 +1,6 @@
 // GENERATED from schema/*.capnp by scripts/gen-capsig.mjs (capnp compile -o-). Do not edit.
 // Regenerate with `npm run gen:schema` (needs the capnp compiler); `npm run gen:check` checks it.
-// digests: inputs schema/*.capnp 56b34f9860ddc9a0, body 5076d6206f880526
+// digests: inputs schema/*.capnp daaac0926ae4554a, body e4b9789c915ea318
 // Read it through glia/compile/capabilities.ts.
 import type { CapabilityInterface, CapabilityStruct } from '../compile/capabilities.js';
 
@@ -1568,6 +1568,37 @@ export const CAPABILITY_INTERFACES: readonly CapabilityInterface[] = [
   ]
  },
  {
+  "name": "Typed",
+  "binding": "typed",
+  "id": "0xa54db3abe5bfc9be",
+  "file": "system.capnp",
+  "doc": "Answered by the bootstrap capability of every vat a Wetware node serves\n(VatListener.serve), beside the methods of the capability itself: Cap'n\nProto carries no type with a capability, and a dialer needs the\ninterface to call it by method name.",
+  "superclasses": [],
+  "methods": [
+   {
+    "name": "interface-id",
+    "schemaName": "interfaceId",
+    "ordinal": 0,
+    "interfaceName": "Typed",
+    "interfaceId": "0xa54db3abe5bfc9be",
+    "doc": "The Cap'n Proto id of the interface the served capability implements;\nzero when its server did not say.",
+    "params": [],
+    "results": [
+     {
+      "name": "id",
+      "schemaName": "id",
+      "ordinal": 0,
+      "type": {
+       "text": "UInt64",
+       "kind": "UInt64"
+      },
+      "doc": ""
+     }
+    ]
+   }
+  ]
+ },
+ {
   "name": "VatClient",
   "binding": "vat-client",
   "id": "0xd40277497dc0f5d3",
@@ -1581,7 +1612,7 @@ export const CAPABILITY_INTERFACES: readonly CapabilityInterface[] = [
     "ordinal": 0,
     "interfaceName": "VatClient",
     "interfaceId": "0xd40277497dc0f5d3",
-    "doc": "Connects to `peerId` on `/ww/0.1.0/vat/<name>` and returns the\nbootstrap capability served there. Calls may be pipelined on it before\nthe connection is up. If the connection drops, every pending and later\ncall on it fails with a disconnected error; dial again.",
+    "doc": "Connects to `peerId` on `/ww/0.1.0/vat/<name>` and returns the\nbootstrap capability served there, with the interface it implements\n(from Typed.interfaceId, or GliaCap when it answers GliaCap.describe;\nzero when unknown). Finds the peer's addresses in the peerstore, then\nthe DHT, and gives up after 30 seconds. If the connection drops, every\npending and later call on it fails with a disconnected error; dial\nagain.",
     "params": [
      {
       "name": "peer-id",
@@ -1612,6 +1643,16 @@ export const CAPABILITY_INTERFACES: readonly CapabilityInterface[] = [
       "type": {
        "text": "Capability",
        "kind": "Capability"
+      },
+      "doc": ""
+     },
+     {
+      "name": "interface-id",
+      "schemaName": "interfaceId",
+      "ordinal": 1,
+      "type": {
+       "text": "UInt64",
+       "kind": "UInt64"
       },
       "doc": ""
      }
@@ -1677,7 +1718,7 @@ export const CAPABILITY_INTERFACES: readonly CapabilityInterface[] = [
     "ordinal": 1,
     "interfaceName": "VatListener",
     "interfaceId": "0xcfdd642b35cd5eb8",
-    "doc": "Offers `cap` as the bootstrap capability to every connection on\n`/ww/0.1.0/vat/<name>`. Any attenuation on `cap` holds on the remote\nside, which cannot unwrap it. Fails if the name is taken.",
+    "doc": "Offers `cap` as the bootstrap capability to every connection on\n`/ww/0.1.0/vat/<name>`. Any attenuation on `cap` holds on the remote\nside, which cannot unwrap it. `interfaceId` is the interface `cap`\nimplements (zero when unknown); the bootstrap also answers\nTyped.interfaceId with it, so a dialer can call `cap` by method name.\nThe capability is guarded by the epoch the registration was made in.\nFails if the name is taken.",
     "params": [
      {
       "name": "cap",
@@ -1696,6 +1737,16 @@ export const CAPABILITY_INTERFACES: readonly CapabilityInterface[] = [
       "type": {
        "text": "Text",
        "kind": "Text"
+      },
+      "doc": ""
+     },
+     {
+      "name": "interface-id",
+      "schemaName": "interfaceId",
+      "ordinal": 2,
+      "type": {
+       "text": "UInt64",
+       "kind": "UInt64"
       },
       "doc": ""
      }
