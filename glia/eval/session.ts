@@ -61,6 +61,13 @@ export interface SessionOptions {
   prelude?: 'image' | 'source';
   /** Called with each unit compiled for the prelude from source (the image builder records them). */
   recordPrelude?: (unit: { source: string; consts: any[]; resumable: boolean }) => void;
+  /**
+   * A flag another thread sets to stop a running evaluation (Ctrl-C in the
+   * shell, an MCP timeout): while element 0 is non-zero, code raises
+   * :glia.error/interrupted at its next loop iteration or driver step.
+   * Without it, compiled code checks nothing.
+   */
+  interrupt?: Int32Array;
 }
 
 /** Raised for read and compile errors: nothing in the unit ran. */
@@ -299,11 +306,11 @@ export class Session {
     return analyzer.diagnostics;
   }
 
-  /** Evaluates all forms of `source`; resolves to the last value. */
-  async evalString(source: string, file = '<eval>'): Promise<any> {
+  /** Evaluates all forms of `source`; resolves to the last value. `onValue` sees each top-level form's value (a REPL prints them all). */
+  async evalString(source: string, file = '<eval>', onValue?: (value: any) => void): Promise<any> {
     const forms = this.prepare(source, file);
     let last: any = null;
-    for (const f of forms) last = await this.evalTop(f, file);
+    for (const f of forms) { last = await this.evalTop(f, file); onValue?.(last); }
     return last;
   }
 

@@ -1,0 +1,122 @@
+// The core of a shell or MCP session: one Glia Session with `ww eval`'s
+// local effects (plus whatever capabilities were grafted), evaluating one
+// text at a time and turning every outcome into plain data (EvalOutcome).
+// It runs where the evaluation runs: in the session's worker thread
+// (worker.ts), or in-process for tests. Nothing here writes to the
+// process's streams: :stdout goes to the sink of the evaluation running.
+import { Session as GliaSession, type Tier } from '../../glia/eval/session.js';
+import { SessionExit } from '../../glia/eval/ops.js';
+import { prStr } from '../../glia/values/printer.js';
+import { checkSource } from '../../glia/compile/check.js';
+import type { Context } from '../../glia/compile/contexts.js';
+import type { Diagnostic } from '../../glia/diagnostics.js';
+import type { Span } from '../../glia/span.js';
+import { localEffects } from '../host/local-effects.js';
+import { toReport, diagnosticReport, formatReport, spanOfError, type ErrorReport } from '../cli/report.js';
+import type { EvalOutcome, SessionError } from './session.js';
+
+export interface EvaluatorOptions {
+  /** Where :load and :import of relative paths start (the shell's working folder). */
+  baseDir: string;
+  tier?: Tier;
+  /** Grafted capabilities, bound by name. */
+  capabilities?: Record<string, unknown>;
+  /** The checker's context for each evaluation (contexts.ts `shell`); none skips the check. */
+  context?: Context;
+  /** Polled by compiled code; a non-zero value stops the evaluation (glia SessionOptions.interrupt). */
+  interrupt?: Int32Array;
+  /** How evaluated texts are named in spans and code frames: `<shell 3>`. */
+  name?: string;
+}
+
+/** How many earlier texts are kept for the code frames of errors raised inside functions they defined. */
+const KEPT_SOURCES = 256;
+
+export class Evaluator {
+  readonly glia: GliaSession;
+  private sink: ((text: string) => void) | null = null;
+  private count = 0;
+  private readonly sources = new Map<string, string>();
+
+  constructor(private readonly opts: EvaluatorOptions) {
+    const effects = localEffects(opts.baseDir, (s) => this.sink?.(s));
+    this.glia = new GliaSession({
+      ...effects,
+      ...(opts.tier ? { tier: opts.tier } : {}),
+      ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
+      ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
+    });
+  }
+
+  /** Reads, checks and runs `source`. Never throws for bad code. */
+  async evaluate(source: string, onStdout?: (text: string) => void): Promise<EvalOutcome> {
+    const file = `<${this.opts.name ?? 'shell'} ${++this.count}>`;
+    this.remember(file, source);
+    const values: string[] = [];
+    const warnMark = this.glia.warnings.length;
+    const warnings = () => this.glia.warnings.slice(warnMark);
+    const blocked = this.check(source, file);
+    if (blocked) return { ok: false, error: fromDiagnostic(blocked, this.sources, file), values, warnings: warnings() };
+    this.sink = onStdout ?? null;
+    this.glia.currentFile = file;
+    try {
+      await this.glia.evalString(source, file, (v) => values.push(printable(v)));
+      return { ok: true, values, warnings: warnings() };
+    } catch (e) {
+      if (e instanceof SessionExit) return { ok: true, values, exit: e.code, warnings: warnings() };
+      return { ok: false, error: fromError(e, this.sources, file), values, warnings: warnings() };
+    } finally {
+      this.sink = null;
+    }
+  }
+
+  /**
+   * The first effect the context does not allow, or null. The checker sees
+   * one text alone, not what earlier evaluations defined, so a text that
+   * uses an earlier definition (the checker finds it unbound: it may be a
+   * macro the checker cannot expand) is left to the run-time checks.
+   */
+  private check(source: string, file: string): Diagnostic | null {
+    if (!this.opts.context) return null;
+    let diagnostics: Diagnostic[];
+    try { diagnostics = checkSource(source, { file, context: this.opts.context }).diagnostics; }
+    catch { return null; }
+    if (diagnostics.some((d) => d.code === 'unbound-symbol' || d.code === 'unknown-alias')) return null;
+    return diagnostics.find((d) => d.code === 'effect-not-allowed' && d.severity === 'error') ?? null;
+  }
+
+  private remember(file: string, source: string): void {
+    this.sources.set(file, source);
+    if (this.sources.size > KEPT_SOURCES) this.sources.delete(this.sources.keys().next().value!);
+  }
+}
+
+/** pr-str, or a note saying why the value cannot be printed (too deep, too long). */
+export function printable(v: unknown): string {
+  try { return prStr(v); } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return /length/i.test(e.message) ? '#<unprintable: longer than the engine allows>' : '#<unprintable: nests too deeply>';
+  }
+}
+
+function fromError(e: unknown, sources: Map<string, string>, file: string): SessionError {
+  const report = toReport(e);
+  return sessionError(report, sources, spanOfError(e), file);
+}
+
+function fromDiagnostic(d: Diagnostic, sources: Map<string, string>, file: string): SessionError {
+  return sessionError(diagnosticReport(d), sources, d.span, file);
+}
+
+/** A report as a SessionError: the span only when it lies in the text just evaluated. */
+export function sessionError(report: ErrorReport, sources: Map<string, string>, span: Span | undefined, file: string): SessionError {
+  const inText = span && span.file === file;
+  return {
+    code: report.code,
+    message: report.message,
+    span: inText ? { line: span.line, col: span.col, endLine: span.endLine, endCol: span.endCol }
+      : report.file === file && report.line ? { line: report.line, col: report.col ?? 1, endLine: report.line, endCol: (report.col ?? 1) + 1 } : null,
+    hint: report.hint ?? null,
+    rendered: formatReport(report, sources, span),
+  };
+}
