@@ -7,6 +7,7 @@ import { NodeError } from '../node/errors.js';
 import { defaultIdentityPath } from '../node/identity.js';
 import { hostStatePath } from '../node/host-state.js';
 import { createLogger, type LogFormat } from '../node/log.js';
+import { DEFAULT_EPOCH_POLL_MS, MIN_EPOCH_POLL_MS } from '../node/epochs/ipns.js';
 import { outStyle, paintHelp } from './colour.js';
 import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -38,6 +39,9 @@ Options:
                              before the node gives up with node/not-found (default 60000)
       --http-dial HOST       a host the http-client capability may reach: exact,
                              *.domain or * (repeat); without it, no http-client
+      --epoch-ipns NAME      follow an IPNS name: each new path it resolves to is a
+                             new epoch booting that image under the LAYERs
+      --epoch-poll-ms N      how often --epoch-ipns is resolved (default 30000, at least 100)
       --log-format FORMAT    text (default) or json, one event per line on stderr
   -h, --help                 show this help
 
@@ -57,6 +61,8 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     'ipfs-repo': { type: 'string' },
     'no-mdns': { type: 'boolean' },
     'http-dial': { type: 'string', multiple: true },
+    'epoch-ipns': { type: 'string' },
+    'epoch-poll-ms': { type: 'string' },
     'log-format': { type: 'string' },
   });
   if (values.help) { io.out(paintHelp(RUN_HELP, outStyle(io)) + '\n'); return 0; }
@@ -66,6 +72,12 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
   if (!/^\d+$/.test(timeout) || Number(timeout) === 0) throw new UsageError(`--http-timeout-ms takes a whole number of milliseconds above 0, not ${JSON.stringify(timeout)}\nrun 'ww run --help' for usage`);
   const layerTimeout = values['layer-timeout-ms'] ?? '60000';
   if (!/^\d+$/.test(layerTimeout) || Number(layerTimeout) === 0) throw new UsageError(`--layer-timeout-ms takes a whole number of milliseconds above 0, not ${JSON.stringify(layerTimeout)}\nrun 'ww run --help' for usage`);
+  const pollMs = values['epoch-poll-ms'] ?? String(DEFAULT_EPOCH_POLL_MS);
+  if (!/^\d+$/.test(pollMs) || Number(pollMs) < MIN_EPOCH_POLL_MS || !Number.isSafeInteger(Number(pollMs))) {
+    throw new UsageError(`--epoch-poll-ms takes a whole number of milliseconds, at least ${MIN_EPOCH_POLL_MS}, not ${JSON.stringify(pollMs)}\nrun 'ww run --help' for usage`);
+  }
+  if (values['epoch-poll-ms'] !== undefined && !values['epoch-ipns']) throw new UsageError(`--epoch-poll-ms is how often --epoch-ipns is resolved; give --epoch-ipns NAME too\nrun 'ww run --help' for usage`);
+  if (values['epoch-ipns'] !== undefined && !values['epoch-ipns'].replace(/^\/ipns\//, '')) throw new UsageError(`--epoch-ipns takes an IPNS name, such as /ipns/12D3KooW...\nrun 'ww run --help' for usage`);
   const httpListen = values['http-listen'] ?? '127.0.0.1:2080';
   const envListen = env.WW_LISTEN ? env.WW_LISTEN.split(',').map((s) => s.trim()).filter(Boolean) : null;
   const log = createLogger(format, (line) => io.err(line));
@@ -84,6 +96,8 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     httpDial: values['http-dial'] ?? [],
     hostStatePath: hostStatePath(env),
     layerTimeoutMs: Number(layerTimeout),
+    epochIpns: values['epoch-ipns'] ?? null,
+    epochPollMs: Number(pollMs),
     log,
   };
 

@@ -1,15 +1,23 @@
 // The node's admin HTTP server (`ww run --with-http-admin ADDR`, 2026 by
-// convention): read-only facts for operators and scrapers.
+// convention): facts for operators and scrapers, and one action.
 //
-//   GET /metrics     Prometheus text (runtime/node/metrics.ts)
-//   GET /host/id     the peer id, text/plain
-//   GET /host/addrs  the listen multiaddrs, one per line, text/plain
-//   GET /healthz     "ok"
+//   GET  /metrics        Prometheus text (runtime/node/metrics.ts)
+//   GET  /host/id        the peer id, text/plain
+//   GET  /host/addrs     the listen multiaddrs, one per line, text/plain
+//   GET  /healthz        "ok"
+//   POST /epoch/advance  a new epoch (the admin epoch source): every
+//                        capability issued before fails stale-epoch and
+//                        init.d runs again (doc/epochs.md). The body is
+//                        optional, the reason as JSON {"reason": "..."} or
+//                        as text, at most 4 KiB (413 beyond); the answer,
+//                        once the node has adopted it, is JSON
+//                        {seq, head, previous_head, source, reason}.
 //
 // Anything else is 404 (405 for another method on these paths). It binds
 // to loopback unless given another address, and then says so in the log:
-// the metrics and addresses are then on the network. A failing callback
-// answers 500 with its message; a request never throws out of here.
+// the metrics, the addresses and the advance are then on the network. A
+// failing callback answers 500 with its message; a request never throws
+// out of here.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NodeMetrics } from './metrics.js';
@@ -22,7 +30,16 @@ export interface AdminOptions {
   addrs: () => readonly string[] | Promise<readonly string[]>;
   /** One line for the node's log (warnings about the bind address). */
   log?: (level: 'info' | 'warn', line: string) => void;
+  /** Adopts a new epoch with this reason; without it, /epoch/advance is 404. */
+  advanceEpoch?: (reason: string) => Promise<AdvancedEpoch>;
 }
+
+/** What POST /epoch/advance answers. */
+export interface AdvancedEpoch { seq: number; head: string; previous_head: string; source: string; reason: string }
+
+/** The largest body POST /epoch/advance reads. */
+export const MAX_ADVANCE_BODY = 4096;
+const DEFAULT_REASON = 'POST /epoch/advance';
 
 export const ADMIN_DEFAULT_HOST = '127.0.0.1';
 
@@ -63,8 +80,9 @@ export class AdminServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const path = (req.url ?? '/').split('?', 1)[0]!;
+      if (path === '/epoch/advance' && this.opts.advanceEpoch) return await this.advance(req, res, this.opts.advanceEpoch);
       const route = ROUTES[path];
-      if (!route) return send(res, 404, 'text/plain; charset=utf-8', `no admin route ${path}; try /metrics, /host/id, /host/addrs, /healthz\n`);
+      if (!route) return send(res, 404, 'text/plain; charset=utf-8', `no admin route ${path}; try /metrics, /host/id, /host/addrs, /healthz${this.opts.advanceEpoch ? ' or POST /epoch/advance' : ''}\n`);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return send(res, 405, 'text/plain; charset=utf-8', 'the admin routes answer GET\n');
@@ -76,6 +94,57 @@ export class AdminServer {
       catch { res.destroy(); }
     }
   }
+
+  private async advance(req: IncomingMessage, res: ServerResponse, advanceEpoch: (reason: string) => Promise<AdvancedEpoch>): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return send(res, 405, TEXT, '/epoch/advance answers POST, with an optional reason as the body\n');
+    }
+    const body = await readBounded(req, MAX_ADVANCE_BODY);
+    if (body === null) {
+      res.setHeader('Connection', 'close');
+      return sendJson(res, 413, { code: 'node/too-large', message: `the body of /epoch/advance is over ${MAX_ADVANCE_BODY} bytes`, hint: 'send a short reason, such as {"reason": "rotated keys"}' });
+    }
+    const reason = reasonOf(body, req.headers['content-type'] ?? '');
+    if (typeof reason !== 'string') return sendJson(res, 400, reason);
+    sendJson(res, 200, await advanceEpoch(reason || DEFAULT_REASON));
+  }
+}
+
+/** The body, or null once it passes `max` bytes (the rest is not read). */
+function readBounded(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) { req.resume(); resolve(null); return; }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) { req.removeAllListeners('data'); req.resume(); resolve(null); return; }
+      chunks.push(c);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/** The reason in a body: JSON {"reason": "..."} (by content type, or a body that starts with "{"), else the text; or why not. */
+function reasonOf(body: Buffer, type: string): string | { code: string; message: string; hint: string } {
+  const text = body.toString('utf8');
+  if (/^application\/json\b/i.test(type) || text.trimStart().startsWith('{')) {
+    const bad = { code: 'node/epoch', message: 'the body of /epoch/advance is not JSON of the form {"reason": "..."}', hint: 'send {"reason": "rotated keys"}, plain text, or nothing' };
+    let v: unknown;
+    try { v = JSON.parse(text); } catch { return bad; }
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad;
+    const r = (v as { reason?: unknown }).reason;
+    if (r === undefined) return '';
+    return typeof r === 'string' ? r.trim() : bad;
+  }
+  return text.trim();
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json', JSON.stringify(value) + '\n');
 }
 
 const TEXT = 'text/plain; charset=utf-8';

@@ -39,6 +39,7 @@ export const NODE_ERROR_CODES = {
   'node/bad-block': 'a pushed block\'s bytes do not hash to its CID',
   'node/bad-car': 'a pushed CAR does not parse, names not exactly one root, or lacks a block under its root',
   'node/control': 'the running node\'s control socket could not be reached, or refused the request',
+  'node/epoch': 'a new epoch could not be adopted (its image did not load), or an epoch source is misconfigured',
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERROR_CODES;

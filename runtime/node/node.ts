@@ -5,7 +5,7 @@
 // the image (which run beside the node and never hold up its boot).
 // Everything it starts, stop() ends, in reverse.
 import { Membrane, type ExportSpec } from '../membrane/membrane.js';
-import { Epoch } from '../membrane/epoch.js';
+import { Epoch, type EpochInfo } from '../membrane/epoch.js';
 import { toHook } from '../rpc/hooks.js';
 import { CellRuntime } from '../cell/runtime.js';
 import { runtimeServer } from '../cell/servers.js';
@@ -33,6 +33,10 @@ import { InitScripts } from './initd/runner.js';
 import { writeHostState, removeHostState } from './host-state.js';
 import { ControlServer, controlSocketPath } from './control.js';
 import type { Logger } from './log.js';
+import { NodeError } from './errors.js';
+import { EpochAdopter } from './epochs/adopt.js';
+import { IpnsEpochSource } from './epochs/ipns.js';
+import type { EpochEvent, EpochSource } from './epochs/source.js';
 
 export const NODE_VERSION = '0.1.0';
 
@@ -61,6 +65,10 @@ export interface NodeOptions {
   cacheDir?: string;
   /** The most bytes one `ww push` through the control socket may carry (default 1 GiB). */
   maxPushBytes?: number;
+  /** An IPNS name whose image each new epoch boots (`--epoch-ipns`); null or absent: none. */
+  epochIpns?: string | null;
+  /** How often the IPNS epoch source resolves its name (`--epoch-poll-ms`, default 30 s). */
+  epochPollMs?: number;
 }
 
 export class WetwareNode {
@@ -75,6 +83,16 @@ export class WetwareNode {
   admin: AdminServer | null = null;
   membrane!: Membrane;
   initScripts: InitScripts | null = null;
+  /** The image path the current epoch brought (merged under the user's layers), or null. */
+  epochImage: string | null = null;
+  /** Where new epochs come from besides the admin server (IPNS, chain). */
+  readonly epochSources: EpochSource[] = [];
+  private readonly adopter: EpochAdopter;
+  /** init.d runs of ended epochs, winding down. */
+  private readonly oldInit = new Set<InitScripts>();
+  private startInit!: (image: Image) => Promise<void>;
+  private bootedResolve!: () => void;
+  private readonly booted = new Promise<void>((r) => { this.bootedResolve = r; });
   readonly metrics: NodeMetrics;
   readonly cells: CellRuntime;
 
@@ -83,6 +101,30 @@ export class WetwareNode {
     this.cells = new CellRuntime({ observer: this.metrics.cells, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
     this.onStop('metrics', () => this.metrics.close());
     this.onStop('cells', () => this.cells.close());
+    this.adopter = new EpochAdopter({
+      epoch: this.epoch, log: opts.log,
+      loadImage: (path) => this.loadImage(path),
+      setImage: (image, path) => { this.image = image; this.epochImage = path; },
+      startInit: (image) => this.startInit(image),
+      stopInit: (graceMs) => {
+        const old = this.initScripts;
+        if (!old) return Promise.resolve();
+        this.oldInit.add(old);
+        return old.stop(graceMs).finally(() => this.oldInit.delete(old));
+      },
+      currentImage: () => this.image,
+    });
+  }
+
+  /**
+   * Adopts a new epoch (runtime/node/epochs/adopt.ts): loads its image if
+   * it names one, advances the epoch (every capability issued before fails
+   * stale-epoch) and runs init.d again. One at a time, in order. Resolves
+   * with the new epoch, or null when it was not adopted (logged).
+   */
+  async adoptEpoch(event: EpochEvent): Promise<EpochInfo | null> {
+    await this.booted;
+    return this.adopter.adopt(event);
   }
 
   /** Boots a node. On failure, whatever had started is stopped again and the error is thrown. */
@@ -127,14 +169,22 @@ export class WetwareNode {
     }
     this.onStop('ipfs', () => this.ipfs.stop());
 
-    // The image: the layers as given, or the std image.
-    const std = opts.layers.length ? null : await stdImage();
-    this.image = await mergeLayers(std ? [std.layer] : opts.layers, {
-      ipfs: layerSource(this.ipfs),
-      ...(opts.layerTimeoutMs ? { timeoutMs: opts.layerTimeoutMs } : {}),
-      ...(std ? { extra: std.extra } : {}),
-    });
-    log.info(`image: ${std ? STD_IMAGE_NAME : opts.layers.join(' + ')} (${this.image.files.size} files, ${this.image.initScripts().length} init.d scripts)`);
+    // Epoch sources: the image the first of them names is merged under the user's layers.
+    if (opts.epochIpns) {
+      this.epochSources.push(new IpnsEpochSource({
+        name: opts.epochIpns, resolve: (name, signal) => this.ipfs.resolveName(name, { signal }), log,
+        ...(opts.epochPollMs ? { pollMs: opts.epochPollMs } : {}),
+        ...(opts.layerTimeoutMs ? { initialTimeoutMs: opts.layerTimeoutMs } : {}),
+      }));
+    }
+    this.onStop('epoch sources', () => Promise.all(this.epochSources.map((s) => s.stop())).then(() => {}));
+    for (const source of this.epochSources) {
+      const initial = await source.initial();
+      this.epochImage ??= initial;
+    }
+
+    // The image: the layers as given (under them the epoch's image), or the std image.
+    this.image = await this.loadImage(this.epochImage);
 
     // HTTP: WAGI and admin.
     if (opts.httpListen) {
@@ -147,6 +197,11 @@ export class WetwareNode {
       this.admin = new AdminServer({
         metrics: this.metrics, peerId: () => this.peerId, addrs: () => this.addrs(),
         log: (level, line) => log[level](line),
+        advanceEpoch: async (reason) => {
+          const e = await this.adoptEpoch({ source: 'admin', reason, image: null });
+          if (!e) throw new NodeError('node/epoch', 'the epoch was not adopted; the node\'s log says why');
+          return { seq: Number(e.seq), head: e.head, previous_head: e.previousHead, source: e.source, reason: e.reason };
+        },
       });
       const a = await this.admin.start(opts.adminListen);
       this.onStop('admin', () => this.admin!.close());
@@ -214,14 +269,42 @@ export class WetwareNode {
     const bootMs = Math.round(performance.now() - t0);
     log.info(`node ${this.peerId} up in ${bootMs} ms`, { peer_id: this.peerId, addrs: this.addrs(), boot_ms: bootMs });
 
-    // init.d: in order, beside the node.
-    this.initScripts = new InitScripts({ image: this.image, membrane: this.membrane, grants: exports.map((e) => e.name), log });
-    this.onStop('init.d', () => this.initScripts!.stop());
-    const scripts = this.initScripts;
-    void scripts.start().then(() => {
+    // init.d: in order, beside the node; again on each new epoch.
+    this.startInit = (image) => {
+      const scripts = new InitScripts({ image, membrane: this.membrane, grants: exports.map((e) => e.name), log });
+      this.initScripts = scripts;
+      return scripts.start();
+    };
+    this.onStop('init.d', () => Promise.all([this.initScripts, ...this.oldInit].map((s) => s?.stop())).then(() => {}));
+    const started = this.startInit(this.image);
+    const scripts = this.initScripts!;
+    void started.then(() => {
       const readyMs = Math.round(performance.now() - t0);
       log.info(`ready in ${readyMs} ms: init.d started (${[...scripts.states.values()].filter((s) => s === 'failed' || s === 'skipped').length} failed)`, { ready_ms: readyMs });
     }, (e) => log.error(`init.d: ${(e as Error).message}`));
+
+    // New epochs: adopted one at a time (adoptEpoch waits for the boot).
+    this.bootedResolve();
+    for (const source of this.epochSources) {
+      // A source that retries (IPNS) learns that an epoch was not adopted.
+      source.start(async (event) => { if (!(await this.adoptEpoch(event))) throw new NodeError('node/epoch', `the epoch from ${source.name} was not adopted`); });
+      log.info(`epoch source: ${source.name}`, { epoch_source: source.name });
+    }
+    this.onStop('epochs', () => this.adopter.close());
+  }
+
+  /** The image of the user's layers with `epochImage` merged under them; the std image when there is neither. */
+  private async loadImage(epochImage: string | null): Promise<Image> {
+    const { opts } = this;
+    const layers = epochImage ? [epochImage, ...opts.layers] : opts.layers;
+    const std = layers.length ? null : await stdImage();
+    const image = await mergeLayers(std ? [std.layer] : layers, {
+      ipfs: layerSource(this.ipfs),
+      ...(opts.layerTimeoutMs ? { timeoutMs: opts.layerTimeoutMs } : {}),
+      ...(std ? { extra: std.extra } : {}),
+    });
+    opts.log.info(`image: ${std ? STD_IMAGE_NAME : layers.join(' + ')} (${image.files.size} files, ${image.initScripts().length} init.d scripts)`);
+    return image;
   }
 
   /** A file of the image for Ipfs.read of a path that is not /ipfs or /ipns; null when the image has none. */

@@ -32,7 +32,13 @@ export interface InitScriptsOptions {
 
 export type ScriptState = 'starting' | 'running' | 'finished' | 'failed' | 'skipped' | 'stopped';
 
-interface Running { file: string; worker: Worker; conn: Connection; state: ScriptState; ended: Promise<void> }
+interface Running {
+  file: string; worker: Worker; conn: Connection; state: ScriptState;
+  /** The script's top level ended (returned, exited or failed), or its worker did. */
+  scriptEnded: Promise<void>;
+  /** The worker exited. */
+  ended: Promise<void>;
+}
 
 const MAX_MODULE_BYTES = 1024 * 1024;
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
@@ -56,10 +62,20 @@ export class InitScripts {
     }
   }
 
-  /** Ends every script still running (their workers are terminated). */
-  async stop(): Promise<void> {
+  /**
+   * Ends every script still running (their workers are terminated). With
+   * `graceMs`, a script whose top level still runs gets that long to end
+   * by itself first (after an epoch advance, to see `stale-epoch` and wind
+   * down); a script that has ended is stopped at once.
+   */
+  async stop(graceMs = 0): Promise<void> {
     this.stopping = true;
     await Promise.all(this.running.map(async (r) => {
+      if (graceMs > 0 && (r.state === 'running' || r.state === 'starting')) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([r.scriptEnded, new Promise<void>((res) => { timer = setTimeout(res, graceMs); })]);
+        clearTimeout(timer);
+      }
       if (r.state === 'running' || r.state === 'starting') this.states.set(r.file, (r.state = 'stopped'));
       r.conn.close();
       await r.worker.terminate();
@@ -90,7 +106,8 @@ export class InitScripts {
     let settle!: () => void;
     const settled = new Promise<void>((r) => { settle = r; });
     let failed = false;
-    const r: Running = { file, worker, conn, state: 'starting', ended: Promise.resolve() };
+    let endScript!: () => void;
+    const r: Running = { file, worker, conn, state: 'starting', scriptEnded: new Promise<void>((res) => { endScript = res; }), ended: Promise.resolve() };
     this.states.set(file, 'starting');
     this.running.push(r);
     const set = (s: ScriptState) => { r.state = s; this.states.set(file, s); };
@@ -121,17 +138,20 @@ export class InitScripts {
         case 'done':
           set('finished');
           log.info(`init.d ${name}: finished in ${Date.now() - started} ms`, { script: file, value: m.value });
+          endScript();
           settle();
           break;
         case 'exit':
           set(m.code === 0 ? 'finished' : 'failed');
           (m.code === 0 ? log.info : log.warn)(`init.d ${name}: exited with ${m.code}`, { script: file, exit_code: m.code });
+          endScript();
           settle();
           break;
         case 'failed': {
           set('failed');
           const at = m.line ? `:${m.line}:${m.col}` : '';
           log.error(`init.d ${name}${at}: error[${m.code}]: ${m.message}`, { script: file, code: m.code, ...(m.hint ? { hint: m.hint } : {}) });
+          endScript();
           settle();
           break;
         }
@@ -147,6 +167,7 @@ export class InitScripts {
       worker.once('exit', () => {
         if (r.state === 'starting' || r.state === 'running') set(failed ? 'skipped' : this.stopping ? 'stopped' : 'finished');
         conn.close();
+        endScript();
         settle();
         resolve();
       });
