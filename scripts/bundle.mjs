@@ -28,7 +28,8 @@ const out = outAt >= 0 ? resolve(process.argv[outAt + 1]) : dist;
 // Stay outside every bundle: native or wasm-loading packages that find their
 // own files (jco, componentize-js, preview2-shim, esbuild's binary). Only
 // the commands that build or run cells load them, when they run.
-const EXTERNAL = ['@bytecodealliance/*', 'esbuild'];
+// react-devtools-core: Ink imports it only with DEV=true, and it is not installed.
+const EXTERNAL = ['@bytecodealliance/*', 'esbuild', 'react-devtools-core'];
 
 /** `import.meta.url` of a source file under root, as the URL of its tsc output, seen from `outdir`. */
 function metaUrlAsBuilt(outdir) {

@@ -1,0 +1,30 @@
+// The terminal app of `ww shell` (doc/shell.md, "The terminal app"): the
+// command starts it when stdin is a terminal, with a Session (local, or
+// bound to a node's capabilities). Ink and React load here, on demand, so
+// `ww eval` and the plain line mode never load them.
+import type { Session } from '../session/session.js';
+
+export interface ShellAppOptions {
+  /** The history file, shared by every shell (`~/.ww/history`). */
+  historyPath: string;
+  /** The terminal; process.stdin and process.stdout by default. */
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+}
+
+/** Runs the app until Ctrl-D on an empty line (0) or `(perform :exit n)` (n); resolves to the exit status. */
+export async function runShellApp(session: Session, opts: ShellAppOptions): Promise<number> {
+  // Ink draws only a final frame when it believes it runs under CI (it
+  // reads CI and CONTINUOUS_INTEGRATION once, as it loads). This app runs
+  // only on a terminal, where a person is typing, so it hides them while
+  // Ink loads and puts them back at once.
+  const saved: Record<string, string | undefined> = {};
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) { saved[k] = process.env[k]; delete process.env[k]; }
+  let ui: typeof import('./ui.js');
+  try {
+    ui = await import('./ui.js');
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
+  return ui.run(session, opts);
+}
