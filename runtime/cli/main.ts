@@ -21,6 +21,9 @@ Commands:
   lsp [--stdio]         run the Glia language server for editors (LSP on stdio)
   keygen [--output P]   create a node identity (Ed25519), print its peer id
   doctor                check this machine for running a node
+  mcp [ADDR] [--local]  serve Glia to an LLM agent over MCP (stdio): eval, check, describe, doc
+  perform install       set up ~/.ww, a user service running the node, and MCP for Claude Code
+  perform uninstall     remove the service and the MCP entry (asks before deleting ~/.ww)
 
 Options:
   -h, --help            show help (also after any command: ww eval --help)
@@ -48,10 +51,16 @@ const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run-command.js')).runCommand,
   doctor: async () => (await import('./doctor-command.js')).doctorCommand,
   push: async () => (await import('./push-command.js')).pushCommand,
+  mcp: async () => (await import('./mcp-command.js')).mcpCommand,
+  perform: async () => (await import('./perform-command.js')).performCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [first, ...args] = argv;
+  // `ww shell --mcp ...` is `ww mcp ...`: the same node selection, served over MCP.
+  const asMcp = first === 'shell' && args.includes('--mcp');
+  const cmd = asMcp ? 'mcp' : first;
+  const rest = asMcp ? args.filter((a) => a !== '--mcp') : args;
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
     io.out(paintHelp(MAIN_HELP, outStyle(io)) + '\n');
     return cmd === undefined ? 2 : 0;

@@ -9,6 +9,7 @@ import { readIdentity } from './identity.js';
 import { readHostState, type HostState } from './host-state.js';
 import { NodeError } from './errors.js';
 import { packageDir } from '../cell/build/package-dir.js';
+import { installChecks } from '../install/state.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 export interface CheckResult { name: string; status: CheckStatus; detail: string }
@@ -68,6 +69,8 @@ export async function runChecks(o: DoctorOptions): Promise<CheckResult[]> {
   else add('cell toolchain', 'fail', `${!jco ? 'jco' : 'componentize-js'} is missing; run npm install`);
   if (existsSync(o.statusCell)) add('status cell', 'ok', `${o.statusCell} is built`);
   else add('status cell', 'warn', `${o.statusCell} is not built, so the std image cannot serve /status; run npm run build:std`);
+  // What ww perform install set up (~/.ww, the user service, the MCP entry).
+  out.push(...installChecks());
   return out;
 }
 
