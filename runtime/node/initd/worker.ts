@@ -31,6 +31,10 @@ const { GliaBridge, bindGraft } = await import('../../membrane/glia-cap.js');
 await import('../../membrane/runtime-cap.js');
 await import('../../membrane/host-cap.js');
 await import('../../membrane/routing-cap.js');
+// The generated clients of the other interfaces a graft hands out (identity,
+// http-client) register on import too; without them a call on those cannot be built.
+await import('../../../schema/generated/auth.js');
+await import('../../../schema/generated/http.js');
 
 /** An image path for a module named by (import "name"): lib/name.glia, or as written when absolute. */
 function modulePath(name: string, fromFile: string): string {
