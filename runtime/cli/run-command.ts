@@ -39,8 +39,9 @@ Options:
                              before the node gives up with node/not-found (default 60000)
       --http-dial HOST       a host the http-client capability may reach: exact,
                              *.domain or * (repeat); without it, no http-client
-      --epoch-ipns NAME      follow an IPNS name: each new path it resolves to is a
-                             new epoch booting that image under the LAYERs
+      --epoch-ipns NAME      follow an IPNS name (self: this node's own): each new
+                             path it resolves to is a new epoch, whose image is that
+                             path under the LAYERs
       --epoch-poll-ms N      how often --epoch-ipns is resolved (default 30000, at least 100)
       --log-format FORMAT    text (default) or json, one event per line on stderr
   -h, --help                 show this help

@@ -65,7 +65,7 @@ export interface NodeOptions {
   cacheDir?: string;
   /** The most bytes one `ww push` through the control socket may carry (default 1 GiB). */
   maxPushBytes?: number;
-  /** An IPNS name whose image each new epoch boots (`--epoch-ipns`); null or absent: none. */
+  /** An IPNS name whose image each new epoch boots (`--epoch-ipns`; `self` is the node's own); null or absent: none. */
   epochIpns?: string | null;
   /** How often the IPNS epoch source resolves its name (`--epoch-poll-ms`, default 30 s). */
   epochPollMs?: number;
@@ -172,7 +172,9 @@ export class WetwareNode {
     // Epoch sources: the image the first of them names is merged under the user's layers.
     if (opts.epochIpns) {
       this.epochSources.push(new IpnsEpochSource({
-        name: opts.epochIpns, resolve: (name, signal) => this.ipfs.resolveName(name, { signal }), log,
+        // `self`: this node's own name, which its scripts publish with (perform routing :publish "self" path).
+        name: /^(\/ipns\/)?self$/.test(opts.epochIpns) ? `/ipns/${this.peerId}` : opts.epochIpns,
+        resolve: (name, signal) => this.ipfs.resolveName(name, { signal }), log,
         ...(opts.epochPollMs ? { pollMs: opts.epochPollMs } : {}),
         ...(opts.layerTimeoutMs ? { initialTimeoutMs: opts.layerTimeoutMs } : {}),
       }));
