@@ -39,6 +39,12 @@ export const NODE_ERROR_CODES = {
   'node/bad-block': 'a pushed block\'s bytes do not hash to its CID',
   'node/bad-car': 'a pushed CAR does not parse, names not exactly one root, or lacks a block under its root',
   'node/control': 'the running node\'s control socket could not be reached, or refused the request',
+  'node/bad-stem': '--stem is not an Ethereum address (0x and 40 hex digits, EIP-55 checksummed if mixed case)',
+  'node/bad-rpc-url': '--rpc-url is not an http(s) URL, or --ws-url not a ws(s) URL',
+  'node/chain-flags': 'the on-chain epoch flags do not fit together (--stem needs --rpc-url; the others need --stem; --confirmation-depth is a whole number from 1)',
+  'node/chain-rpc': 'the chain\'s JSON-RPC endpoint failed or did not answer',
+  'node/chain-stem': 'no Atom contract answers head() at the --stem address on that chain',
+  'node/chain-head': 'an Atom head is not the UTF-8 text of a CID or /ipfs/CID path',
   'node/epoch': 'a new epoch could not be adopted (its image did not load), or an epoch source is misconfigured',
 } as const;
 

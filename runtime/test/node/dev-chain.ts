@@ -40,6 +40,8 @@ export interface DevChain {
   blockNumber(): Promise<bigint>;
   snapshot(): Promise<string>;
   revert(id: string): Promise<void>;
+  /** How many WebSocket clients are connected now. */
+  wsClients(): number;
   /** Closes the WebSocket server (and its sockets) only, so that a client falls back to HTTP. */
   closeWs(): Promise<void>;
   close(): Promise<void>;
@@ -67,7 +69,12 @@ export async function startDevChain(opts: { chainId?: number } = {}): Promise<De
   const onEvent = (e: SubscriptionEvent) => {
     const id = `0x${e.filterId.toString(16)}`;
     const socket = subscribers.get(id);
-    if (socket && socket.readyState === 1) socket.send(json({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription: id, result: e.result } }));
+    if (!socket || socket.readyState !== 1) return;
+    // EDR hands over a block's logs as one array (empty for a block with
+    // none); a node such as geth sends one notification per log, as Hardhat does.
+    for (const result of Array.isArray(e.result) ? e.result : [e.result]) {
+      socket.send(json({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription: id, result } }));
+    }
   };
   const provider: Provider = await (await edrContext()).createProvider(L1_CHAIN_TYPE, {
     allowBlocksWithSameTimestamp: false,
@@ -168,6 +175,7 @@ export async function startDevChain(opts: { chainId?: number } = {}): Promise<De
     async revert(id) {
       if (await request('evm_revert', [id]) !== true) throw new Error(`evm_revert ${id} failed`);
     },
+    wsClients: () => wss.clients.size,
     closeWs,
     async close() {
       await closeWs();
