@@ -8,6 +8,7 @@ import { defaultIdentityPath } from '../node/identity.js';
 import { hostStatePath } from '../node/host-state.js';
 import { createLogger, type LogFormat } from '../node/log.js';
 import { DEFAULT_EPOCH_POLL_MS, MIN_EPOCH_POLL_MS } from '../node/epochs/ipns.js';
+import { parseStemFlags, type StemOptions } from '../node/epochs/chain-options.js';
 import { outStyle, paintHelp } from './colour.js';
 import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -43,6 +44,11 @@ Options:
                              path it resolves to is a new epoch, whose image is that
                              path under the LAYERs
       --epoch-poll-ms N      how often --epoch-ipns is resolved (default 30000, at least 100)
+      --stem ADDRESS         follow an Atom contract on chain: boot from its head() and
+                             adopt each later head as a new epoch (needs --rpc-url)
+      --rpc-url URL          the chain's HTTP(S) JSON-RPC endpoint, for --stem
+      --ws-url URL           its WebSocket endpoint: new blocks are pushed, not polled
+      --confirmation-depth N blocks deep a head must be before it is adopted (default 6)
       --log-format FORMAT    text (default) or json, one event per line on stderr
   -h, --help                 show this help
 
@@ -64,6 +70,10 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     'http-dial': { type: 'string', multiple: true },
     'epoch-ipns': { type: 'string' },
     'epoch-poll-ms': { type: 'string' },
+    stem: { type: 'string' },
+    'rpc-url': { type: 'string' },
+    'ws-url': { type: 'string' },
+    'confirmation-depth': { type: 'string' },
     'log-format': { type: 'string' },
   });
   if (values.help) { io.out(paintHelp(RUN_HELP, outStyle(io)) + '\n'); return 0; }
@@ -79,6 +89,10 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
   }
   if (values['epoch-poll-ms'] !== undefined && !values['epoch-ipns']) throw new UsageError(`--epoch-poll-ms is how often --epoch-ipns is resolved; give --epoch-ipns NAME too\nrun 'ww run --help' for usage`);
   if (values['epoch-ipns'] !== undefined && !values['epoch-ipns'].replace(/^\/ipns\//, '')) throw new UsageError(`--epoch-ipns takes an IPNS name, such as /ipns/12D3KooW...\nrun 'ww run --help' for usage`);
+  // The on-chain flags are checked here, so that a typo is one coded line before anything boots.
+  let stem: StemOptions | null;
+  try { stem = parseStemFlags(values); }
+  catch (e) { if (e instanceof NodeError) { io.err(e.format() + '\n'); return 1; } throw e; }
   const httpListen = values['http-listen'] ?? '127.0.0.1:2080';
   const envListen = env.WW_LISTEN ? env.WW_LISTEN.split(',').map((s) => s.trim()).filter(Boolean) : null;
   const log = createLogger(format, (line) => io.err(line));
@@ -99,6 +113,7 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     layerTimeoutMs: Number(layerTimeout),
     epochIpns: values['epoch-ipns'] ?? null,
     epochPollMs: Number(pollMs),
+    ...(stem ? { stem } : {}),
     log,
   };
 

@@ -36,6 +36,7 @@ import type { Logger } from './log.js';
 import { NodeError } from './errors.js';
 import { EpochAdopter } from './epochs/adopt.js';
 import { IpnsEpochSource } from './epochs/ipns.js';
+import type { StemOptions } from './epochs/chain-options.js';
 import type { EpochEvent, EpochSource } from './epochs/source.js';
 
 export const NODE_VERSION = '0.1.0';
@@ -69,6 +70,8 @@ export interface NodeOptions {
   epochIpns?: string | null;
   /** How often the IPNS epoch source resolves its name (`--epoch-poll-ms`, default 30 s). */
   epochPollMs?: number;
+  /** An Atom contract on chain whose head each new epoch boots (`--stem`, `--rpc-url`, `--ws-url`, `--confirmation-depth`); absent: none. */
+  stem?: StemOptions;
 }
 
 export class WetwareNode {
