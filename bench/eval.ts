@@ -18,7 +18,7 @@ interface GliaSession {
   evalString(src: string, file?: string): Promise<unknown>;
 }
 interface GliaModule {
-  Session: new (opts?: { tier?: Tier }) => GliaSession;
+  Session: new (opts?: { tier?: Tier; interrupt?: Int32Array }) => GliaSession;
   prStr(v: unknown): string;
 }
 
@@ -368,11 +368,13 @@ async function runGliaProgram(
   name: string,
   policy: Policy,
   tier: Tier | undefined,
+  interrupt: boolean,
 ): Promise<Timing | Depth> {
   const section = gliaSection(source, name);
   if (section === undefined) return { ok: false, error: `no ";; == program: ${name}" section in ${GLIA_PROGRAMS}` };
   try {
-    const session = new glia.Session(tier ? { tier } : undefined);
+    // --interrupt: the session polls a flag in every loop iteration and driver step, as `ww shell` does.
+    const session = new glia.Session({ ...(tier ? { tier } : {}), ...(interrupt ? { interrupt: new Int32Array(new SharedArrayBuffer(4)) } : {}) });
     await session.evalString(section, GLIA_PROGRAMS);
     if (name !== DEPTH) {
       const expected = TIMED.find((p) => p.name === name)!.expected;
@@ -458,19 +460,22 @@ function findRoot(): string {
 }
 
 function usage(): string {
-  return `usage: npm run bench -- eval [PROGRAM...] [--tier=auto|resumable] [--before=DIR]\nprograms: ${[...ALL_NAMES, STARTUP].join(', ')}\n` +
+  return `usage: npm run bench -- eval [PROGRAM...] [--tier=auto|resumable] [--interrupt] [--before=DIR]\nprograms: ${[...ALL_NAMES, STARTUP].join(', ')}\n` +
     `env: BENCH_RUNS, BENCH_WARMUP, BENCH_SLOW_MS, BENCH_BUDGET_MS, BENCH_MAX_DEPTH, BENCH_CLOCK=wall|cpu, BENCH_STARTUP_RUNS\n` +
-    `--before=DIR: the startup row also runs DIR/bin/ww.js (a built checkout of another commit), in the same rounds`;
+    `--before=DIR: the startup row also runs DIR/bin/ww.js (a built checkout of another commit), in the same rounds\n` +
+    `--interrupt: the Glia sessions poll an interrupt flag, as ww shell's do (the cost of Ctrl-C)`;
 }
 
 export async function main(args: string[]): Promise<number> {
   let tier: Tier | undefined;
   let before: string | undefined;
   let startup = false;
+  let interrupt = false;
   const picked: string[] = [];
   for (const arg of args) {
     if (arg === STARTUP) { startup = true; continue; }
     if (arg.startsWith('--before=')) { before = arg.slice('--before='.length); continue; }
+    if (arg === '--interrupt') { interrupt = true; continue; }
     if (arg === '-h' || arg === '--help') {
       console.log(usage());
       return 0;
@@ -496,7 +501,7 @@ export async function main(args: string[]): Promise<number> {
 
   console.log(
     `# bench eval: node ${process.version}; median of ${policy.runs} runs after ${policy.warmup} warm-up ` +
-      `(3 runs when one exceeds ${policy.slowMs} ms); glia tier=${tier ?? 'auto (default)'}; clock ${process.env.BENCH_CLOCK === 'cpu' ? 'cpu' : 'wall'}; depth cap ${policy.depthCap}`,
+      `(3 runs when one exceeds ${policy.slowMs} ms); glia tier=${tier ?? 'auto (default)'}${interrupt ? ' with interrupt polls' : ''}; clock ${process.env.BENCH_CLOCK === 'cpu' ? 'cpu' : 'wall'}; depth cap ${policy.depthCap}`,
   );
 
   if (startup) await runStartup(root, { before });
@@ -522,7 +527,7 @@ export async function main(args: string[]): Promise<number> {
   for (const name of ALL_NAMES) {
     if (!names.has(name)) continue;
     const g: Timing | Depth = glia
-      ? await runGliaProgram(glia, source, name, policy, tier)
+      ? await runGliaProgram(glia, source, name, policy, tier, interrupt)
       : { ok: false, error: gliaLoadError };
     if (name === DEPTH) {
       console.log(depthLine(g as Depth, nbb.get(name) as Depth | undefined, js.get(name) as Depth | undefined, policy.depthCap));

@@ -63,6 +63,7 @@ export const CATALOG: Record<string, Entry> = {
   'unhandled-effect': { severity: 'error', summary: 'an effect was performed and no handler took it' },
   'continuation-already-resumed': { severity: 'error', summary: 'a one-shot continuation was resumed twice, or after its handler aborted' },
   'stack-overflow': { severity: 'error', summary: 'recursion went deeper than the stack allows' },
+  'interrupted': { severity: 'error', summary: 'the evaluation was stopped from outside (Ctrl-C in ww shell, an MCP timeout); try does not catch it' },
   'permission-denied': { severity: 'error', summary: 'an attenuated capability does not allow this method' },
   'stale-epoch': { severity: 'error', summary: 'the capability was issued in an epoch that has ended' },
   'cap-call-failed': { severity: 'error', summary: 'a capability call failed on the far side' },

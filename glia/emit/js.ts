@@ -11,6 +11,12 @@ import type * as IR from '../compile/ir.js';
 export interface EmitOptions {
   /** Put every function on the resumable tier (the reference path for differential tests). */
   forceResumable?: boolean;
+  /**
+   * Poll this flag at the head of every loop/recur iteration and stop with
+   * :glia.error/interrupted once it is set (glia/eval/interrupt.ts). Without
+   * it no check is compiled.
+   */
+  interrupt?: Int32Array;
 }
 
 export interface EmittedUnit {
@@ -73,6 +79,20 @@ class Body {
   constructor(readonly unit: Unit, readonly gen: boolean, private readonly recurTargets: Map<number, { label: string; vars: string[] }>) {}
 
   temp(): string { const t = `t${++this.tempCount}`; this.temps.push(t); return t; }
+
+  /**
+   * The interrupt poll of a loop, when the session asked for one: a counter
+   * local to the loop, and the flag read (Atomics.load, which the compiler
+   * may not hoist out of the loop) on entry and every 256th iteration, which
+   * costs about half what reading it every time does. Returns the counter's
+   * declaration, to go before the loop; the poll goes first in its body.
+   */
+  interruptPoll(id: number): { before: string; poll: string } | null {
+    const flag = this.unit.opts.interrupt;
+    if (!flag) return null;
+    const c = `i$${id}`;
+    return { before: `let ${c} = -1;`, poll: `if (((${c} = (${c} + 1) | 0) & 255) === 0 && Atomics.load(${this.unit.constRef(flag)}, 0) !== 0) rt.interrupt();` };
+  }
   declarations(): string { return this.temps.length ? `let ${this.temps.join(', ')};\n` : ''; }
 
   // ---- statements -----------------------------------------------------------
@@ -132,11 +152,14 @@ class Body {
     const vars = node.bindings.map(([b]) => `${b.js}$l`);
     node.bindings.forEach(([, init], i) => { this.out.push(`let ${vars[i]} = ${this.value(init)};`); });
     this.recurTargets.set(node.id, { label, vars });
+    const poll = this.interruptPoll(node.id);
     const inner = this.block(() => {
+      if (poll) this.out.push(poll.poll);
       node.bindings.forEach(([b], i) => this.out.push(`const ${b.js} = ${vars[i]};`));
       this.emit(node.body, target);
       if (target.kind !== 'return') this.out.push(`break ${label};`);
     });
+    if (poll) this.out.push(poll.before);
     this.out.push(`${label}: while (true) {\n${inner}\n}`);
   }
 
@@ -399,11 +422,14 @@ class Body {
       const label = `L${a.id}`;
       const vars = [...paramNames, ...(restName ? [restName] : [])];
       body.recurTargets.set(a.id, { label, vars });
+      const poll = body.interruptPoll(a.id);
       const inner = body.block(() => {
+        if (poll) body.out.push(poll.poll);
         a.params.forEach((p, i) => body.out.push(`const ${p.js} = ${paramNames[i]};`));
         if (a.rest) body.out.push(`const ${a.rest.js} = ${restName};`);
         body.emit(a.body, RETURN);
       });
+      if (poll) body.out.push(poll.before);
       body.out.push(`${label}: while (true) {\n${inner}\n}`);
     } else body.emit(a.body, RETURN);
     const sig = [...paramNames, ...(a.rest ? ['...rest$'] : [])].join(', ');

@@ -16,6 +16,7 @@ import { Keyword } from '../values/keyword.js';
 import { gliaError, GliaError } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { toGliaError } from './convert-error.js';
+import { interrupted } from './interrupt.js';
 
 export const MAX_FRAMES = 200_000;
 
@@ -23,6 +24,10 @@ export const MAX_FRAMES = 200_000;
 export interface Host {
   /** Returns a value, a promise, or NOT_HANDLED. May throw a GliaError. */
   perform(target: any, data: any, method: any, args: any[] | null): any;
+  /** Set by another thread to stop the evaluation (glia/eval/interrupt.ts): polled before every step. */
+  interrupt?: Int32Array;
+  /** Rejects with Interrupted when the flag is set, so an awaited host effect stops waiting too. */
+  whenInterrupted?(): Promise<never> | null;
 }
 
 export const NOT_HANDLED = Symbol('not-handled');
@@ -107,6 +112,7 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
   // (never copies frames), so a perform costs O(handlers in between), not
   // O(stack depth).
   const segs: Segment[] = [{ handler: null, frames: [root], guards: 0 }];
+  const flag = host.interrupt;
   let top: Segment = segs[0]!;
   let frameCount = 1;
   let mode: 'next' | 'throw' = 'next';
@@ -162,6 +168,7 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
         continue;
       }
       const gen = f as Generator;
+      if (flag !== undefined && mode === 'next' && Atomics.load(flag, 0) !== 0) { mode = 'throw'; val = interrupted(); }
       let r: IteratorResult<any, any>;
       try {
         r = mode === 'next' ? gen.next(val) : gen.throw(val);
@@ -275,9 +282,11 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
     }
   };
 
-  const awaitThen = (p: Promise<any>): Promise<any> =>
-    p.then((v) => { mode = 'next'; val = v; return loop(); },
+  const awaitThen = (p: Promise<any>): Promise<any> => {
+    const stop = host.whenInterrupted?.();
+    return (stop ? Promise.race([p, stop]) : p).then((v) => { mode = 'next'; val = v; return loop(); },
       (e) => { mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); return loop(); });
+  };
 
   return loop();
 }

@@ -11,6 +11,7 @@ import { PerformOp, HandleOp, isControlSignal, TAIL, type TailCall } from './ops
 import { drive, isCapability, type Host } from './driver.js';
 import { fallbackHostRef } from '../core/fallback.js';
 import { toGliaError } from './convert-error.js';
+import { interrupted, Interrupted } from './interrupt.js';
 import { invokeNonFn } from '../core/invoke.js';
 import { describeArity } from '../compile/analyzer.js';
 import type { Var } from './namespace.js';
@@ -25,6 +26,8 @@ export const runtimeWarnings: string[] = [];
 
 export const rt = {
   GEN,
+  /** Called by a loop's interrupt poll once the session's flag is set (EmitOptions.interrupt). */
+  interrupt(): never { throw interrupted(); },
   truthy: (x: any): boolean => x !== null && x !== false && x !== undefined,
   fnOf(f: any): (...a: any[]) => any {
     return typeof f === 'function' ? f : (...args: any[]) => invokeNonFn(f, args);
@@ -92,7 +95,7 @@ export const rt = {
   handle: (target: any, handler: any, body: () => Generator) => new HandleOp(target, handler, body),
   tail(callee: any): TailCall { TAIL.callee = callee; return TAIL; },
   catchable(e: any): any {
-    if (isControlSignal(e)) throw e;
+    if (isControlSignal(e) || e instanceof Interrupted) throw e;
     return toGliaError(e).value;
   },
   catchMatches: (value: any, type: Keyword) => errorType(value) === type,

@@ -14,6 +14,7 @@ import { drive, isGenerator, NOT_HANDLED, type Host, type Capability } from './d
 import { isControlSignal } from './ops.js';
 import { registerUnit, gliaFrames } from './stack.js';
 import { toGliaError } from './convert-error.js';
+import { InterruptWaiter } from './interrupt.js';
 import { Namespace, Var } from './namespace.js';
 import { type Diagnostic, hasErrors } from '../diagnostics.js';
 import { GliaError, gliaError, ERR_SPAN, ERR_CODE } from '../values/errors.js';
@@ -111,6 +112,11 @@ export class Session {
     registerPrinters();
     this.tier = opts.tier ?? 'auto';
     this.host = { perform: (target, data) => this.performHost(target, data) };
+    if (opts.interrupt) {
+      const waiter = new InterruptWaiter(opts.interrupt);
+      this.host.interrupt = opts.interrupt;
+      this.host.whenInterrupted = () => waiter.promise();
+    }
     this.installCore();
     for (const [k, f] of Object.entries(opts.effects ?? {})) this.effects.set(k, f);
     if (!this.effects.has('stdout')) {
@@ -230,7 +236,7 @@ export class Session {
     const analyzer = new Analyzer(this.registry, this.runMacro, file);
     const node = analyzer.analyzeTop(form);
     if (hasErrors(analyzer.diagnostics)) throw new StaticError(analyzer.diagnostics);
-    const unit = emitTopLevel(node, { forceResumable: this.tier === 'resumable' });
+    const unit = emitTopLevel(node, { forceResumable: this.tier === 'resumable', ...(this.opts.interrupt && !this.recording ? { interrupt: this.opts.interrupt } : {}) });
     this.recording?.(unit);
     let factory: (rt: any, k: any[]) => () => any;
     try {
