@@ -42,7 +42,8 @@ async function build(): Promise<Uint8Array> {
     mkdirSync(join(work, 'wit', 'deps'), { recursive: true });
     cpSync(WORLD, join(work, 'wit', 'world.wit'));
     for (const p of WASI) cpSync(join(jco, 'lib', 'wit', 'builtin', '0.2.12', `wasi-${p}`), join(work, 'wit', 'deps', p), { recursive: true });
-    await promisify(execFile)(process.execPath, [BUILDER, SOURCE, join(work, 'wit'), 'js-cell', join(work, 'js-cell.wasm')],
+    // --single-threaded-gc: less than half the CPU (see componentizeCell in runtime/cell/build/build.ts).
+    await promisify(execFile)(process.execPath, ['--single-threaded-gc', BUILDER, SOURCE, join(work, 'wit'), 'js-cell', join(work, 'js-cell.wasm')],
       { timeout: 180_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } });
     rmSync(join(work, 'wit'), { recursive: true, force: true });
     try { renameSync(work, dir); } catch { rmSync(work, { recursive: true, force: true }); }
