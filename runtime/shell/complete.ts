@@ -39,7 +39,9 @@ const DEF_HEADS = new Set(['def', 'defn', 'defn-', 'defmacro', 'defonce', 'defca
 
 export function complete(text: string, cursor: number, names: Names): Completion | null {
   const tokens = tokenize(text);
-  const inside = tokens.find((t) => t.offset < cursor && cursor < t.end || (t.end === cursor && t.kind === 'comment'));
+  // Inside a comment or a string (an unclosed one runs to the cursor) nothing is completed.
+  const inside = tokens.find((t) => t.offset < cursor && (cursor < t.end
+    || (cursor === t.end && (t.kind === 'comment' || (t.kind === 'string' && (t.text.length === 1 || !t.text.endsWith('"')))))));
   if (inside && (inside.kind === 'string' || inside.kind === 'comment')) return null;
   let start = cursor;
   while (start > 0 && WORD_CHAR.test(text[start - 1]!)) start--;

@@ -186,8 +186,10 @@ export class ShellController {
     if (next < 0 || next > entries.length) return;
     if (this.histIndex === entries.length) this.draft = this.state.editor;
     this.histIndex = next;
-    const editor = next === entries.length ? this.draft : ed.of(entries[next]!);
-    // Going up lands at the end of the entry's first line feel: the end of the text, as shells do.
+    // Going up, the cursor lands at the end of the entry's first line, so
+    // the next Up goes on through the history; going down, at the very end.
+    const text = next === entries.length ? null : entries[next]!;
+    const editor = text === null ? this.draft : dir < 0 ? ed.end(ed.of(text, 0)) : ed.of(text);
     this.set({ editor, candidates: null, note: null });
   }
 
