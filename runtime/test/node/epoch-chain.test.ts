@@ -162,6 +162,39 @@ describe('chain epoch source', () => {
     expect(s.rec.lines.some((l) => /head seq 1 .* superseded by seq 2; not adopted/.test(l))).toBe(true);
   });
 
+  it('does not adopt a confirmed log that head() no longer backs (a reorg deeper than N between the two reads)', async () => {
+    const atom = await deployAtom(chain, chain.accounts[0]!);
+    const proxy = await flakyProxy(chain.httpUrl);
+    try {
+      const s = source(atom, { rpcUrl: proxy.url });
+      await s.src.initial();
+      s.start();
+      await s.seen(await chain.blockNumber());
+      const snap = await chain.snapshot();
+      // When the source, having read the confirmed log, asks head() about it, the chain first drops the log's block.
+      proxy.before = async (body) => {
+        if (!/"eth_call"/.test(body) || !proxy.before) return;
+        proxy.before = null;
+        await chain.revert(snap);
+        await chain.mine(3 * N);
+      };
+      await set(atom, CID_A);
+      await chain.mine(N);
+      await s.rec.waitFor(/^warn chain: head seq 1 .* is no longer the contract's head \(head\(\) gives seq 0\); a reorg\? not adopted/);
+      expect(proxy.before).toBeNull();
+      expect(s.adopted).toEqual([]);
+
+      // The seq the reorg took back is adopted when it is set for good.
+      await set(atom, CID_B);
+      await chain.mine(N);
+      await s.adoptedCount(1);
+      expect(s.adopted.map((e) => e.image)).toEqual([`/ipfs/${CID_B}`]);
+      expect(s.adopted[0]!.reason).toMatch(/seq 1 /);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('refuses a malformed head with node/chain-head: at boot as an error, later as a logged one', async () => {
     const atom = await deployAtom(chain, chain.accounts[0]!);
     await set(atom, 'not a cid');
@@ -281,16 +314,20 @@ describe('chain epoch source', () => {
   });
 });
 
-/** An HTTP proxy to `target` that drops every connection while `up` is false. */
-async function flakyProxy(target: string): Promise<{ url: string; up: boolean; close(): Promise<void> }> {
-  const state = { up: true };
+/**
+ * An HTTP proxy to `target` that drops every connection while `up` is
+ * false, and lets a test act (`before`) before a request is passed on.
+ */
+async function flakyProxy(target: string): Promise<{ url: string; up: boolean; before: ((body: string) => Promise<void>) | null; close(): Promise<void> }> {
+  const state = { up: true, before: null as ((body: string) => Promise<void>) | null };
   const server: Server = createServer((req, res) => {
     if (!state.up) { req.socket.destroy(); return; }
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c: string) => { body += c; });
     req.on('end', () => {
-      void fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      void (state.before ? state.before(body) : Promise.resolve()).then(() => fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+)
         .then(async (r) => { res.writeHead(r.status, { 'content-type': 'application/json' }); res.end(await r.text()); })
         .catch(() => req.socket.destroy());
     });
@@ -301,6 +338,8 @@ async function flakyProxy(target: string): Promise<{ url: string; up: boolean; c
     url,
     get up() { return state.up; },
     set up(v: boolean) { state.up = v; },
+    get before() { return state.before; },
+    set before(f) { state.before = f; },
     close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
   };
 }
