@@ -251,7 +251,10 @@ class HeliaStore implements IpfsStore {
     return withDeadline(ms, opts?.signal, () => new NodeError('node/timeout', `publishing ${keyName} took over ${ms / 1000} s`, 'the node may have no DHT peers yet; join one with --bootstrap'),
       async (signal) => {
         try {
-          const r = await this.names.publish(key, target, { signal });
+          // With no DHT peer yet, the record is kept locally (resolvable here at
+          // once) and the republisher puts it on the DHT later, rather than the
+          // publish waiting out its deadline on a DHT put that cannot succeed.
+          const r = await this.names.publish(key, target, { signal, ...(noDhtPeers(this.node) ? { offline: true } : {}) });
           return `/ipns/${r.publicKey.toCID().toString(base36)}`;
         } catch (e) { throw wrap(e, `publish ${keyName}`, 'node/ipns'); }
       });
