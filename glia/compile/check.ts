@@ -188,7 +188,7 @@ export function resolveContext(source: string, file: string, forced: CheckOption
   catch (e) {
     if (!(e instanceof ContextError)) throw e;
     const h = (e as any).header as { offset: number; end: number; line: number };
-    diagnostics.push(diagnostic('unknown-context', headerSpan(file, source, h), e.message, e.hint ?? 'for example ;; glia: context=init.d (contexts: init.d, mcp, pure, cell, eval)'));
+    diagnostics.push(diagnostic('unknown-context', headerSpan(file, source, h), e.message, e.hint ?? 'for example ;; glia: context=init.d (contexts: init.d, mcp, shell, pure, cell, eval)'));
   }
   // Strongest first: the caller, the header, the cell project whose entry
   // this is, the folder (init.d), else the default.

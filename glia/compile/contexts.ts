@@ -9,6 +9,9 @@
 //   mcp     an MCP session: the same names bound, and by default every
 //           method of them, :stdout and :import (no files, no exit); the
 //           MCP server configures its own set with makeContext
+//   shell   a `ww shell` session: the same names bound (those the node
+//           grants), every method of them, and ww eval's :load, :stdout,
+//           :import and :exit
 //   pure    a module: nothing at all; its functions are checked too
 //   cell    a Glia cell: exactly its declared grants; functions checked too
 //   eval    what `ww eval -f` and `ww test` give: :load, :stdout, :import
@@ -43,7 +46,7 @@ export interface Context {
 }
 
 export const GRAFTED = ['host', 'runtime', 'routing', 'identity', 'http-client', 'ipfs'] as const;
-export const CONTEXT_NAMES = ['init.d', 'mcp', 'pure', 'cell', 'eval'] as const;
+export const CONTEXT_NAMES = ['init.d', 'mcp', 'shell', 'pure', 'cell', 'eval'] as const;
 export const DEFAULT_CONTEXT = 'eval';
 
 export interface ContextSpec {
@@ -66,6 +69,7 @@ const GRANT_HINT = 'a grant is name, name/:method, name/* or name:Interface (suc
 const BUILTIN: Record<string, Required<Pick<ContextSpec, 'title' | 'grants' | 'allow' | 'checkDefinitions' | 'importsAtTopLevel'>>> = {
   'init.d': { title: 'an init.d script', grants: GRAFTED, allow: [':load', ':stdout', ':import', ':sleep', ':exit'], checkDefinitions: false, importsAtTopLevel: false },
   'mcp': { title: 'an MCP session', grants: GRAFTED, allow: [':stdout', ':import'], checkDefinitions: false, importsAtTopLevel: false },
+  'shell': { title: 'a ww shell session', grants: GRAFTED, allow: [':load', ':stdout', ':import', ':exit'], checkDefinitions: false, importsAtTopLevel: false },
   'pure': { title: 'a pure module', grants: [], allow: [], checkDefinitions: true, importsAtTopLevel: true },
   'cell': { title: 'a cell', grants: [], allow: [], checkDefinitions: true, importsAtTopLevel: true },
   'eval': { title: 'ww eval', grants: [], allow: [':load', ':stdout', ':import', ':exit'], checkDefinitions: false, importsAtTopLevel: false },

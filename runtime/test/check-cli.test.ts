@@ -114,7 +114,7 @@ describe.concurrent('ww check', { timeout: TEST_TIMEOUT_MS }, () => {
   it('usage errors exit 2; a missing file is an io error and exit 1', async ({ expect }) => {
     const bad = await ww(['check', '--context', 'nope', 'clean.glia'], { cwd: dir });
     expect(bad.code, describeRun(bad)).toBe(2);
-    expect(bad.stderr).toContain("error[usage]: no context named 'nope'; the contexts are init.d, mcp, pure, cell, eval");
+    expect(bad.stderr).toContain("error[usage]: no context named 'nope'; the contexts are init.d, mcp, shell, pure, cell, eval");
     const none = await ww(['check'], { cwd: dir });
     expect(none.code).toBe(2);
     const missing = await ww(['check', 'missing.glia'], { cwd: dir });
