@@ -87,6 +87,16 @@ describe('ww mcp --local, through the SDK client', () => {
     expect(again.structured.value).toBe('144');
   });
 
+  it('eval of (exit 3) ends that evaluation only; the server and the session go on', async () => {
+    const r = await call(s, 'eval', { expression: '(def before-exit 1) (exit 3) (def after-exit 2)' });
+    expect(r.isError).toBeFalsy();
+    expect(r.text).toContain('(exit 3) ended this evaluation');
+    expect((await call(s, 'eval', { expression: 'before-exit' })).structured.value).toBe('1');
+    const after = await call(s, 'eval', { expression: 'after-exit' });
+    expect(after.isError).toBe(true);
+    expect(after.structured.code).toBe('unbound-symbol');
+  });
+
   it('eval reports a compile error as isError with {code, message, span, hint}', async () => {
     const r = await call(s, 'eval', { expression: '(car [1 2])' });
     expect(r.isError).toBe(true);
@@ -207,7 +217,8 @@ describe('a runaway evaluation', () => {
 describe('the stdio stream itself', () => {
   it('holds only JSON-RPC messages, even when the code prints, and the server exits 0 when stdin closes', async () => {
     assertBuilt();
-    const child = spawn(process.execPath, ['--stack-size=3800', BIN, 'mcp', '--local'], { env: serverEnv(home), cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    // As `ww shell --mcp`, the same server under the shell's name.
+    const child = spawn(process.execPath, ['--stack-size=3800', BIN, 'shell', '--mcp', '--local'], { env: serverEnv(home), cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => { out += b.toString('utf8'); });
