@@ -2,8 +2,10 @@
 // checker and the editor know them as well as the schema's own:
 //
 //   (perform host :listen cell "/prefix")         HttpListener.listen through network()
-//   (perform host :listen-stream cell "proto")    StreamListener.listen through network()
+//   (perform host :listen-stream cell "name")     StreamListener.listen through network()
+//   (perform host :dial-stream peer-id "name")    StreamDialer.dial through network()
 //   (perform host :serve-vat cap "name")          VatListener.serve through network()
+//   (perform host :dial-vat peer-id "name")       VatClient.dial through network()
 //   (perform runtime :run wasm :args [...] ...)   Runtime.load, Executor.spawn, Process.wait
 //   (perform routing :find key :count n)          Routing.findProviders with a sink that collects
 //
@@ -36,8 +38,8 @@ const CONVENIENCES: Convenience[] = [
   },
   {
     iface: 'Host', name: 'listen-stream', performs: ['network', 'StreamListener/:listen'],
-    doc: 'Serves the raw byte-stream protocol `/ww/0.1.0/stream/<protocol>` with a fresh run of `cell` per stream. Glia convenience for StreamListener.listen through network().',
-    params: [field('cell', 'CellSpec', 'Struct', 'A cell value.', 'CellSpec'), field('protocol', 'Text', 'Text', 'The protocol name.')],
+    doc: 'Serves the raw byte-stream protocol `/ww/0.1.0/stream/<name>` with a fresh run of `cell` per stream. Glia convenience for StreamListener.listen through network().',
+    params: [field('cell', 'CellSpec', 'Struct', 'A cell value.', 'CellSpec'), field('name', 'Text', 'Text', 'The stream protocol name (one segment, no slash).')],
     results: [registration],
   },
   {
@@ -45,6 +47,18 @@ const CONVENIENCES: Convenience[] = [
     doc: 'Offers `cap` as the bootstrap capability on `/ww/0.1.0/vat/<name>`. Glia convenience for VatListener.serve through network().',
     params: [field('cap', 'Capability', 'Capability', 'The capability to serve; attenuation holds remotely.'), field('name', 'Text', 'Text', 'The vat name.')],
     results: [registration],
+  },
+  {
+    iface: 'Host', name: 'dial-vat', performs: ['network', 'VatClient/:dial'],
+    doc: 'Connects to the vat `/ww/0.1.0/vat/<name>` on the peer `peer-id` and gives the capability served there, callable by method name (its interface comes with it). Finds the peer through the peerstore, then the DHT; gives up after 30 s. Glia convenience for VatClient.dial through network().',
+    params: [field('peer-id', 'Text', 'Text', 'The peer id of the node that serves it, "12D3KooW...".'), field('name', 'Text', 'Text', 'The vat name.')],
+    results: [field('cap', 'Capability', 'Capability', 'The served capability, attenuated as its server attenuated it.')],
+  },
+  {
+    iface: 'Host', name: 'dial-stream', performs: ['network', 'StreamDialer/:dial'],
+    doc: 'Opens the raw byte stream `/ww/0.1.0/stream/<name>` to the peer `peer-id`. (perform s :read n) gives {:data bytes :eof bool}; :write sends bytes; :close ends the writing side. Glia convenience for StreamDialer.dial through network().',
+    params: [field('peer-id', 'Text', 'Text', 'The peer id of the node that serves it.'), field('name', 'Text', 'Text', 'The stream protocol name.')],
+    results: [field('stream', 'ByteStream', 'Interface', 'The stream, for reading and writing.', 'ByteStream')],
   },
   {
     iface: 'Runtime', name: 'run', performs: ['load', 'Executor/:spawn', 'Process/:wait'],

@@ -9,6 +9,7 @@ export interface EpochInfo { seq: bigint; head: string; previousHead: string; so
 
 export class Epoch {
   private info: EpochInfo;
+  private readonly listeners = new Set<(now: EpochInfo) => void>();
   constructor(head = '', source = 'boot') {
     this.info = { seq: 0n, head, previousHead: '', source, reason: 'initial epoch', adoptedAtMs: Date.now() };
   }
@@ -17,8 +18,16 @@ export class Epoch {
   /** Moves to the next epoch; every capability issued before stops working. */
   advance(head: string, reason: string, source = 'local', adoptedAtMs = Date.now()): EpochInfo {
     this.info = { seq: this.info.seq + 1n, head, previousHead: this.info.head, source, reason, adoptedAtMs };
+    for (const f of [...this.listeners]) { try { f(this.info); } catch { /* a listener's failure is its own */ } }
     return this.info;
   }
+
+  /** Calls `f` after each advance (registrations end with their epoch); returns the unsubscribe. */
+  onAdvance(f: (now: EpochInfo) => void): () => void {
+    this.listeners.add(f);
+    return () => { this.listeners.delete(f); };
+  }
+
   /** A guard that passes only while this epoch is still `seq`. */
   guard(): Guard {
     const issued = this.info.seq;

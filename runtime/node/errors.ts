@@ -27,6 +27,9 @@ export const NODE_ERROR_CODES = {
   'node/login-refused': 'a node\'s Terminal refused the login (unknown key, bad signature, stale or replayed challenge, epoch advanced)',
   'node/login-failed': 'a login through a node\'s Terminal did not complete (no answer in time, or the connection failed)',
   'node/graft-failed': 'grafting a logged-in session\'s membrane failed or did not answer in time',
+  'node/bad-name': 'a vat or stream name is empty, too long or contains a slash',
+  'node/name-taken': 'a vat or stream name is already served by this node',
+  'node/bad-peer-id': 'a peer id does not parse',
   'node/bad-key': 'a routing key, CID or IPFS path does not parse',
   'node/timeout': 'a network operation (DHT, IPFS, IPNS) did not finish in time',
   'node/too-large': 'content is larger than the limit for it',
@@ -39,13 +42,13 @@ export const NODE_ERROR_CODES = {
   'node/bad-block': 'a pushed block\'s bytes do not hash to its CID',
   'node/bad-car': 'a pushed CAR does not parse, names not exactly one root, or lacks a block under its root',
   'node/control': 'the running node\'s control socket could not be reached, or refused the request',
+  'node/epoch': 'a new epoch could not be adopted (its image did not load), or an epoch source is misconfigured',
   'node/bad-stem': '--stem is not an Ethereum address (0x and 40 hex digits, EIP-55 checksummed if mixed case)',
   'node/bad-rpc-url': '--rpc-url is not an http(s) URL, or --ws-url not a ws(s) URL',
   'node/chain-flags': 'the on-chain epoch flags do not fit together (--stem needs --rpc-url; the others need --stem; --confirmation-depth is a whole number from 1)',
   'node/chain-rpc': 'the chain\'s JSON-RPC endpoint failed or did not answer',
   'node/chain-stem': 'no Atom contract answers head() at the --stem address on that chain',
   'node/chain-head': 'an Atom head is not the UTF-8 text of a CID or /ipfs/CID path',
-  'node/epoch': 'a new epoch could not be adopted (its image did not load), or an epoch source is misconfigured',
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERROR_CODES;

@@ -23,7 +23,13 @@ import type { Image } from './image.js';
 import { WagiGateway } from './wagi.js';
 import { AdminServer } from './admin.js';
 import { NodeMetrics } from './metrics.js';
-import { hostHook } from './caps/host.js';
+import { hostHook, type NetworkHooks } from './caps/host.js';
+import { vatListenerServer } from './caps/vat-listener.js';
+import { vatClientServer } from './caps/vat-client.js';
+import { streamListenerServer } from './caps/stream-listener.js';
+import { streamDialerServer } from './caps/stream-dialer.js';
+import { P2pRegistry } from './p2p/registry.js';
+import type { P2pContext } from './p2p/context.js';
 import { httpListenerHook } from './caps/http-listener.js';
 import { routingHook } from './caps/routing.js';
 import { ipfsHook } from './caps/ipfs.js';
@@ -33,6 +39,10 @@ import { InitScripts } from './initd/runner.js';
 import { writeHostState, removeHostState } from './host-state.js';
 import { ControlServer, controlSocketPath } from './control.js';
 import type { Logger } from './log.js';
+import { Terminal } from './auth/terminal.js';
+import { AuthorizedKeys, defaultAuthorizedKeysPath } from './auth/authorized-keys.js';
+import { TERMINAL_PROTOCOL } from './p2p/protocols.js';
+import { serveVat } from './p2p/vat-protocol.js';
 import { NodeError } from './errors.js';
 import { EpochAdopter } from './epochs/adopt.js';
 import { IpnsEpochSource } from './epochs/ipns.js';
@@ -66,6 +76,8 @@ export interface NodeOptions {
   cacheDir?: string;
   /** The most bytes one `ww push` through the control socket may carry (default 1 GiB). */
   maxPushBytes?: number;
+  /** The keys besides the node's own that may log in through its Terminal (default: authorized_keys beside the identity file). */
+  authorizedKeysPath?: string;
   /** An IPNS name whose image each new epoch boots (`--epoch-ipns`; `self` is the node's own); null or absent: none. */
   epochIpns?: string | null;
   /** How often the IPNS epoch source resolves its name (`--epoch-poll-ms`, default 30 s). */
@@ -182,6 +194,11 @@ export class WetwareNode {
         ...(opts.layerTimeoutMs ? { initialTimeoutMs: opts.layerTimeoutMs } : {}),
       }));
     }
+    if (opts.stem) {
+      // viem is loaded only by a node that follows a chain.
+      const { createChainSource } = await import('./epochs/chain.js');
+      this.epochSources.push(createChainSource({ ...opts.stem, log }));
+    }
     this.onStop('epoch sources', () => Promise.all(this.epochSources.map((s) => s.stop())).then(() => {}));
     for (const source of this.epochSources) {
       const initial = await source.initial();
@@ -215,6 +232,13 @@ export class WetwareNode {
 
     // The membrane every init.d script (and later every login) grafts.
     const httpListener = this.wagi ? httpListenerHook(this.wagi, this.cells, { epoch: this.epoch }) : null;
+    // Vats and streams over libp2p (runtime/node/p2p): one registry of served names.
+    const p2p: P2pContext = { node: this.swarm, registry: new P2pRegistry(this.swarm, this.epoch), epoch: this.epoch, runtime: this.cells, log: swarmLog, served: new Map() };
+    this.onStop('p2p', () => p2p.registry.close());
+    const network: NetworkHooks = {
+      vatListener: toHook(vatListenerServer(p2p))!, vatClient: toHook(vatClientServer(p2p))!,
+      streamListener: toHook(streamListenerServer(p2p))!, streamDialer: toHook(streamDialerServer(p2p))!,
+    };
     const exports: ExportSpec[] = [
       { name: 'host', interfaceId: Host$Client.interfaceId, cap: hostHook({
         peerId: () => this.peerId,
@@ -229,6 +253,7 @@ export class WetwareNode {
           return [...byPeer].map(([peerId, addrs]) => ({ peerId, addrs }));
         },
         httpListener: () => httpListener,
+        network: () => network,
       }) },
       { name: 'runtime', interfaceId: Runtime$Client.interfaceId, cap: toHook(runtimeServer(this.cells))! },
       { name: 'routing', interfaceId: Routing$Client.interfaceId, cap: routingHook({ swarm: this.swarm, ipfs: this.ipfs, log: swarmLog }) },
@@ -239,6 +264,16 @@ export class WetwareNode {
       exports.push({ name: 'http-client', interfaceId: HttpClient$Client.interfaceId, cap: httpClientHook({ allow: opts.httpDial }) });
     }
     this.membrane = new Membrane(() => exports, this.epoch);
+
+    // The Terminal on /ww/0.1.0 (runtime/node/auth/): a signed login by the
+    // node's key, or a key in authorized_keys, hands out this membrane.
+    const authorizedKeys = opts.authorizedKeysPath ?? defaultAuthorizedKeysPath(opts.identityPath);
+    const terminal = new Terminal({
+      peerId: this.peerId, ownPublicKey: identity.privateKey.publicKey.raw, membrane: this.membrane, log,
+      authorized: new AuthorizedKeys(authorizedKeys, log),
+    });
+    this.onStop('terminal', await serveVat(this.swarm, TERMINAL_PROTOCOL, () => terminal.hook()));
+    log.info(`Terminal on ${TERMINAL_PROTOCOL}; keys besides the node's own in ${authorizedKeys}`, { authorized_keys: authorizedKeys });
 
     // The control socket beside the host-state file, opened before that file
     // names this node: `ww push` adds through it (runtime/node/control.ts).

@@ -129,6 +129,39 @@ export function streamTransport(stream: Duplex, limits: FrameLimits = DEFAULT_FR
 }
 
 /**
+ * A transport over anything that is fed chunks of bytes by events (a
+ * libp2p stream): the owner writes frames with `out.write`, and calls
+ * `received` for each chunk that arrives and `ended` when the other side
+ * is gone. Closing the transport calls `out.close` once.
+ */
+export function chunkTransport(out: { write(frame: Uint8Array): void; close(): void }, limits: FrameLimits = DEFAULT_FRAME_LIMITS): {
+  transport: MessageTransport; received(chunk: Uint8Array): void; ended(reason?: Error): void;
+} {
+  const inbox = new Inbox();
+  const decoder = new FrameDecoder(limits);
+  const t: MessageTransport = {
+    closedWith: null,
+    get closed() { return inbox.closed; },
+    send(frame) { if (!inbox.closed) out.write(frame); },
+    recv: () => inbox.next(),
+    close(reason) {
+      if (inbox.closed) return;
+      (t as { closedWith: Error | null }).closedWith = reason ?? null;
+      inbox.close();
+      out.close();
+    },
+  };
+  return {
+    transport: t,
+    received(chunk) {
+      try { for (const m of decoder.push(chunk)) inbox.deliver(m); }
+      catch (e) { t.close(e instanceof FrameError ? e : new FrameError(String(e))); }
+    },
+    ended: (reason) => t.close(reason),
+  };
+}
+
+/**
  * A transport over a worker_threads MessagePort: each frame is one message.
  * Frames still pass the FrameDecoder, so the receiving vat applies the same
  * limits to a worker as to a socket. A closed port, or a peer that posts

@@ -1,12 +1,19 @@
 // The Host capability a node serves (schema/system.capnp): who this node
 // is, where it listens, whom it is connected to, and its network
-// endpoints. HTTP (WAGI) is served now; raw streams and vats over libp2p
-// come with the capabilities-across-nodes work, and until then their
-// methods fail node/not-yet saying so (caps/not-yet.ts), rather than pretending.
+// endpoints: HTTP through WAGI, and raw streams and Cap'n Proto vats over
+// libp2p (runtime/node/p2p). With --http-listen off, the HttpListener of
+// network() fails node/http-off on every call, and the rest still works.
 import { Host$Server, HttpListener$Client, StreamListener$Client, StreamDialer$Client, VatListener$Client, VatClient$Client } from '../../../schema/generated/system.js';
-import { toHook, type Hook } from '../../rpc/hooks.js';
+import { BrokenHook, toHook, type Hook } from '../../rpc/hooks.js';
 import { RpcError } from '../../rpc/errors.js';
-import { notYetHook } from './not-yet.js';
+
+/** The endpoints of Host.network() over libp2p. */
+export interface NetworkHooks {
+  streamListener: Hook;
+  streamDialer: Hook;
+  vatListener: Hook;
+  vatClient: Hook;
+}
 
 /** What the Host server reads from the node, each time it is asked. */
 export interface HostSource {
@@ -17,7 +24,10 @@ export interface HostSource {
   peers(): Array<{ peerId: string; addrs: string[] }>;
   /** The HttpListener capability over the node's WAGI gateway; null with --http-listen off. */
   httpListener(): Hook | null;
+  network(): NetworkHooks;
 }
+
+const HTTP_OFF = new BrokenHook(new RpcError('failed', 'node/http-off: this node serves no HTTP: it was started with --http-listen off'));
 
 export function hostHook(node: HostSource): Hook {
   return toHook(new Host$Server({
@@ -38,13 +48,12 @@ export function hostHook(node: HostSource): Hook {
       });
     },
     network: async (_p, r) => {
-      const http = node.httpListener();
-      if (!http) throw new RpcError('failed', 'node/http-off: this node serves no HTTP: it was started with --http-listen off');
-      r.httpListener = new HttpListener$Client(http as any);
-      r.streamListener = new StreamListener$Client(notYetHook('StreamListener') as any);
-      r.streamDialer = new StreamDialer$Client(notYetHook('StreamDialer') as any);
-      r.vatListener = new VatListener$Client(notYetHook('VatListener') as any);
-      r.vatClient = new VatClient$Client(notYetHook('VatClient') as any);
+      const net = node.network();
+      r.httpListener = new HttpListener$Client((node.httpListener() ?? HTTP_OFF) as any);
+      r.streamListener = new StreamListener$Client(net.streamListener as any);
+      r.streamDialer = new StreamDialer$Client(net.streamDialer as any);
+      r.vatListener = new VatListener$Client(net.vatListener as any);
+      r.vatClient = new VatClient$Client(net.vatClient as any);
     },
   }))!;
 }

@@ -8,6 +8,7 @@ import { Membrane, readGraft } from '../../membrane/membrane.js';
 import { GliaBridge, bindGraft } from '../../membrane/glia-cap.js';
 import { Membrane$Client } from '../../../schema/generated/membrane.js';
 import type { Hook } from '../../rpc/hooks.js';
+import type { Epoch } from '../../membrane/epoch.js';
 import '../../membrane/routing-cap.js';
 
 export interface GraftedSession {
@@ -17,8 +18,8 @@ export interface GraftedSession {
   close(): void;
 }
 
-export async function graftedSession(exports: Array<{ name: string; interfaceId: bigint; cap: Hook }>): Promise<GraftedSession> {
-  const membrane = new Membrane(() => exports);
+export async function graftedSession(exports: Array<{ name: string; interfaceId: bigint; cap: Hook }>, epoch?: Epoch): Promise<GraftedSession> {
+  const membrane = new Membrane(() => exports, epoch);
   const [a, b] = pipePair();
   const server = new Connection(a, { bootstrap: membrane.server() });
   const client = new Connection(b);

@@ -1,0 +1,71 @@
+// VatClient (system.capnp): dial(peerId, name) connects to
+// /ww/0.1.0/vat/NAME on a peer and gives its bootstrap capability, with
+// the interface it implements: the served side's Typed.interfaceId, else
+// GliaCap if it answers GliaCap.describe (a Glia cell's bootstrap), else
+// zero. The connection lasts as long as the capability is held: releasing
+// the last reference closes it. A dial to this node's own peer id gives
+// the served capability itself.
+import * as $ from 'capnp-es';
+import { VatClient$Server, Typed$Client } from '../../../schema/generated/system.js';
+import { GliaCap$Client } from '../../../schema/generated/glia.js';
+import { Hook, type Answer, type CallSpec, type ResultSlot } from '../../rpc/hooks.js';
+import { RpcError } from '../../rpc/errors.js';
+import type { Connection } from '../../rpc/conn.js';
+import { dialVat } from '../p2p/vat-protocol.js';
+import { parsePeerId } from '../p2p/dial.js';
+import { protocolOf } from '../p2p/protocols.js';
+import type { P2pContext } from '../p2p/context.js';
+import { guarded } from './guard.js';
+
+/** How long the dialer waits for the served side to say its interface. */
+const TYPE_PROBE_MS = 10_000;
+
+export function vatClientServer(ctx: P2pContext): VatClient$Server {
+  return new VatClient$Server({
+    dial: guarded(async (p, r) => {
+      const protocol = protocolOf('vat', p.name);
+      const peer = parsePeerId(p.peerId);
+      let cap: Hook, interfaceId: bigint;
+      if (peer.equals(ctx.node.peerId)) {
+        const served = ctx.served.get(protocol);
+        if (!served?.alive()) throw new RpcError('failed', `dialing ${peer} (this node) on ${protocol}: this node serves no vat named ${JSON.stringify(p.name)}`);
+        cap = served.cap.dup();
+        interfaceId = served.interfaceId;
+      } else {
+        const vat = await dialVat(ctx.node, peer, protocol, ctx.dialTimeoutMs !== undefined ? { timeoutMs: ctx.dialTimeoutMs } : {});
+        interfaceId = await probeInterface(vat.bootstrap);
+        cap = new ConnectionCap(vat.bootstrap, vat.conn);
+      }
+      $.utils.setInterfacePointer(r.segment.message.addCap(cap as any), $.utils.getPointer(0, r));
+      r.interfaceId = interfaceId;
+    }),
+  });
+}
+
+/** Typed.interfaceId, else GliaCap.describe, else zero. Bounded; only a dropped connection fails it. */
+async function probeInterface(cap: Hook): Promise<bigint> {
+  const ask = async (method: any): Promise<$.Struct> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([cap.call({ method }).struct(),
+        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new RpcError('failed', 'no answer')), TYPE_PROBE_MS); })]);
+    } finally { clearTimeout(timer); }
+  };
+  const dropped = (e: unknown) => (e as RpcError).code === 'disconnected';
+  try {
+    const id = ($.utils.getAs(Typed$Client.methods[0]!.ResultsClass as any, await ask(Typed$Client.methods[0])) as unknown as { id: bigint }).id;
+    if (id !== 0n) return id;
+  } catch (e) { if (dropped(e)) throw e; }
+  try { await ask(GliaCap$Client.methods[1]); return GliaCap$Client.interfaceId; }
+  catch (e) { if (dropped(e)) throw e; }
+  return 0n;
+}
+
+/** The bootstrap of a dialed vat, owning its connection: the last release closes it. */
+class ConnectionCap extends Hook {
+  private refs = 1;
+  constructor(private readonly inner: Hook, private readonly conn: Connection) { super(); }
+  call(call: CallSpec, slot?: ResultSlot): Answer { return this.inner.call(call, slot); }
+  override dup(): Hook { this.refs++; return this; }
+  override close(): void { if (--this.refs === 0) this.conn.close(); }
+}

@@ -1,0 +1,70 @@
+// VatListener (system.capnp): serve(cap, name, interfaceId) offers a
+// capability on /ww/0.1.0/vat/NAME, and listen(cell, name) starts a
+// vat-mode cell per connection and offers its bootstrap.
+//
+// A served capability is guarded by the epoch of the registration, so its
+// remote holders see `stale-epoch` once the epoch ends, and it answers
+// Typed.interfaceId. Its attenuation travels with it: what is exported is
+// the policy-wrapped hook, never what is inside. The registry holds one
+// reference; each connection holds its own, so cancelling stops new dials
+// while the connections made go on.
+import { VatListener$Server } from '../../../schema/generated/system.js';
+import { capOfPointer } from '../../rpc/hooks.js';
+import { Policy, attenuate } from '../../membrane/policy.js';
+import { spawnCell } from '../../cell/cell-session.js';
+import { CellError } from '../../cell/errors.js';
+import { acceptVat } from '../p2p/vat-protocol.js';
+import { TypedHook } from '../p2p/typed.js';
+import type { P2pContext } from '../p2p/context.js';
+import { readLocalCell, grantsFor } from './cell-spec.js';
+import { registrationClient } from './registration.js';
+import { guarded } from './guard.js';
+import { protocolOf } from '../p2p/protocols.js';
+
+export function vatListenerServer(ctx: P2pContext): VatListener$Server {
+  return new VatListener$Server({
+    serve: guarded(async (p, r) => {
+      protocolOf('vat', p.name); // a bad name fails before anything is held
+      const inner = capOfPointer(p.cap).dup();
+      const served = new TypedHook(attenuate(inner, new Policy(null, [ctx.epoch.guard()])), p.interfaceId);
+      let reg;
+      try {
+        reg = await ctx.registry.register('vat', p.name, (stream, connection) => {
+          acceptVat(stream, served.dup());
+          ctx.log.info(`vat ${p.name}: connection from ${connection.remotePeer}`);
+        });
+      } catch (e) { served.close(); throw e; }
+      const protocol = reg.protocol;
+      ctx.served.set(protocol, { cap: served, interfaceId: p.interfaceId, alive: () => reg.alive() });
+      const end = () => { if (ctx.served.get(protocol)?.cap === served) ctx.served.delete(protocol); served.close(); };
+      const off = ctx.epoch.onAdvance(() => { if (!reg.alive()) { off(); end(); } });
+      r.registration = registrationClient(reg, () => { off(); end(); });
+    }),
+    listen: guarded(async (p, r) => {
+      protocolOf('vat', p.name);
+      if (!p._hasCell()) throw new CellError('cell/bad-spawn', 'listen needs a CellSpec', {}, 'pass (cell wasm grants)');
+      const cell = await readLocalCell(p.cell, ctx.runtime, 'VatListener.listen');
+      let reg;
+      try {
+        reg = await ctx.registry.register('vat', p.name, (stream, connection) => {
+          const grants = grantsFor(cell);
+          let session;
+          try {
+            session = spawnCell(cell.executor, { args: cell.args, env: [...cell.env, ['WW_CELL_MODE', 'vat']], grants, limits: cell.limits, epoch: ctx.epoch });
+          } catch (e) {
+            for (const g of grants) g.cap.close();
+            stream.abort(e as Error);
+            ctx.log.warn(`vat ${p.name}: the cell did not start: ${(e as Error).message}`);
+            return;
+          }
+          const conn = acceptVat(stream, session.bootstrap().dup());
+          void session.process.result().then(() => { conn.close(); for (const g of grants) g.cap.close(); });
+          void conn.closed.then(() => session.process.kill('its connection closed'));
+          ctx.log.info(`vat ${p.name}: cell ${cell.executor.cid} for ${connection.remotePeer}`);
+        });
+      } catch (e) { cell.release(); throw e; }
+      const off = ctx.epoch.onAdvance(() => { if (!reg.alive()) { off(); cell.release(); } });
+      r.registration = registrationClient(reg, () => { off(); cell.release(); });
+    }),
+  });
+}
