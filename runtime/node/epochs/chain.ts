@@ -15,7 +15,7 @@
 // the normal rate and reconnects with backoff. Every RPC failure is logged
 // with its URL and retried with backoff; none escapes to the node.
 import {
-  createPublicClient, http, webSocket, BaseError, ContractFunctionRevertedError, ContractFunctionZeroDataError,
+  createPublicClient, http, webSocket, BaseError, ContractFunctionRevertedError, ContractFunctionZeroDataError, RpcRequestError,
   hexToBytes, type Address, type Hex, type PublicClient,
 } from 'viem';
 import { NodeError } from '../errors.js';
@@ -31,7 +31,7 @@ export interface ChainSourceOptions extends StemOptions {
   pollMs?: number;
   /** The safety poll while the WebSocket is live (default 30000 ms). */
   wsPollMs?: number;
-  /** The most blocks one eth_getLogs asks for (default 2000). */
+  /** The most blocks one eth_getLogs asks for (default 2000; halved each time the endpoint refuses it). */
   windowBlocks?: number;
   /** Backoff after a failure: doubles from minMs up to maxMs (default 500 ms to 30 s). */
   backoff?: { minMs: number; maxMs: number };
@@ -77,6 +77,8 @@ export class ChainEpochSource implements EpochSource {
 
   /** The seq of the head the node runs (the boot head, then each adopted one); null before the anchor. */
   private lastSeq: bigint | null = null;
+  /** The blocks one eth_getLogs covers: the window, or less once the endpoint refused a wider one. */
+  private span: bigint;
   /** Every block up to this one has been scanned. */
   private scannedTo = -1n;
 
@@ -96,6 +98,7 @@ export class ChainEpochSource implements EpochSource {
     this.pollMs = opts.pollMs ?? 4000;
     this.wsPollMs = opts.wsPollMs ?? 30_000;
     this.window = BigInt(opts.windowBlocks ?? 2000);
+    this.span = this.window;
     this.backoff = opts.backoff ?? { minMs: 500, maxMs: 30_000 };
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     // viem retries nothing itself: the loop's backoff does, and logs each failure.
@@ -180,8 +183,19 @@ export class ChainEpochSource implements EpochSource {
     const confirmed = tip - this.depth + 1n;
     while (this.scannedTo < confirmed && !this.stopped) {
       const from = this.scannedTo + 1n;
-      const to = min(from + this.window - 1n, confirmed);
-      const logs = await this.headLogs(from, to);
+      const to = min(from + this.span - 1n, confirmed);
+      let logs: HeadLog[];
+      try {
+        logs = await this.headLogs(from, to);
+      } catch (e) {
+        // Many providers cap the blocks (or logs) one eth_getLogs may cover,
+        // and say so in an error answer: from then on, ask for half as many.
+        // A request that got no answer (down, timed out) leaves the span be.
+        if (to > from && e instanceof BaseError && e.walk((c) => c instanceof RpcRequestError)) this.span = (to - from + 1n) / 2n;
+        throw e;
+      }
+      // Progress: the next failure backs off from the start again.
+      this.failures = 0;
       for (const log of logs) {
         if (this.stopped) return;
         await this.consider(log);

@@ -278,6 +278,37 @@ describe('chain epoch source', () => {
     }
   });
 
+  it('scans a long gap in windows, halving them when the endpoint refuses a wide eth_getLogs', async () => {
+    const atom = await deployAtom(chain, chain.accounts[0]!);
+    const proxy = await flakyProxy(chain.httpUrl);
+    const ranges: Array<[number, number]> = [];
+    try {
+      const s = source(atom, { rpcUrl: proxy.url, windowBlocks: 2000 });
+      await s.src.initial();
+      // Like a provider that caps eth_getLogs at 300 blocks: a wider request is an error answer.
+      proxy.before = async (body) => {
+        const req = JSON.parse(body) as { method: string; params: Array<{ fromBlock: string; toBlock: string }> };
+        if (req.method !== 'eth_getLogs') return;
+        const [from, to] = [Number(req.params[0]!.fromBlock), Number(req.params[0]!.toBlock)];
+        ranges.push([from, to]);
+        if (to - from + 1 > 300) throw new Error('range too wide');
+      };
+      await chain.mine(1500);
+      await set(atom, CID_A);
+      await chain.mine(1500);
+      s.start();
+      await s.adoptedCount(1);
+      expect(s.adopted.map((e) => e.image)).toEqual([`/ipfs/${CID_A}`]);
+      const widths = ranges.map(([f, t]) => t - f + 1);
+      expect(widths[0], 'the first request is one full window').toBe(2000);
+      expect(widths.slice(1, 4), 'then halved after each refusal').toEqual([1000, 500, 250]);
+      expect(Math.max(...widths.slice(4)), 'and kept small').toBeLessThanOrEqual(250);
+      expect(s.rec.lines.some((l) => /^warn chain: .*retrying in/.test(l))).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('follows new blocks over WebSocket, and falls back to polling when the socket goes', async () => {
     const atom = await deployAtom(chain, chain.accounts[0]!);
     // A poll so slow that, while the socket is up, only its pushes can move the source.
@@ -316,7 +347,8 @@ describe('chain epoch source', () => {
 
 /**
  * An HTTP proxy to `target` that drops every connection while `up` is
- * false, and lets a test act (`before`) before a request is passed on.
+ * false, and lets a test act (`before`) before a request is passed on, or
+ * refuse it with a JSON-RPC error by throwing.
  */
 async function flakyProxy(target: string): Promise<{ url: string; up: boolean; before: ((body: string) => Promise<void>) | null; close(): Promise<void> }> {
   const state = { up: true, before: null as ((body: string) => Promise<void>) | null };
@@ -326,10 +358,20 @@ async function flakyProxy(target: string): Promise<{ url: string; up: boolean; b
     req.setEncoding('utf8');
     req.on('data', (c: string) => { body += c; });
     req.on('end', () => {
-      void (state.before ? state.before(body) : Promise.resolve()).then(() => fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-)
-        .then(async (r) => { res.writeHead(r.status, { 'content-type': 'application/json' }); res.end(await r.text()); })
-        .catch(() => req.socket.destroy());
+      void (async () => {
+        const reply = (status: number, text: string) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(text); };
+        try {
+          await state.before?.(body);
+        } catch (e) {
+          // `before` refused the request: a JSON-RPC error answer, as a provider gives.
+          reply(200, JSON.stringify({ jsonrpc: '2.0', id: (JSON.parse(body) as { id?: unknown }).id ?? null, error: { code: -32005, message: (e as Error).message } }));
+          return;
+        }
+        try {
+          const r = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          reply(r.status, await r.text());
+        } catch { req.socket.destroy(); }
+      })();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
