@@ -5,8 +5,9 @@
 // end registrations, a raw stream echoed by a WAT cell, a vat served by a
 // cell per connection, and a peer that goes away mid-call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Host$Client } from '../../../../schema/generated/system.js';
-import { capOfPointer } from '../../../rpc/hooks.js';
+import { Host$Client, Host$Server } from '../../../../schema/generated/system.js';
+import { capOfPointer, toHook } from '../../../rpc/hooks.js';
+import * as $ from 'capnp-es';
 import { testRuntime } from '../../cell/helpers.js';
 import { watFixture } from '../../cell/wat-fixtures.js';
 import { rpcFixture } from '../../cell/rpc-fixture.js';
@@ -141,4 +142,30 @@ describe('streams', () => {
     expect(got).toBe('"hello over libp2p"');
     expect(await caught(b, `(perform host :dial-stream "${a.id}" "no-such")`)).toMatch(/^\[:glia\.error\/cap-call-failed .*does not serve \/ww\/0\.1\.0\/stream\/no-such/);
   }, 120_000);
+});
+
+describe('a peer that goes away', () => {
+  it('a call in flight fails :glia.error/disconnected, and does not hang', async () => {
+    const d = await p2pNode(t.rt);
+    await connect(b, d);
+    // A Host whose id() never answers, served by d through VatListener.serve.
+    let asked!: () => void;
+    const wasAsked = new Promise<void>((res) => { asked = res; });
+    const stuck = toHook(new Host$Server({
+      id: () => { asked(); return new Promise<void>(() => {}); },
+      addrs: async () => {}, peers: async () => {}, network: async () => {},
+    }))!;
+    const net = await new Host$Client(d.host as any).network().promise();
+    await net.vatListener.serve((p: any) => {
+      p.name = 'stuck';
+      p.interfaceId = Host$Client.interfaceId;
+      $.utils.setInterfacePointer(p.segment.message.addCap(stuck), $.utils.getPointer(0, p));
+    }).promise();
+    await b.glia.eval(`(def st (perform host :dial-vat "${d.id}" "stuck"))`);
+    const pending = caught(b, '(perform st :id)');
+    await wasAsked;
+    await d.swarm.stop();
+    expect(await pending).toMatch(/^\[:glia\.error\/disconnected /);
+    await d.stop().catch(() => {});
+  }, 60_000);
 });
