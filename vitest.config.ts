@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,11 @@ export default defineConfig({
     setupFiles: ['./test/setup.ts'],
     globalSetup: ['./test/global-setup.ts'],
     pool: 'forks',
+    // One test file per core. Vitest's default is one less than the cores,
+    // which on the 2-core machines is a single file at a time, while most
+    // files spend their time waiting on the processes they start (ww
+    // nodes, ww builds, ww eval runs).
+    maxWorkers: Math.max(2, availableParallelism()),
     // The same larger V8 stack the ww bin runs with (see bin/ww.js).
     execArgv: ['--stack-size=3800'],
     testTimeout: 30_000,
