@@ -30,6 +30,9 @@ Options:
       --bootstrap MA         a peer to join, /.../p2p/ID (repeat)
       --identity PATH        node key (env WW_IDENTITY; default ~/.ww/identity,
                              created 0600 on first run)
+      --authorized-keys PATH keys besides the node's own that may log in through its
+                             Terminal, one peer id per line (env WW_AUTHORIZED_KEYS;
+                             default authorized_keys beside the identity)
       --http-listen ADDR     WAGI address, HOST:PORT (default 127.0.0.1:2080); off disables it
       --http-timeout-ms N    WAGI gateway timeout (default 30000)
       --with-http-admin ADDR admin HTTP (metrics, host info), conventionally 127.0.0.1:2026
@@ -60,6 +63,7 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     listen: { type: 'string', multiple: true },
     bootstrap: { type: 'string', multiple: true },
     identity: { type: 'string' },
+    'authorized-keys': { type: 'string' },
     'http-listen': { type: 'string' },
     'http-timeout-ms': { type: 'string' },
     'layer-timeout-ms': { type: 'string' },
@@ -102,6 +106,7 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     listen: values.listen ?? envListen ?? DEFAULT_LISTEN,
     bootstrap: values.bootstrap ?? [],
     identityPath: values.identity ?? defaultIdentityPath(env),
+    ...((values['authorized-keys'] ?? env.WW_AUTHORIZED_KEYS) ? { authorizedKeysPath: values['authorized-keys'] ?? env.WW_AUTHORIZED_KEYS } : {}),
     httpListen: httpListen === 'off' ? null : httpListen,
     httpTimeoutMs: Number(timeout),
     adminListen: values['with-http-admin'] ?? null,
