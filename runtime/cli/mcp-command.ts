@@ -50,6 +50,8 @@ export async function mcpCommand(args: string[], io: Io): Promise<number> {
     io.err(`${typeof err.format === 'function' ? err.format() : `error[mcp]: ${err.message ?? String(e)}`}\n`);
     return 1;
   }
+  // Someone typed `ww mcp` at a terminal: say what it is waiting for (on stderr, as always).
+  if (process.stdin.isTTY) io.err('ww mcp speaks the Model Context Protocol on stdin/stdout; an MCP client starts it (doc/mcp.md). Ctrl-D ends it.\n');
   const { protocol, release } = claimStdout();
   try {
     await serveStdio(session, { stdin: process.stdin, stdout: protocol, log: (line) => io.err(line + '\n'), version: VERSION });

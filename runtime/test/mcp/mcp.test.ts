@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, BIN, assertBuilt } from '../ww-process.js';
+import { ROOT, BIN, assertBuilt, ww } from '../ww-process.js';
 import { startServer, call, serverEnv, CALL_TIMEOUT_MS, type Server } from './mcp-client.js';
 
 let home: string;
@@ -209,4 +209,16 @@ describe('the stdio stream itself', () => {
     const answer = JSON.parse(lines[1]!);
     expect(answer.result.structuredContent).toMatchObject({ value: '5', stdout: 'PRINTED\n:also\n' });
   }, 2 * CALL_TIMEOUT_MS);
+});
+
+describe('ww mcp usage', () => {
+  it('refuses ADDR with --local, and more than one ADDR, with a usage error', async () => {
+    const both = await ww(['mcp', '--local', '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWLs9z41DStJhcusJ4arVNu6CN2uor8XvS5DqeJjHotafH']);
+    expect(both.code).toBe(2);
+    expect(both.stdout).toBe('');
+    expect(both.stderr).toBe("error[usage]: give either ADDR or --local, not both\nrun 'ww mcp --help' for usage\n");
+    const two = await ww(['mcp', 'a', 'b']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('ww mcp takes at most one ADDR');
+  });
 });
