@@ -6,7 +6,12 @@ import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { encodeChallenge, decodeChallenge, ChallengeError, LOGIN_DOMAIN, type Challenge } from '../../../node/auth/challenge.js';
-import { checkLoginRequest } from '../../../node/auth/client-signer.js';
+import { checkLoginRequest, loginSignerHook } from '../../../node/auth/client-signer.js';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { Connection } from '../../../rpc/conn.js';
+import { pipePair } from '../../../rpc/transport.js';
+import { Signer$Client } from '../../../../schema/generated/auth.js';
+import { signedBytes } from '../../../node/caps/identity.js';
 import { RpcError } from '../../../rpc/errors.js';
 import { skipWithoutCapnp } from '../../capnp-available.js';
 
@@ -120,5 +125,29 @@ describe('the careful signer\'s check', () => {
         onlyRefusals(b);
       },
     ), { numRuns: 5000 });
+  });
+});
+
+describe('the careful signer over RPC', () => {
+  it('signs its terminal\'s challenge, and answers arbitrary payloads with a coded refusal or a valid signature', async () => {
+    const key = await generateKeyPair('Ed25519');
+    const [a, b] = pipePair();
+    const server = new Connection(a, { bootstrap: loginSignerHook(key, TERMINAL) });
+    const client = new Connection(b);
+    try {
+      const signer = new Signer$Client(await client.bootstrapClient() as any);
+      const sign = (domain: string, payload: Uint8Array) => signer.sign((p) => { p.domain = domain; p._initPayload(payload.length).copyBuffer(payload); }).promise();
+      const good = encodeChallenge(sample());
+      const sig = new Uint8Array((await sign(LOGIN_DOMAIN, good)).signature.toUint8Array());
+      expect(await key.publicKey.verify(signedBytes(LOGIN_DOMAIN, good), sig)).toBe(true);
+      await fc.assert(fc.asyncProperty(fc.oneof(fc.constant(LOGIN_DOMAIN), fc.string({ maxLength: 20 })), fc.uint8Array({ maxLength: 200 }), async (domain, payload) => {
+        const r = await sign(domain, payload).then((x) => x, (e) => e);
+        if (r instanceof Error) {
+          expect(r).toBeInstanceOf(RpcError);
+          expect((r as RpcError).code).toBe('permission-denied');
+          expect((r as RpcError).message).toMatch(/^(wrong domain|not a challenge|wrong terminal): /);
+        }
+      }), { numRuns: 300 });
+    } finally { client.close(); server.close(); }
   });
 });
