@@ -8,7 +8,7 @@ import { Session as GliaSession, type Tier } from '../../glia/eval/session.js';
 import { SessionExit } from '../../glia/eval/ops.js';
 import { prStr } from '../../glia/values/printer.js';
 import { checkSource } from '../../glia/compile/check.js';
-import type { Context } from '../../glia/compile/contexts.js';
+import { makeContext, type Context } from '../../glia/compile/contexts.js';
 import type { Diagnostic } from '../../glia/diagnostics.js';
 import type { Span } from '../../glia/span.js';
 import { localEffects } from '../host/local-effects.js';
@@ -29,6 +29,17 @@ export interface EvaluatorOptions {
   name?: string;
 }
 
+/** The checker context of a session (`shell` or `mcp`) with only the capabilities the node granted. */
+export function sessionContext(name: 'shell' | 'mcp', granted: readonly string[]): Context {
+  const base = makeContext({ name });
+  const has = new Set(granted);
+  return {
+    ...base,
+    capabilities: new Map([...base.capabilities].filter(([n]) => has.has(n))),
+    methods: new Map([...base.methods].filter(([n]) => has.has(n))),
+  };
+}
+
 /** How many earlier texts are kept for the code frames of errors raised inside functions they defined. */
 const KEPT_SOURCES = 256;
 
@@ -39,13 +50,26 @@ export class Evaluator {
   private readonly sources = new Map<string, string>();
 
   constructor(private readonly opts: EvaluatorOptions) {
-    const effects = localEffects(opts.baseDir, (s) => this.sink?.(s));
+    const local = localEffects(opts.baseDir, (s) => this.sink?.(s));
+    // Only the local effects the context allows (an MCP session has no :load
+    // or :exit), so what runs matches what the checker says.
+    const allowed = opts.context?.keywords;
+    const effects = {
+      effects: Object.fromEntries(Object.entries(local.effects!).filter(([k]) => !allowed || allowed.has(k))),
+      ...(!allowed || allowed.has('import') ? { loadSource: local.loadSource! } : {}),
+    };
     this.glia = new GliaSession({
       ...effects,
       ...(opts.tier ? { tier: opts.tier } : {}),
       ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
       ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
     });
+  }
+
+  /** Binds capabilities by name in the user namespace, replacing those of an earlier graft. */
+  rebind(capabilities: Record<string, unknown>): void {
+    const user = this.glia.registry.ensure('user');
+    for (const [name, cap] of Object.entries(capabilities)) user.intern(name).set(cap);
   }
 
   /** Reads, checks and runs `source`. Never throws for bad code. */

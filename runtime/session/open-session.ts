@@ -1,9 +1,10 @@
 // openSession: the one way `ww shell` and `ww mcp` get a Session. It picks
 // the node (an ADDR, the local node from its host-state file, or none with
-// `local`) and starts the evaluation.
+// `local`) and starts the thread that evaluates (worker-session.ts).
 import type { Tier } from '../../glia/eval/session.js';
-import { makeContext } from '../../glia/compile/contexts.js';
-import { Evaluator } from './evaluator.js';
+import { Evaluator, sessionContext } from './evaluator.js';
+import { WorkerSession } from './worker-session.js';
+import { NodeError } from '../node/errors.js';
 import type { EvalOptions, EvalOutcome, Session } from './session.js';
 
 export interface OpenSessionOptions {
@@ -11,37 +12,54 @@ export interface OpenSessionOptions {
   local?: boolean;
   /** A node's multiaddr with /p2p/ID; without it, the local node from the host-state file. */
   addr?: string;
-  /** The identity to log in with (default ~/.ww/identity, or $WW_IDENTITY). */
+  /** The identity to log in with (default $WW_IDENTITY, else ~/.ww/identity). */
   identityPath?: string;
-  /** The host-state file (default: where `ww run` writes it). */
+  /** The host-state file (default: where `ww run` writes it: $WW_HOST_STATE_PATH, ...). */
   hostStatePath?: string;
   /** Where :load and :import of relative paths start (default: the working folder). */
   baseDir?: string;
   tier?: Tier;
-  /** How evaluated texts are named in errors: `shell` gives `<shell 3>`. */
+  /** How evaluated texts are named in errors: `shell` gives `<shell 3>`. `mcp` also picks the mcp context. */
   name?: string;
+  /** The checker context of each evaluation, and so its local effects: `shell` (default) or `mcp` (no :load, no :exit). */
+  context?: 'shell' | 'mcp';
 }
 
-/** The session: in-process for now (runtime/session/worker-session.ts moves it off the main thread). */
+/**
+ * A session on its own thread. Throws a NodeError (with `format()`) when
+ * no node is found or the login fails: node/no-node, node/dial-failed,
+ * node/login-refused, node/identity, ...
+ */
 export async function openSession(opts: OpenSessionOptions = {}): Promise<Session> {
+  const name = opts.name ?? 'shell';
+  const context = opts.context ?? (name === 'mcp' ? 'mcp' : 'shell');
+  const base = { baseDir: opts.baseDir ?? process.cwd(), name, context, ...(opts.tier ? { tier: opts.tier } : {}) } as const;
+  if (opts.local) return WorkerSession.open({ ...base, node: null, label: 'local' });
+  // Sessions on a node come with dialNode (runtime/node/dial-node.ts).
+  throw new NodeError('node/no-node', 'this build cannot connect a session to a node yet', 'use --local');
+}
+
+/**
+ * A Session evaluating on the calling thread, with no node: for embeddings
+ * that cannot start threads. Nothing stops code that never yields.
+ */
+export function inProcessSession(opts: Pick<OpenSessionOptions, 'baseDir' | 'tier' | 'name' | 'context'> = {}): Session {
   return new InProcessSession(new Evaluator({
     baseDir: opts.baseDir ?? process.cwd(),
     ...(opts.tier ? { tier: opts.tier } : {}),
-    context: makeContext({ name: 'eval' }),
+    context: sessionContext(opts.context ?? 'shell', []),
     ...(opts.name ? { name: opts.name } : {}),
   }));
 }
 
-/** A Session evaluating on the calling thread: no cancellation of code that never yields. */
-export class InProcessSession implements Session {
+class InProcessSession implements Session {
   readonly label = 'local';
   private queue: Promise<unknown> = Promise.resolve();
-  constructor(private readonly evaluator: Evaluator, private readonly names: string[] = []) {}
+  constructor(private readonly evaluator: Evaluator) {}
 
-  capabilityNames(): string[] { return [...this.names]; }
+  capabilityNames(): string[] { return []; }
 
   evaluate(source: string, opts: EvalOptions = {}): Promise<EvalOutcome> {
-    // One evaluation at a time, in the order asked.
     const run = this.queue.then(() => this.evaluator.evaluate(source, opts.onStdout));
     this.queue = run.catch(() => {});
     return run;

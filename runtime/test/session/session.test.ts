@@ -1,8 +1,9 @@
-// The session core of `ww shell` and `ww mcp` with no node (--local):
-// definitions persist, :stdout is captured, every error kind is data.
+// The session core of `ww shell` and `ww mcp` with no node (--local), on
+// its worker thread: definitions persist, :stdout is captured, every error
+// kind is data, and an evaluation that never yields can be stopped.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { openSession } from '../../session/open-session.js';
-import type { Session } from '../../session/session.js';
+import { openSession, inProcessSession } from '../../session/open-session.js';
+import type { Session, EvalOutcome } from '../../session/session.js';
 
 let s: Session;
 beforeAll(async () => { s = await openSession({ local: true }); });
@@ -80,5 +81,78 @@ describe('a local session', () => {
 
   it('still has its definitions after errors', async () => {
     expect(await s.evaluate('(inc2 x)')).toMatchObject({ ok: true, values: ['43'] });
+  });
+});
+
+describe('the in-process session (no thread)', () => {
+  it('evaluates and keeps definitions', async () => {
+    const p = inProcessSession();
+    expect(await p.evaluate('(def y 2)')).toMatchObject({ ok: true });
+    expect(await p.evaluate('(* y 21)')).toMatchObject({ ok: true, values: ['42'] });
+    await p.close();
+  });
+});
+
+describe('an mcp session', () => {
+  it('has no :load or :exit (the mcp context), and says so before running anything', async () => {
+    const m = await openSession({ local: true, name: 'mcp' });
+    try {
+      const out = await m.evaluate('(println "ran") (exit 0)');
+      expect(out.ok).toBe(false);
+      if (out.ok) return;
+      expect(out.error.code).toBe('effect-not-allowed');
+      expect(out.error.rendered).toContain('<mcp 1>');
+    } finally { await m.close(); }
+  });
+});
+
+/** Evaluates `source` and aborts it once it has started (after its first :stdout). */
+async function interrupted(session: Session, source: string): Promise<EvalOutcome> {
+  const ac = new AbortController();
+  return session.evaluate(source, { signal: ac.signal, onStdout: () => ac.abort() });
+}
+
+for (const tier of ['auto', 'resumable'] as const) {
+  describe(`interrupting, tier ${tier}`, () => {
+    it('stops (loop [] (recur)); the session keeps working with its definitions', async () => {
+      const t = await openSession({ local: true, tier });
+      try {
+        expect(await t.evaluate('(def kept 7) (defn spin [] (loop [] (recur)))')).toMatchObject({ ok: true });
+        const out = await interrupted(t, '(println "go")\n(loop [] (recur))');
+        expect(out.ok).toBe(false);
+        if (out.ok) return;
+        expect(out.error.code).toBe('interrupted');
+        expect(out.definitionsLost).toBeUndefined();
+        expect(await interrupted(t, '(println "go") (spin)')).toMatchObject({ ok: false, error: { code: 'interrupted' } });
+        expect(await t.evaluate('(+ kept 1)')).toMatchObject({ ok: true, values: ['8'] });
+      } finally { await t.close(); }
+    });
+  });
+}
+
+describe('a builtin that will not stop', () => {
+  it('is ended with its thread after the grace period; a fresh session answers and the outcome says the definitions are gone', async () => {
+    const t = await openSession({ local: true });
+    try {
+      await t.evaluate('(def kept 7)');
+      // nth walks an infinite range inside one JS builtin: no loop of Glia's polls the flag.
+      const out = await interrupted(t, '(println "go") (nth (range) 1000000000000000)');
+      expect(out).toMatchObject({ ok: false, definitionsLost: true, error: { code: 'interrupted' } });
+      if (out.ok) return;
+      expect(out.error.message).toContain('every definition is gone');
+      expect(await t.evaluate('(+ 1 2)')).toMatchObject({ ok: true, values: ['3'] });
+      expect(await t.evaluate('kept')).toMatchObject({ ok: false, error: { code: 'unbound-symbol' } });
+    } finally { await t.close(); }
+  });
+
+  it('an evaluation aborted before it starts does not run', async () => {
+    const t = await openSession({ local: true });
+    try {
+      const ac = new AbortController();
+      ac.abort();
+      const seen: string[] = [];
+      expect(await t.evaluate('(println "ran")', { signal: ac.signal, onStdout: (x) => seen.push(x) })).toMatchObject({ ok: false, error: { code: 'interrupted' } });
+      expect(seen).toEqual([]);
+    } finally { await t.close(); }
   });
 });
