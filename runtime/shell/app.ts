@@ -18,6 +18,9 @@ export async function runShellApp(session: Session, opts: ShellAppOptions): Prom
   // reads CI and CONTINUOUS_INTEGRATION once, as it loads). This app runs
   // only on a terminal, where a person is typing, so it hides them while
   // Ink loads and puts them back at once.
+  // React's development build (its default without NODE_ENV) checks and
+  // warns on every render, which costs more than the render itself here.
+  process.env.NODE_ENV ??= 'production';
   const saved: Record<string, string | undefined> = {};
   for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) { saved[k] = process.env[k]; delete process.env[k]; }
   let ui: typeof import('./ui.js');
