@@ -21,7 +21,6 @@ export const NODE_ERROR_CODES = {
   'node/no-node': 'no running node was found',
   'node/route-taken': 'a WAGI route prefix is already registered',
   'node/bad-route': 'a WAGI route prefix is not a path',
-  'node/not-yet': 'a capability method the node does not serve yet',
   'node/dial': 'a peer could not be dialed',
   'node/dial-failed': 'dialNode could not reach the node at an address: unreachable, another peer answered, or it serves no Terminal',
   'node/login-refused': 'a node\'s Terminal refused the login (unknown key, bad signature, stale or replayed challenge, epoch advanced)',
