@@ -6,6 +6,7 @@
 //                                    command stays a chunk of its own beside it,
 //                                    loaded when it runs
 //   dist/runtime/node/initd/worker.js  the thread of one init.d script
+//   dist/runtime/session/worker.js   the thread a ww shell or ww mcp session evaluates on
 //   dist/lsp/server-main.js          the language server
 // Every bundled module behaves as if it were still at its own place in
 // dist/: `import.meta.url` in our sources becomes the URL of the file tsc
@@ -84,5 +85,6 @@ await build({
   plugins: [metaUrlAsBuilt(cliDir)],
 });
 await bundleOne('runtime/node/initd/worker.ts', 'runtime/node/initd/worker.js');
+await bundleOne('runtime/session/worker.ts', 'runtime/session/worker.js');
 await bundleOne('lsp/server-main.ts', 'lsp/server-main.js');
-console.error(`bundled the ww command, the init.d worker and the language server in ${Date.now() - t0} ms`);
+console.error(`bundled the ww command, the init.d and session workers and the language server in ${Date.now() - t0} ms`);

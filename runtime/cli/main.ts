@@ -21,6 +21,7 @@ Commands:
   lsp [--stdio]         run the Glia language server for editors (LSP on stdio)
   keygen [--output P]   create a node identity (Ed25519), print its peer id
   doctor                check this machine for running a node
+  shell [ADDR] [--local] evaluate Glia interactively with a node's capabilities (piped: line by line)
   mcp [ADDR] [--local]  serve Glia to an LLM agent over MCP (stdio): eval, check, describe, doc
   perform install       set up ~/.ww, a user service running the node, and MCP for Claude Code
   perform uninstall     remove the service and the MCP entry (asks before deleting ~/.ww)
@@ -51,6 +52,7 @@ const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run-command.js')).runCommand,
   doctor: async () => (await import('./doctor-command.js')).doctorCommand,
   push: async () => (await import('./push-command.js')).pushCommand,
+  shell: async () => (await import('./shell-command.js')).shellCommand,
   mcp: async () => (await import('./mcp-command.js')).mcpCommand,
   perform: async () => (await import('./perform-command.js')).performCommand,
 };

@@ -4,7 +4,6 @@
 import type { Tier } from '../../glia/eval/session.js';
 import { Evaluator, sessionContext } from './evaluator.js';
 import { WorkerSession } from './worker-session.js';
-import { NodeError } from '../node/errors.js';
 import type { EvalOptions, EvalOutcome, Session } from './session.js';
 
 export interface OpenSessionOptions {
@@ -35,8 +34,18 @@ export async function openSession(opts: OpenSessionOptions = {}): Promise<Sessio
   const context = opts.context ?? (name === 'mcp' ? 'mcp' : 'shell');
   const base = { baseDir: opts.baseDir ?? process.cwd(), name, context, ...(opts.tier ? { tier: opts.tier } : {}) } as const;
   if (opts.local) return WorkerSession.open({ ...base, node: null, label: 'local' });
-  // Sessions on a node come with dialNode (runtime/node/dial-node.ts).
-  throw new NodeError('node/no-node', 'this build cannot connect a session to a node yet', 'use --local');
+  const { connectNode, shortPeerId } = await import('./node-link.js');
+  const node = await connectNode({
+    ...(opts.addr !== undefined ? { addr: opts.addr } : {}),
+    ...(opts.identityPath !== undefined ? { identityPath: opts.identityPath } : {}),
+    ...(opts.hostStatePath !== undefined ? { hostStatePath: opts.hostStatePath } : {}),
+  });
+  try {
+    return await WorkerSession.open({ ...base, node, label: shortPeerId(node.peerId) });
+  } catch (e) {
+    await node.close();
+    throw e;
+  }
 }
 
 /**
