@@ -4,10 +4,10 @@
 // the project's files and of everything that goes into a cell (the cell
 // runtime, the build, the Glia engine). Shared by the build tests.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { onceAcrossWorkers } from '../once-across-workers.js';
 import { ROOT, ww } from '../ww-process.js';
 
 // Everything a built cell is made of: the engine, the cell runtime and what
@@ -45,7 +45,7 @@ async function build(dir: string, name: string, flags: string[]): Promise<BuiltC
   hashTree(h, dir);
   for (const d of INPUTS) hashTree(h, d);
   const cache = join(tmpdir(), 'ww-glia-cells', `${name}-${h.digest('hex').slice(0, 20)}`);
-  await once(cache, join(cache, `${name}.wasm`), async () => {
+  await onceAcrossWorkers(cache, join(cache, `${name}.wasm`), BUILD_TIMEOUT_MS, async () => {
     const work = `${cache}.${process.pid}.${Date.now()}`;
     mkdirSync(work, { recursive: true });
     cpSync(dir, join(work, 'project'), { recursive: true, filter: (s) => !s.includes('/bin') });
@@ -61,42 +61,3 @@ async function build(dir: string, name: string, flags: string[]): Promise<BuiltC
 
 
 const BUILD_TIMEOUT_MS = 240_000;
-
-/**
- * Runs `make` unless `done` exists, once across the test workers: test
- * files in other workers build the same cells (std/status, the engine), and
- * a second componentize-js run of the same input doubles the slowest step
- * of the suite. The first worker holds a lock folder beside the cache entry
- * while it builds; the others wait for the entry. A lock whose owner died,
- * or that outlives a build's own time limit, is taken over.
- */
-async function once(cache: string, done: string, make: () => Promise<void>): Promise<void> {
-  const lock = `${cache}.lock`;
-  mkdirSync(join(cache, '..'), { recursive: true });
-  while (!existsSync(done)) {
-    try {
-      mkdirSync(lock);
-    } catch (e: any) {
-      if (e.code !== 'EEXIST') throw e;
-      if (lockIsStale(lock)) rmSync(lock, { recursive: true, force: true });
-      else await sleep(250);
-      continue;
-    }
-    try {
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      if (!existsSync(done)) await make();
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
-}
-
-function lockIsStale(lock: string): boolean {
-  let since: number;
-  try { since = statSync(lock).mtimeMs; } catch { return false; }
-  if (Date.now() - since > BUILD_TIMEOUT_MS + 60_000) return true;
-  let pid: number;
-  // A lock just made has no pid yet.
-  try { pid = Number(readFileSync(join(lock, 'pid'), 'utf8')); } catch { return Date.now() - since > 10_000; }
-  try { process.kill(pid, 0); return false; } catch (e: any) { return e.code === 'ESRCH'; }
-}

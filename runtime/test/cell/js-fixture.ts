@@ -5,8 +5,9 @@
 // the hash of its inputs. Nothing here is committed.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { packageDir as findPackage } from '../../cell/build/package-dir.js';
+import { onceAcrossWorkers } from '../once-across-workers.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +38,7 @@ async function build(): Promise<Uint8Array> {
   for (const f of [SOURCE, WORLD, BUILDER, join(jco, 'package.json'), join(cjs, 'package.json')]) h.update(readFileSync(f));
   const dir = join(tmpdir(), 'ww-cell-fixtures', `js-${h.digest('hex').slice(0, 20)}`);
   const out = join(dir, 'js-cell.wasm');
-  if (!existsSync(out)) {
+  await onceAcrossWorkers(dir, out, 180_000, async () => {
     const work = `${dir}.${process.pid}.${Date.now()}`;
     mkdirSync(join(work, 'wit', 'deps'), { recursive: true });
     cpSync(WORLD, join(work, 'wit', 'world.wit'));
@@ -47,6 +48,6 @@ async function build(): Promise<Uint8Array> {
       { timeout: 180_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } });
     rmSync(join(work, 'wit'), { recursive: true, force: true });
     try { renameSync(work, dir); } catch { rmSync(work, { recursive: true, force: true }); }
-  }
+  });
   return new Uint8Array(readFileSync(out));
 }

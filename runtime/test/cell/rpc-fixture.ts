@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { packageDir as findPackage } from '../../cell/build/package-dir.js';
+import { onceAcrossWorkers } from '../once-across-workers.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +59,7 @@ async function build(): Promise<Uint8Array> {
   for (const f of [WORLD, MEMBRANE_WIT, BUILDER, join(jco, 'package.json'), join(cjs, 'package.json')]) h.update(readFileSync(f));
   const dir = join(tmpdir(), 'ww-cell-fixtures', `rpc-${h.digest('hex').slice(0, 20)}`);
   const wasm = join(dir, 'rpc-cell.wasm');
-  if (!existsSync(wasm)) {
+  await onceAcrossWorkers(dir, wasm, 240_000, async () => {
     const work = `${dir}.${process.pid}.${Date.now()}`;
     mkdirSync(join(work, 'wit', 'deps', 'ww-cell'), { recursive: true });
     cpSync(WORLD, join(work, 'wit', 'world.wit'));
@@ -70,6 +71,6 @@ async function build(): Promise<Uint8Array> {
       { timeout: 240_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } });
     rmSync(join(work, 'wit'), { recursive: true, force: true });
     try { renameSync(work, dir); } catch { rmSync(work, { recursive: true, force: true }); }
-  }
+  });
   return new Uint8Array(readFileSync(wasm));
 }
