@@ -6,7 +6,9 @@
 // bound, so `(perform host :id)` in a --local session is reported before
 // it fails at run time.
 import { checkSource } from '../../glia/compile/check.js';
-import { makeContext, describeAllowed, CONTEXT_NAMES, ContextError, GRAFTED, type Context } from '../../glia/compile/contexts.js';
+import { makeContext, describeAllowed, CONTEXT_NAMES, ContextError, GRAFTED } from '../../glia/compile/contexts.js';
+// The context the session itself checks each evaluation against, so check and eval agree.
+import { sessionContext } from '../session/evaluator.js';
 import type { Diagnostic } from '../../glia/diagnostics.js';
 import { diagnosticReport, formatReport } from '../cli/report.js';
 
@@ -32,24 +34,13 @@ export interface CheckReport {
   effects: string[];
 }
 
-/** The `mcp` context narrowed to the capabilities the session really has. */
-export function sessionContext(bound: readonly string[]): Context {
-  const base = makeContext({ name: 'mcp' });
-  const keep = new Set(bound);
-  return {
-    ...base,
-    capabilities: new Map([...base.capabilities].filter(([n]) => keep.has(n))),
-    methods: new Map([...base.methods].filter(([n]) => keep.has(n))),
-  };
-}
-
 /** Checks `source`; `context` is a context name (see CONTEXT_NAMES), else the session's. Throws ContextError for an unknown name. */
 export function checkForModel(source: string, context: string | undefined, bound: readonly string[]): { report: CheckReport; text: string } {
   if (context !== undefined && !(CONTEXT_NAMES as readonly string[]).includes(context)) {
     throw new ContextError(`no context named '${context}'`, `the contexts are ${CONTEXT_NAMES.join(', ')}; leave context out to check as this session runs code`);
   }
   const asSession = context === undefined || context === 'mcp';
-  const ctx = asSession ? sessionContext(bound) : makeContext({ name: context! });
+  const ctx = asSession ? sessionContext('mcp', bound) : makeContext({ name: context! });
   const result = checkSource(source, { file: CHECK_FILE, context: ctx });
   const found = asSession ? result.diagnostics.map((d) => unboundHere(d, bound)) : result.diagnostics;
   const diagnostics = found.map(toJson);

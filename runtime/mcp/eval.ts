@@ -80,11 +80,9 @@ export class EvalRunner {
       }
       if (outcome.ok) {
         const values = outcome.values;
-        // (exit n) ends the evaluation, not the server: the session, and the agent's definitions, stay.
-        const exited = outcome.exit !== undefined ? `\n;; (exit ${outcome.exit}) ended this evaluation; the forms after it did not run, and the session goes on` : '';
         return {
           isError: false,
-          text: `${withNewline(printed())}=> ${values.length ? values[values.length - 1] : 'nil'}${exited}`,
+          text: `${withNewline(printed())}=> ${values.length ? values[values.length - 1] : 'nil'}`,
           structured: { value: values.length ? values[values.length - 1]! : 'nil', values, stdout: printed(), warnings: outcome.warnings ?? [] },
         };
       }

@@ -54,14 +54,14 @@ describe('ww mcp --local, through the SDK client', () => {
     expect(again.structured.value).toBe('144');
   });
 
-  it('eval of (exit 3) ends that evaluation only; the server and the session go on', async () => {
-    const r = await call(s, 'eval', { expression: '(def before-exit 1) (exit 3) (def after-exit 2)' });
-    expect(r.isError).toBeFalsy();
-    expect(r.text).toContain('(exit 3) ended this evaluation');
-    expect((await call(s, 'eval', { expression: 'before-exit' })).structured.value).toBe('1');
-    const after = await call(s, 'eval', { expression: 'after-exit' });
-    expect(after.isError).toBe(true);
-    expect(after.structured.code).toBe('unbound-symbol');
+  it('an MCP session allows neither :load nor :exit: refused before any of the expression runs', async () => {
+    const r = await call(s, 'eval', { expression: '(def before-exit 1) (exit 3)' });
+    expect(r.isError).toBe(true);
+    expect(r.structured).toMatchObject({ code: 'effect-not-allowed', span: { line: 1, col: 21 } });
+    expect((await call(s, 'eval', { expression: 'before-exit' })).structured.code).toBe('unbound-symbol');
+    const load = await call(s, 'eval', { expression: '(load "/etc/hostname")' });
+    expect(load.structured.code).toBe('effect-not-allowed');
+    expect(load.text).toContain('which an MCP session does not allow');
   });
 
   it('eval reports a compile error as isError with {code, message, span, hint}', async () => {
