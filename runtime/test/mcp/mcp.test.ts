@@ -4,7 +4,7 @@
 // that must be stopped while the server keeps serving, a stdout that holds
 // nothing but protocol messages, and the exit when stdin closes.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -212,6 +212,16 @@ describe('the stdio stream itself', () => {
 });
 
 describe('ww mcp usage', () => {
+  it('with no node running and no --local, says so in one coded line on stderr and exits 1', async () => {
+    const none = join(home, 'none');
+    const env = { ...serverEnv(none), WW_HOST_STATE_PATH: join(none, 'host.json') };
+    const r = spawnSync(process.execPath, ['--stack-size=3800', BIN, 'mcp'], { env, cwd: ROOT, encoding: 'utf8', timeout: CALL_TIMEOUT_MS, input: '' });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error\[node\/no-node\]: no node is running on this machine .*host\.json/);
+    expect(r.stderr).toContain('--local');
+  });
+
   it('refuses ADDR with --local, and more than one ADDR, with a usage error', async () => {
     const both = await ww(['mcp', '--local', '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWLs9z41DStJhcusJ4arVNu6CN2uor8XvS5DqeJjHotafH']);
     expect(both.code).toBe(2);
