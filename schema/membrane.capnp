@@ -48,7 +48,7 @@ struct Epoch {
   # while that epoch is current.
 
   seq @0 :UInt64;
-  # Sequence number. It only grows: the first epoch is 1 and each advance
+  # Sequence number. It only grows: the boot epoch is 0 and each advance
   # adds 1.
 
   head @1 :Text;
@@ -70,9 +70,9 @@ struct Provenance {
 
   source @1 :Text;
   # What advanced the epoch, as a short keyword: `boot` (the node
-  # started), `admin` (an explicit advance through the admin interface or
-  # the CLI) or `revoke` (a revocation that had to invalidate outstanding
-  # capabilities).
+  # started), `admin` (POST /epoch/advance on the admin server), `ipns`
+  # (the IPNS name the node follows resolved to a new image) or `chain`
+  # (a confirmed head of the Atom contract the node follows).
 
   reason @2 :Text;
   # Free text given with the advance, for the audit log; may be empty.

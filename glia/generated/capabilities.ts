@@ -1,6 +1,6 @@
 // GENERATED from schema/*.capnp by scripts/gen-capsig.mjs (capnp compile -o-). Do not edit.
 // Regenerate with `npm run gen:schema` (needs the capnp compiler); `npm run gen:check` checks it.
-// digests: inputs schema/*.capnp daaac0926ae4554a, body e4b9789c915ea318
+// digests: inputs schema/*.capnp 3be0deb225d5ec89, body f2e96ac97a19b3f4
 // Read it through glia/compile/capabilities.ts.
 import type { CapabilityInterface, CapabilityStruct } from '../compile/capabilities.js';
 
@@ -1925,7 +1925,7 @@ export const CAPABILITY_STRUCTS: readonly CapabilityStruct[] = [
      "text": "UInt64",
      "kind": "UInt64"
     },
-    "doc": "Sequence number. It only grows: the first epoch is 1 and each advance\nadds 1."
+    "doc": "Sequence number. It only grows: the boot epoch is 0 and each advance\nadds 1."
    },
    {
     "name": "head",
@@ -2178,7 +2178,7 @@ export const CAPABILITY_STRUCTS: readonly CapabilityStruct[] = [
      "text": "Text",
      "kind": "Text"
     },
-    "doc": "What advanced the epoch, as a short keyword: `boot` (the node\nstarted), `admin` (an explicit advance through the admin interface or\nthe CLI) or `revoke` (a revocation that had to invalidate outstanding\ncapabilities)."
+    "doc": "What advanced the epoch, as a short keyword: `boot` (the node\nstarted), `admin` (POST /epoch/advance on the admin server), `ipns`\n(the IPNS name the node follows resolved to a new image) or `chain`\n(a confirmed head of the Atom contract the node follows)."
    },
    {
     "name": "reason",
