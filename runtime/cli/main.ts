@@ -60,9 +60,11 @@ const commands: Record<string, () => Promise<Command>> = {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [first, ...args] = argv;
   // `ww shell --mcp ...` is `ww mcp ...`: the same node selection, served over MCP.
-  const asMcp = first === 'shell' && args.includes('--mcp');
+  // (Only as a flag: not as the value of --eval, nor after --.)
+  const flagAt = args.findIndex((a, i) => a === '--mcp' && args[i - 1] !== '--eval' && !args.slice(0, i).includes('--'));
+  const asMcp = first === 'shell' && flagAt >= 0;
   const cmd = asMcp ? 'mcp' : first;
-  const rest = asMcp ? args.filter((a) => a !== '--mcp') : args;
+  const rest = asMcp ? args.filter((_, i) => i !== flagAt) : args;
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
     io.out(paintHelp(MAIN_HELP, outStyle(io)) + '\n');
     return cmd === undefined ? 2 : 0;
