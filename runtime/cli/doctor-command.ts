@@ -16,7 +16,8 @@ export const DOCTOR_HELP = `Usage: ww doctor [options]
 Checks what a node needs from this machine and prints one line each, ok,
 warn or fail: Node.js, the identity, the IPFS repo, the host-state file,
 ports 2025 (swarm) and 2080 (WAGI), the capnp compiler (needed only to
-change schemas), Kubo (with --ipfs-url or IPFS_API) and the cell toolchain.
+change schemas), Kubo (with --ipfs-url or IPFS_API), the cell toolchain, and
+what ww perform install set up (~/.ww, the user service, the MCP entry).
 Exits 1 only when a required check fails.
 
 Options:
