@@ -1,9 +1,10 @@
 // Stopping a running evaluation from another thread (Ctrl-C in `ww shell`,
 // an MCP call's timeout). The embedding shares an Int32Array with the
 // thread that evaluates; setting element 0 to non-zero asks it to stop.
-// Compiled code of a Session given the flag polls it at the head of every
-// loop/recur iteration, the driver before every step of resumable code,
-// and a host promise being awaited is raced against it, so even
+// Compiled code of a Session given the flag polls it as a loop/recur is
+// entered and every 256th iteration, the driver on its first step of
+// resumable code and every 256th (reading the flag is most of a poll's
+// cost), and a host promise being awaited is raced against it, so even
 // `(loop [] (recur))` on the pure tier, which never yields, stops. Sessions
 // without the flag compile no check at all.
 //
