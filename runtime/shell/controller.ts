@@ -88,7 +88,7 @@ export class ShellController {
   }
 
   private log(text: string): void {
-    this.set({ log: [...this.state.log, { id: this.nextId++, text }] });
+    this.set({ log: [...this.state.log, this.item(text)] });
   }
 
   /** Each key as it arrives. */
@@ -126,7 +126,10 @@ export class ShellController {
     const edit = (next: ed.EditorState) => this.set({ editor: next, candidates: null, note: null });
     switch (c) {
       case 'c':
-        if (this.abort) { this.abort.abort(); this.set({ note: 'stopping…' }); return; }
+        // No 'stopping' line: Ink 6.8 leaves the first live line in the
+        // scrollback when a frame that just grew is followed at once by log
+        // output (the interrupted error), seen under tmux.
+        if (this.abort) { this.abort.abort(); return; }
         if (e.text) { this.log(this.echo(e.text) + this.opts.style.dim(' ^C')); this.histIndex = -1; return edit(ed.EMPTY); }
         return this.set({ note: 'Ctrl-D on an empty line exits', candidates: null });
       case 'd':
@@ -246,63 +249,68 @@ export class ShellController {
 
   private async submit(text: string): Promise<void> {
     this.history.add(text);
-    this.log(this.echo(text));
-    this.set({ editor: ed.EMPTY, candidates: null, note: null });
     const cmd = text.trim();
-    if (cmd === 'help' || cmd === ':help') return this.log(SHELL_HELP);
-    if (cmd === ':more') return this.log(this.lastFolded ?? this.opts.style.dim('nothing was folded'));
+    const s = this.opts.style;
+    // Each step is one update: what goes to the log and what changes below
+    // it are drawn together (Ink writes <Static> output and redraws the
+    // prompt in one go), so no half-state line is left in the scrollback.
+    const echo = this.item(this.echo(text));
+    const reset = { editor: ed.EMPTY, candidates: null, note: null };
+    if (cmd === 'help' || cmd === ':help') return this.set({ ...reset, log: [...this.state.log, echo, this.item(SHELL_HELP)] });
+    if (cmd === ':more') return this.set({ ...reset, log: [...this.state.log, echo, this.item(this.lastFolded ?? s.dim('nothing was folded'))] });
     this.abort = new AbortController();
-    this.set({ running: true });
+    this.set({ ...reset, running: true, log: [...this.state.log, echo] });
     let outcome: EvalOutcome;
     try {
-      outcome = await this.session.evaluate(text, { signal: this.abort.signal, onStdout: (s) => this.stdout(s) });
+      outcome = await this.session.evaluate(text, { signal: this.abort.signal, onStdout: (t) => this.stdout(t) });
     } catch (err) {
       // Session.evaluate does not throw for bad code; anything else is the session's own failure.
-      outcome = { ok: false, values: [], error: { code: 'internal', message: String(err instanceof Error ? err.message : err), span: null, hint: null, rendered: `error[internal]: ${err instanceof Error ? err.message : String(err)}` } };
+      const message = err instanceof Error ? err.message : String(err);
+      outcome = { ok: false, values: [], error: { code: 'internal', message, span: null, hint: null, rendered: `error[internal]: ${message}` } };
     }
     this.abort = null;
-    if (this.state.partial) { this.log(this.state.partial); this.set({ partial: '' }); }
-    const s = this.opts.style;
-    for (const w of outcome.warnings ?? []) this.log(paintWarning(w, s));
+    const out: string[] = [];
+    if (this.state.partial) out.push(this.state.partial);
+    for (const w of outcome.warnings ?? []) out.push(paintWarning(w, s));
     const isDoc = /^\(\s*doc\s/.test(cmd);
-    for (const v of outcome.values) this.value(v, isDoc);
+    for (const v of outcome.values) out.push(this.value(v, isDoc));
     if (outcome.ok) {
       const found = definitionsIn(text);
       for (const d of found.defined) { this.defined = this.defined.filter((x) => x !== d); this.defined.push(d); }
       for (const i of found.imports) this.aliases.set(i.alias, i.path);
-      this.set({ running: false, note: null });
-      if (outcome.exit !== undefined) this.exit(outcome.exit);
-      return;
+    } else {
+      out.push(paintRendered(outcome.error.rendered, s));
+      if (outcome.definitionsLost) {
+        this.defined = [];
+        this.aliases.clear();
+        out.push(s.dim('the evaluation did not stop when asked, so its thread was restarted: earlier definitions are gone'));
+      }
     }
-    this.log(paintRendered(outcome.error.rendered, s));
-    if (outcome.definitionsLost) {
-      this.defined = [];
-      this.aliases.clear();
-      this.log(s.dim('the evaluation did not stop when asked, so its thread was restarted: earlier definitions are gone'));
-    }
-    this.set({ running: false, note: null });
+    this.set({ running: false, note: null, partial: '', log: [...this.state.log, ...out.map((t) => this.item(t))] });
+    if (outcome.ok && outcome.exit !== undefined) this.exit(outcome.exit);
   }
 
+  private item(text: string): LogItem { return { id: this.nextId++, text }; }
+
   /** One value: pretty-printed, folded when long; a docstring from (doc ...) as plain text. */
-  private value(printed: string, isDoc: boolean): void {
+  private value(printed: string, isDoc: boolean): string {
     if (isDoc && printed.startsWith('"')) {
       const v = read(printed).forms[0];
-      if (typeof v === 'string') return this.log(v);
+      if (typeof v === 'string') return v;
     }
     const text = pretty(printed, this.opts.width());
     const f = fold(text);
-    if (f.hiddenLines === 0 && f.hiddenChars === 0) return this.log(text);
+    if (f.hiddenLines === 0 && f.hiddenChars === 0) return text;
     this.lastFolded = text;
     const what = f.hiddenLines > 0 ? `${f.hiddenLines} more line${f.hiddenLines === 1 ? '' : 's'}` : `${f.hiddenChars} more characters`;
-    this.log(`${f.shown}\n${this.opts.style.dim(`… ${what} folded; :more shows the whole value`)}`);
+    return `${f.shown}\n${this.opts.style.dim(`… ${what} folded; :more shows the whole value`)}`;
   }
 
   private stdout(chunk: string): void {
     const text = this.state.partial + chunk;
     const cut = text.lastIndexOf('\n');
     if (cut < 0) return this.set({ partial: text });
-    this.set({ partial: text.slice(cut + 1) });
-    this.log(text.slice(0, cut));
+    this.set({ partial: text.slice(cut + 1), log: [...this.state.log, this.item(text.slice(0, cut))] });
   }
 
   private exit(code: number): void {

@@ -8,6 +8,7 @@ declare module 'react' {
   export type ComponentType<P = object> = FC<P>;
   export type Key = string | number;
   export function createElement<P extends object>(type: FC<P> | string, props?: (P & { key?: Key }) | null, ...children: ReactNode[]): ReactElement;
+  export const Fragment: FC<{ children?: ReactNode }>;
   export function useSyncExternalStore<T>(subscribe: (onChange: () => void) => () => void, getSnapshot: () => T): T;
   const React: { createElement: typeof createElement };
   export default React;

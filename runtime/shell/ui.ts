@@ -5,7 +5,7 @@
 // app starts (app.ts imports it dynamically), so no other command pays for
 // React and Ink. Written with createElement: the project's TypeScript has
 // no JSX, and one small tree does not warrant adding it.
-import React, { useSyncExternalStore, type ReactNode } from 'react';
+import React, { Fragment, useSyncExternalStore, type ReactNode } from 'react';
 import { Box, Static, Text, render } from 'ink';
 import pc from 'picocolors';
 import { tokenize } from '../../glia/analysis/tokens.js';
@@ -61,9 +61,7 @@ function Shell({ ctl, colours, rows, columns }: ViewProps) {
   const snap: Snapshot = useSyncExternalStore((f) => ctl.subscribe(f), () => ctl.snapshot());
   const dim = colours.dim;
   const parts: ReactNode[] = [];
-  parts.push(h(Static, { key: 'log', items: snap.log, children: (item: unknown) => h(Text, { key: (item as LogItem).id }, (item as LogItem).text) }));
   if (snap.partial) parts.push(h(Text, { key: 'partial' }, snap.partial));
-  if (snap.running) parts.push(h(Text, { key: 'running' }, dim('evaluating… Ctrl-C stops it')));
   if (snap.search) {
     const entries = ctl.searchEntries();
     const found = snap.search.index >= 0 ? entries[snap.search.index] ?? '' : '';
@@ -73,8 +71,12 @@ function Shell({ ctl, colours, rows, columns }: ViewProps) {
     parts.push(h(Box, { key: 'editor', flexDirection: 'column' }, ...editorLines(ctl, snap, colours, rows())));
   }
   if (snap.candidates && snap.candidates.length) parts.push(h(Text, { key: 'cands' }, candidateList(snap, colours, columns())));
+  if (snap.running) parts.push(h(Text, { key: 'running' }, dim('evaluating… Ctrl-C stops it')));
   if (snap.note) parts.push(h(Text, { key: 'note' }, dim(snap.note)));
-  return h(Box, { flexDirection: 'column' }, ...parts);
+  // <Static> beside the live part, not inside its box: Ink then erases exactly the live lines before it prints new log lines.
+  return h(Fragment, null,
+    h(Static, { key: 'log', items: snap.log, children: (item: unknown) => h(Text, { key: (item as LogItem).id }, (item as LogItem).text) }),
+    h(Box, { key: 'live', flexDirection: 'column' }, ...parts));
 }
 
 function editorLines(ctl: ShellController, snap: Snapshot, colours: Colours, rows: number): ReactNode[] {
