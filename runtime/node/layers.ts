@@ -27,13 +27,21 @@ export interface LayerOptions {
   timeoutMs?: number;
   /** Files placed after every layer's (the std image's built cells). */
   extra?: ReadonlyMap<string, ImageFile>;
+  /**
+   * Files and folders on disk that no local layer may hold, whatever its
+   * root: the node's own state (its identity, authorized_keys, IPFS repo,
+   * cell cache, host-state). `ww run ~/.ww` is how a node is run, and an
+   * image is readable by every script and every holder of `ipfs`, so its
+   * private key must never be in it. `left` hears what was left out.
+   */
+  exclude?: { paths: readonly string[]; left?: (layer: string, rel: string) => void };
 }
 
 /** Merges `layers` in order into one Image. Throws node/layer or node/not-found naming the layer. */
 export async function mergeLayers(layers: readonly string[], opts: LayerOptions = {}): Promise<Image> {
   const files = new Map<string, ImageFile>();
   for (const layer of layers) {
-    const entries = isIpfsPath(layer) ? await ipfsLayer(layer, opts) : await localLayer(layer);
+    const entries = isIpfsPath(layer) ? await ipfsLayer(layer, opts) : await localLayer(layer, await excluded(opts), opts.exclude?.left);
     for (const [path, file] of entries) {
       // A file replaces a folder of the same name from an earlier layer, and the other way round.
       for (const p of [...files.keys()]) if (p.startsWith(path + '/')) files.delete(p);
@@ -49,7 +57,16 @@ export function isIpfsPath(layer: string): boolean {
   return layer.startsWith('/ipfs/') || layer.startsWith('/ipns/');
 }
 
-async function localLayer(layer: string): Promise<Map<string, ImageFile>> {
+/** The real paths of the excluded files that exist. */
+async function excluded(opts: LayerOptions): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const p of opts.exclude?.paths ?? []) {
+    try { out.add(await realpath(resolve(p))); } catch { /* not there: nothing to leave out */ }
+  }
+  return out;
+}
+
+async function localLayer(layer: string, exclude: ReadonlySet<string> = new Set(), left?: (layer: string, rel: string) => void): Promise<Map<string, ImageFile>> {
   const root = resolve(layer);
   let st;
   try { st = await lstat(root); } catch {
@@ -69,6 +86,7 @@ async function localLayer(layer: string): Promise<Map<string, ImageFile>> {
       try { real = await realpath(full); } catch { continue; } // a dangling link holds nothing
       // A link that leads out of the layer would let an image read the host's files.
       if (real !== realRoot && !real.startsWith(realRoot + sep)) continue;
+      if (exclude.has(real)) { left?.(layer, relative(realRoot, full).split(sep).join('/')); continue; }
       const s = await lstat(real);
       if (s.isDirectory()) await walk(full, depth + 1);
       else if (s.isFile()) {

@@ -4,6 +4,8 @@
 // its layers, the HTTP servers, the membrane, then the init.d scripts of
 // the image (which run beside the node and never hold up its boot).
 // Everything it starts, stop() ends, in reverse.
+import { dirname, join } from 'node:path';
+import { homedir } from 'node:os';
 import { Membrane, type ExportSpec } from '../membrane/membrane.js';
 import { Epoch, type EpochInfo } from '../membrane/epoch.js';
 import { toHook } from '../rpc/hooks.js';
@@ -342,9 +344,26 @@ export class WetwareNode {
       ipfs: layerSource(this.ipfs),
       ...(opts.layerTimeoutMs ? { timeoutMs: opts.layerTimeoutMs } : {}),
       ...(std ? { extra: std.extra } : {}),
+      exclude: { paths: this.ownFiles(), left: (layer, rel) => opts.log.warn(`layer ${layer}: left out ${rel}, the node's own ${rel.split('/').pop() === 'identity' ? 'private key' : 'state'}: an image is readable by every script and every holder of ipfs`) },
     });
     opts.log.info(`image: ${std ? STD_IMAGE_NAME : layers.join(' + ')} (${image.files.size} files, ${image.initScripts().length} init.d scripts)`);
     return image;
+  }
+
+  /**
+   * The node's own files, which no image may hold (layers.ts): its key,
+   * authorized_keys, IPFS repo, cell cache and host-state, and what ww keeps
+   * beside the key (shell history, logs, run/).
+   */
+  private ownFiles(): string[] {
+    const { opts } = this;
+    const home = dirname(opts.identityPath);
+    return [
+      opts.identityPath, opts.authorizedKeysPath ?? defaultAuthorizedKeysPath(opts.identityPath), opts.ipfsRepo,
+      ...(opts.cacheDir ? [opts.cacheDir] : []), ...(process.env.WW_CACHE_DIR ? [process.env.WW_CACHE_DIR] : []),
+      ...(opts.hostStatePath ? [opts.hostStatePath, controlSocketPath(opts.hostStatePath)] : []),
+      ...[home, join(homedir(), '.ww')].flatMap((h) => ['identity', 'authorized_keys', 'history', 'logs', 'run', 'cache', 'ipfs'].map((n) => join(h, n))),
+    ];
   }
 
   /** A file of the image for Ipfs.read of a path that is not /ipfs or /ipns; null when the image has none. */
