@@ -71,6 +71,9 @@ export class WorkerSession implements Session {
     this.closed = true;
     const r = this.running;
     r.ended ??= 'the session was closed';
+    // An evaluation still in flight ends now, with an answer.
+    r.current?.resolve(failed('closed', 'the session was closed while this evaluation ran', null));
+    r.current = null;
     r.conn?.close();
     await r.worker.terminate();
     await this.opts.node?.close();
@@ -79,7 +82,14 @@ export class WorkerSession implements Session {
   private async run(source: string, opts: EvalOptions): Promise<EvalOutcome> {
     if (this.closed) return failed('closed', 'this session is closed', 'open a new one');
     if (opts.signal?.aborted) return failed('interrupted', 'the evaluation was interrupted before it started', null);
-    if (this.running.ended) this.running = await this.spawn();
+    if (this.running.ended) {
+      // The last thread was ended (interrupted, crashed): a fresh one, grafting the node again.
+      try { this.running = await this.spawn(); }
+      catch (e) {
+        return failed(this.opts.node ? 'disconnected' : 'internal', `the session could not start again: ${(e as Error)?.message ?? String(e)}`,
+          this.opts.node ? 'the node may be gone; start a new session once it runs (ww run), or use --local' : null);
+      }
+    }
     const r = this.running;
     const id = this.nextId++;
     Atomics.store(this.flag, 0, 0);

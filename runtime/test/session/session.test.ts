@@ -145,6 +145,17 @@ describe('a builtin that will not stop', () => {
     } finally { await t.close(); }
   });
 
+  it('closing the session ends an evaluation in flight with an answer', async () => {
+    const t = await openSession({ local: true });
+    let started!: () => void;
+    const go = new Promise<void>((r) => { started = r; });
+    const p = t.evaluate('(println "go") (loop [] (recur))', { onStdout: () => started() });
+    await go;
+    await t.close();
+    expect(await p).toMatchObject({ ok: false, error: { code: 'closed' } });
+    expect(await t.evaluate('1')).toMatchObject({ ok: false, error: { code: 'closed' } });
+  });
+
   it('an evaluation aborted before it starts does not run', async () => {
     const t = await openSession({ local: true });
     try {
