@@ -91,6 +91,11 @@ export class ShellController {
     this.set({ log: [...this.state.log, this.item(text)] });
   }
 
+  /** A fault in the app itself (not in evaluated code), shown under the prompt. */
+  fault(e: unknown): void {
+    this.set({ note: `error[internal]: ${e instanceof Error ? e.message : String(e)}` });
+  }
+
   /** Each key as it arrives. */
   key(k: Key): void {
     const s = this.state;

@@ -151,7 +151,10 @@ export async function run(session: Session, opts: ShellAppOptions): Promise<numb
   const reader = new KeyReader();
   const onData = (chunk: string | Buffer) => {
     probe?.key();
-    for (const k of reader.read(typeof chunk === 'string' ? chunk : chunk.toString('utf8'))) ctl.key(k);
+    for (const k of reader.read(typeof chunk === 'string' ? chunk : chunk.toString('utf8'))) {
+      // A fault in handling one key is shown under the prompt, never a crash that leaves the terminal raw.
+      try { ctl.key(k); } catch (e) { ctl.fault(e); }
+    }
   };
   if (stdin.isTTY) stdin.setRawMode(true);
   stdin.setEncoding('utf8');
@@ -159,14 +162,18 @@ export async function run(session: Session, opts: ShellAppOptions): Promise<numb
   stdin.resume();
   // Bracketed paste: a pasted form arrives whole, its newlines not taken as Enter.
   stdout.write('\x1b[?2004h');
-  const ink = render(h(Shell, { ctl, colours, rows: () => stdout.rows || 24, columns: () => stdout.columns || 80 }), {
-    stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 120, incrementalRendering: true,
-  });
+  let ink: ReturnType<typeof render> | undefined;
   try {
+    ink = render(h(Shell, { ctl, colours, rows: () => stdout.rows || 24, columns: () => stdout.columns || 80 }), {
+      stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 120, incrementalRendering: true,
+    });
     return await ctl.done;
   } finally {
-    ink.unmount();
-    await ink.waitUntilExit().catch(() => {});
+    // Whatever happened, the terminal is given back as it was found.
+    if (ink) {
+      ink.unmount();
+      await ink.waitUntilExit().catch(() => {});
+    }
     stdin.off('data', onData);
     if (stdin.isTTY) stdin.setRawMode(false);
     stdin.pause();
