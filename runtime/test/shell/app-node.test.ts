@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('ww shell ADDR in a terminal', { timeout: 120_000 }, () => {
-  it('prompts with the short peer id, completes (perform host :i to :id, and calls the node', async () => {
+  it('prompts with the short peer id, completes (perform host :i to :id, calls the node, describes host', async () => {
     pane = Pane.start(tmux, 'node', shellCommand([addr, '--identity', join(node.home, 'identity')]), { home: home.dir });
     const prompt = `${peerId.slice(0, 6)}…${peerId.slice(-6)}=> `;
     await pane.waitForPromptLine(prompt);
@@ -41,5 +41,9 @@ describe('ww shell ADDR in a terminal', { timeout: 120_000 }, () => {
     pane.press('Enter');
     const s = await pane.waitFor((s) => lines(s).includes(`"${peerId}"`), "the node's peer id");
     expect(lines(s)).toContain(`${prompt}(perform host :id )`);
+    // (describe cap): the capability's interface and methods, pretty-printed.
+    pane.type('(describe host)');
+    pane.press('Enter');
+    await pane.waitFor((s) => s.includes(':interface') && s.includes(':peers'), 'the description of host');
   });
 });
