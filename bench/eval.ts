@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runStartup } from './startup.js';
+import { median } from './stats.js';
 
 // The Glia module's contract (glia/index.ts). It is loaded dynamically so
 // the nbb and JS sides still run, and say why, when Glia cannot load.
@@ -121,11 +122,6 @@ type Depth =
   | { ok: true; maxDepth: number; note?: string }
   | { ok: false; error: string };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /**
  * Warm up (stopping early once a run is slower than slowMs), then time up to

@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.js';
 
 const SIZE = 50_000_000;
 
@@ -132,7 +133,6 @@ async function spawnPeer(): Promise<Peer> {
   return { child, call: (m) => { const p = next(); child.send(m); return p; } };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mbs = (bytes: number, ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
 
 export async function main(args: string[]): Promise<number> {

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildWat, findRoot } from './cells.js';
+import { median } from './stats.js';
 
 const ROOT = findRoot();
 const BIN = join(ROOT, 'bin', 'ww.js');
@@ -110,7 +111,6 @@ async function cellRunRps(wasm: string, clients: number, count: number): Promise
   return count / ((performance.now() - t0) / 1000);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const f1 = (x: number) => x.toFixed(1);
 
 export async function main(args: string[]): Promise<number> {

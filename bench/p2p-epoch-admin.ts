@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { findRoot } from './cells.js';
+import { median } from './stats.js';
 
 interface LogLine { msg: string; [k: string]: unknown }
 
@@ -63,11 +64,6 @@ const HOLDER = `;; Calls a capability in a loop until its epoch ends.
     (println "stale")))
 `;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 export async function main(args: string[]): Promise<number> {
   const i = args.indexOf('--runs');

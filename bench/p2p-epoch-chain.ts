@@ -16,6 +16,7 @@ import { DEFAULT_CONFIRMATION_DEPTH } from '../runtime/node/epochs/chain-options
 import { silentLogger } from '../runtime/node/log.js';
 import { startDevChain, type DevChain } from '../runtime/test/node/dev-chain.js';
 import { deployAtom, setHead } from '../runtime/test/node/atom-deploy.js';
+import { median } from './stats.js';
 
 const N = DEFAULT_CONFIRMATION_DEPTH;
 const CIDS = ['bafkqaaa', 'bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi', 'QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG', 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4'];
@@ -50,11 +51,6 @@ async function measure(chain: DevChain, runs: number, extra: Partial<ChainSource
   return times;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 export async function main(args: string[]): Promise<number> {
   const i = args.indexOf('--runs');

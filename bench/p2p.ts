@@ -26,6 +26,7 @@ import { VAT_PREFIX, STREAM_PREFIX } from '../runtime/node/p2p/protocols.js';
 import { bytesOf } from '../runtime/node/p2p/stream-bytes.js';
 import { toHook } from '../runtime/rpc/hooks.js';
 import { Bench, type Bench$Client } from './rpc/generated/bench.js';
+import { median } from './stats.js';
 
 const VAT = `${VAT_PREFIX}bench`;
 const SINK = `${STREAM_PREFIX}sink`;
@@ -132,8 +133,7 @@ export async function main(args: string[]): Promise<number> {
         res.c16![which].push(await inFlight(b, calls * 2, 16));
       }
     }
-    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const lp = (k: string) => med(res[k]!.lp), tcp = (k: string) => med(res[k]!.tcp);
+    const lp = (k: string) => median(res[k]!.lp), tcp = (k: string) => median(res[k]!.tcp);
     console.log(`bench p2p what=vat-latency p50_ms=${fmt(lp('p50'), 3)} p99_ms=${fmt(lp('p99'), 3)} tcp_p50_ms=${fmt(tcp('p50'), 3)} tcp_p99_ms=${fmt(tcp('p99'), 3)} ratio=${fmt(lp('p50') / tcp('p50'), 2)}`);
     console.log(`bench p2p what=vat-calls in_flight=1 calls_per_s=${fmt(lp('c1'), 0)} tcp_calls_per_s=${fmt(tcp('c1'), 0)} ratio=${fmt(tcp('c1') / lp('c1'), 2)}`);
     console.log(`bench p2p what=vat-calls in_flight=16 calls_per_s=${fmt(lp('c16'), 0)} tcp_calls_per_s=${fmt(tcp('c16'), 0)} ratio=${fmt(tcp('c16') / lp('c16'), 2)}`);
@@ -166,7 +166,7 @@ export async function main(args: string[]): Promise<number> {
         tcpRates.push(streamBytes / 1048576 / ((performance.now() - t0) / 1000));
       }
     }
-    console.log(`bench p2p what=stream mb=${streamBytes / 1048576} mb_per_s=${fmt(med(lpRates))} tcp_mb_per_s=${fmt(med(tcpRates))} ratio=${fmt(med(tcpRates) / med(lpRates), 2)}`);
+    console.log(`bench p2p what=stream mb=${streamBytes / 1048576} mb_per_s=${fmt(median(lpRates))} tcp_mb_per_s=${fmt(median(tcpRates))} ratio=${fmt(median(tcpRates) / median(lpRates), 2)}`);
     return 0;
   } finally {
     await swarm.stop();

@@ -15,13 +15,10 @@ import { read } from '../glia/reader/read.js';
 import { glialexer } from '../glia/reader/lexer.js';
 import { checkSource, CheckWorld } from '../glia/index.js';
 import { generateFile } from './lsp.js';
+import { median } from './stats.js';
 
 const BLOCK = 8;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 function p90(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * 0.9))]!;

@@ -38,6 +38,7 @@ import { Connection, type ConnectionOptions } from '../runtime/rpc/conn.js';
 import { pipePair, streamTransport, type MessageTransport } from '../runtime/rpc/transport.js';
 import { Bench, B, C, type Bench$Client, type Bench$Server$Target } from './rpc/generated/bench.js';
 import { CapnpEsTransport, patchCapnpEs } from './rpc/capnp-es-peer.js';
+import { median } from './stats.js';
 
 // ---------------------------------------------------------------------------
 // The capabilities served (the same objects on both sides).
@@ -285,11 +286,6 @@ function readPolicy(quick: boolean): Policy {
     };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 function withTimeout<T>(p: Promise<T>, ms: number, side: Side): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -290,8 +290,8 @@ function plain(res: ServerResponse, status: number, text: string): void {
   res.end(body);
 }
 
-/** The whole body, or null once it passes `max` bytes. */
-function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | null> {
+/** The whole body, or null once it passes `max` bytes (the rest is drained, not kept). The admin server reads its bodies with it too. */
+export function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | null> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) { req.resume(); return Promise.resolve(null); }
   return new Promise((resolve, reject) => {

@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import type { NodeMetrics } from './metrics.js';
 import { NodeError } from './errors.js';
 import { bindError, isLoopbackHost, parseHttpAddr, type HttpAddr } from './http-addr.js';
+import { readBody } from '../cell/http-listener.js';
 
 export interface AdminOptions {
   metrics: Pick<NodeMetrics, 'text' | 'contentType'>;
@@ -100,7 +101,7 @@ export class AdminServer {
       res.setHeader('Allow', 'POST');
       return send(res, 405, TEXT, '/epoch/advance answers POST, with an optional reason as the body\n');
     }
-    const body = await readBounded(req, MAX_ADVANCE_BODY);
+    const body = await readBody(req, MAX_ADVANCE_BODY);
     if (body === null) {
       res.setHeader('Connection', 'close');
       return sendJson(res, 413, { code: 'node/too-large', message: `the body of /epoch/advance is over ${MAX_ADVANCE_BODY} bytes`, hint: 'send a short reason, such as {"reason": "rotated keys"}' });
@@ -111,26 +112,9 @@ export class AdminServer {
   }
 }
 
-/** The body, or null once it passes `max` bytes (the rest is not read). */
-function readBounded(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > max) { req.resume(); resolve(null); return; }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > max) { req.removeAllListeners('data'); req.resume(); resolve(null); return; }
-      chunks.push(c);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
-
 /** The reason in a body: JSON {"reason": "..."} (by content type, or a body that starts with "{"), else the text; or why not. */
-function reasonOf(body: Buffer, type: string): string | { code: string; message: string; hint: string } {
-  const text = body.toString('utf8');
+function reasonOf(body: Uint8Array, type: string): string | { code: string; message: string; hint: string } {
+  const text = new TextDecoder().decode(body);
   if (/^application\/json\b/i.test(type) || text.trimStart().startsWith('{')) {
     const bad = { code: 'node/epoch', message: 'the body of /epoch/advance is not JSON of the form {"reason": "..."}', hint: 'send {"reason": "rotated keys"}, plain text, or nothing' };
     let v: unknown;
