@@ -113,7 +113,6 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
   // O(stack depth).
   const segs: Segment[] = [{ handler: null, frames: [root], guards: 0 }];
   const flag = host.interrupt;
-  let steps = -1;
   let top: Segment = segs[0]!;
   let frameCount = 1;
   let mode: 'next' | 'throw' = 'next';
@@ -135,6 +134,8 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
   };
 
   const loop = (): any => {
+    // A local (not a closure variable) so counting steps costs a register, not a heap store.
+    let steps = -1;
     for (;;) {
       const frames = top.frames;
       if (frames.length === 0) {
