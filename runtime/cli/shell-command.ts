@@ -50,6 +50,8 @@ export async function shellCommand(args: string[], io: Io, stdin: NodeJS.Readabl
   const tier = (values.tier ?? 'auto') as Tier;
   if (tier !== 'auto' && tier !== 'resumable') throw new UsageError(`--tier must be auto or resumable, not ${JSON.stringify(tier)}`);
 
+  // On a terminal, load Ink and React while the session opens (a worker, a login), not after.
+  if (stdin.isTTY && values.eval === undefined) void import('../shell/app.js').then((a) => a.preloadShellApp()).catch(() => {});
   let session: Session;
   try {
     session = await openSession({
