@@ -89,6 +89,16 @@ const serverBundle = {
 // build (jco, componentize-js, and the native modules under them) stay out
 // of the bundle; ww loads each command when it runs, so they are never asked for.
 const cellToolchain = ['@bytecodealliance/*', 'esbuild'];
-await build({ ...serverBundle, external: cellToolchain, entryPoints: [join(root, 'bin/ww.js')], outfile: join(here, 'server/ww.js') });
+// Ink (the shell's terminal app) imports react-devtools-core only with
+// DEV=true, and it is not installed; in this one-file bundle its import
+// would run at load, so it is an empty module here.
+const noDevtools = {
+  name: 'no-react-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'no-devtools' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-devtools' }, () => ({ contents: 'export default {};', loader: 'js' }));
+  },
+};
+await build({ ...serverBundle, plugins: [...serverBundle.plugins, noDevtools], external: cellToolchain, entryPoints: [join(root, 'bin/ww.js')], outfile: join(here, 'server/ww.js') });
 await build({ ...serverBundle, entryPoints: [lspEntry], outfile: join(here, 'server/server.js') });
 console.log(`vscode-extension build: dist/extension.js, server/server.js (from ${relative(root, lspEntry)}), server/ww.js`);
