@@ -71,15 +71,24 @@ describe('std/status behind the WAGI gateway', () => {
     expect(prStr(await session.evalString('(def reg (perform host :listen (cell status-wasm) "/status"))'))).toMatch(/reg/);
     // The first cell's first call on its grant may take over std/status's 500 ms budget on a busy
     // machine (the field is then null, as documented), so the exact answer is checked on a later one.
-    expect(await (await fetch(`${base}/status`)).json()).toMatchObject({ status: 'ok', version: '0.1.0' });
-    const r = await fetch(`${base}/status`);
-    expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toBe('application/json');
-    expect(r.headers.get('x-wetware-cell')).toBe(statusCid);
-    expect(await r.json()).toEqual({
+    // Each answer is either the whole status or, past the budget, the same with null fields;
+    // a few tries give the whole one even on a loaded machine.
+    const exact = {
       status: 'ok', version: '0.1.0', peer_id: '12D3KooWstatus',
       listen_addrs: ['/ip4/127.0.0.1/tcp/2025', '/ip6/::1/tcp/2025'], peer_count: 1,
-    });
+    };
+    let whole: unknown = null;
+    for (let i = 0; i < 10 && whole === null; i++) {
+      const r = await fetch(`${base}/status`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe('application/json');
+      expect(r.headers.get('x-wetware-cell')).toBe(statusCid);
+      const body = await r.json() as Record<string, unknown>;
+      expect(body).toMatchObject({ status: 'ok', version: '0.1.0' });
+      for (const [k, v] of Object.entries(body)) if (v !== null) expect(v, k).toEqual((exact as Record<string, unknown>)[k]);
+      if (!Object.values(body).includes(null)) whole = body;
+    }
+    expect(whole).toEqual(exact);
     expect((await fetch(`${base}/statusx`)).status).toBe(404);
     const post = await fetch(`${base}/status`, { method: 'POST', body: 'x' });
     expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
