@@ -69,17 +69,24 @@ afterAll(async () => {
 describe('std/status behind the WAGI gateway', () => {
   it('answers /status with the host it was granted, named by its CID; /statusx is nobody\'s', async () => {
     expect(prStr(await session.evalString('(def reg (perform host :listen (cell status-wasm) "/status"))'))).toMatch(/reg/);
-    // The first cell's first call on its grant may take over std/status's 500 ms budget on a busy
-    // machine (the field is then null, as documented), so the exact answer is checked on a later one.
-    // Each answer is either the whole status or, past the budget, the same with null fields;
-    // a few tries give the whole one even on a loaded machine.
+    // On a machine as loaded as CI's full run, a cold start of the cell (25 MB) may run out of
+    // its wall clock: the only failure allowed is that one (504 cell/timeout), and only before
+    // the first 200. A cell's call on its grant may take over std/status's 500 ms budget (the
+    // field is then null, as documented): every field given is checked, and the whole answer
+    // must come within ten requests.
     const exact = {
       status: 'ok', version: '0.1.0', peer_id: '12D3KooWstatus',
       listen_addrs: ['/ip4/127.0.0.1/tcp/2025', '/ip6/::1/tcp/2025'], peer_count: 1,
     };
     let whole: unknown = null;
+    let served = false;
     for (let i = 0; i < 10 && whole === null; i++) {
       const r = await fetch(`${base}/status`);
+      if (!served && r.status !== 200) {
+        expect([r.status, r.headers.get('x-cell-error')], await r.text()).toEqual([504, 'cell/timeout']);
+        continue;
+      }
+      served = true;
       expect(r.status).toBe(200);
       expect(r.headers.get('content-type')).toBe('application/json');
       expect(r.headers.get('x-wetware-cell')).toBe(statusCid);
