@@ -34,19 +34,6 @@ export class P2pRegistry {
     this.offAdvance = epoch ? epoch.onAdvance(() => { for (const r of [...this.byProtocol.values()]) if (!r.alive()) void r.cancel(); }) : null;
   }
 
-  /** The live registration of a protocol, if any (for dials to our own peer id). */
-  lookup(protocol: string): P2pRegistration | null {
-    const r = this.byProtocol.get(protocol);
-    return r && r.alive() ? r : null;
-  }
-
-  /** The handler of a live registration, for a dial to this node itself. */
-  localHandler(protocol: string): InboundHandler | null {
-    return this.lookup(protocol) ? this.handlers.get(protocol) ?? null : null;
-  }
-
-  private readonly handlers = new Map<string, InboundHandler>();
-
   async register(kind: P2pKind, name: string, onStream: InboundHandler): Promise<P2pRegistration> {
     const protocol = protocolOf(kind, name);
     const existing = this.byProtocol.get(protocol);
@@ -66,7 +53,6 @@ export class P2pRegistry {
         cancelled = true;
         if (this.byProtocol.get(protocol) === reg) {
           this.byProtocol.delete(protocol);
-          this.handlers.delete(protocol);
           await this.node.unhandle(protocol).catch(() => {});
         }
       },
@@ -77,7 +63,6 @@ export class P2pRegistry {
       onStream(stream, connection);
     };
     this.byProtocol.set(protocol, reg);
-    this.handlers.set(protocol, handler);
     await this.node.handle(protocol, handler, { force: true, maxInboundStreams: MAX_INBOUND_STREAMS });
     return reg;
   }
