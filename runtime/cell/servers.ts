@@ -67,11 +67,7 @@ export function executorHook(exec: Executor, opts: CellServerOptions = {}): Hook
   return toHook(new Executor$Server({
     spawn: guarded(async (p, r) => {
       const args = listOf(p.args);
-      const env = listOf(p.env).map((kv, i) => {
-        const at = kv.indexOf('=');
-        if (at <= 0) throw new CellError('cell/bad-spawn', `env entry ${i} is not KEY=VALUE: ${JSON.stringify(kv)}`);
-        return [kv.slice(0, at), kv.slice(at + 1)] as [string, string];
-      });
+      const env = envPairs(listOf(p.env));
       const grants: ExportSpec[] = [];
       const caps = p.caps;
       for (let i = 0; i < caps.length; i++) {
@@ -169,10 +165,20 @@ async function readSome(stream: Readable, max: number): Promise<{ data: Uint8Arr
   }
 }
 
-function listOf(l: $.List<string>): string[] {
+/** The strings of a capnp List(Text). */
+export function listOf(l: { length: number; get(i: number): string }): string[] {
   const out: string[] = [];
   for (let i = 0; i < l.length; i++) out.push(l.get(i));
   return out;
+}
+
+/** `KEY=VALUE` strings (Executor.spawn's and CellSpec's env) as pairs; cell/bad-spawn names the first that is not one. */
+export function envPairs(env: readonly string[]): Array<[string, string]> {
+  return env.map((kv, i): [string, string] => {
+    const at = kv.indexOf('=');
+    if (at <= 0) throw new CellError('cell/bad-spawn', `env entry ${i} is not KEY=VALUE: ${JSON.stringify(kv)}`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  });
 }
 
 /** Limits from the wire: zero is the default, above the ceiling is the ceiling. */

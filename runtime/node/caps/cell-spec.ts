@@ -11,7 +11,7 @@ import type { CellRuntime } from '../../cell/runtime.js';
 import type { Executor } from '../../cell/executor.js';
 import type { CellLimits } from '../../cell/limits.js';
 import { CellError } from '../../cell/errors.js';
-import { limitsOf } from '../../cell/servers.js';
+import { limitsOf, listOf, envPairs } from '../../cell/servers.js';
 import * as $ from 'capnp-es';
 
 export interface LocalCell {
@@ -29,12 +29,8 @@ export async function readLocalCell(spec: CellSpec, runtime: CellRuntime, what: 
       'pass the component itself: (cell wasm grants)');
   }
   if (!spec._hasWasm() || spec.wasm.length === 0) throw new CellError('cell/bad-spawn', 'the CellSpec has no component bytes (wasm)', {}, 'in Glia: (cell wasm grants)');
-  const args = texts(spec.args);
-  const env = texts(spec.env).map((kv, i): [string, string] => {
-    const at = kv.indexOf('=');
-    if (at <= 0) throw new CellError('cell/bad-spawn', `env entry ${i} is not KEY=VALUE: ${JSON.stringify(kv)}`);
-    return [kv.slice(0, at), kv.slice(at + 1)];
-  }).filter(([k]) => k !== 'WW_CELL_MODE'); // the listener sets the mode
+  const args = listOf(spec.args);
+  const env = envPairs(listOf(spec.env)).filter(([k]) => k !== 'WW_CELL_MODE'); // the listener sets the mode
   const grants: ExportSpec[] = [];
   for (let i = 0; i < spec.caps.length; i++) {
     const e = spec.caps.get(i);
@@ -51,10 +47,4 @@ export async function readLocalCell(spec: CellSpec, runtime: CellRuntime, what: 
 /** The grants as one cell's own references (each cell closes its own). */
 export function grantsFor(cell: LocalCell): ExportSpec[] {
   return cell.grants.map((g) => ({ ...g, cap: g.cap.dup() as Hook }));
-}
-
-function texts(l: $.List<string>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < l.length; i++) out.push(l.get(i));
-  return out;
 }

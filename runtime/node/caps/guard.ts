@@ -24,10 +24,3 @@ export function nodeRpcError(e: unknown): RpcError {
 export function guarded<P, R>(f: (p: P, r: R) => Promise<void>): (p: P, r: R) => Promise<void> {
   return async (p, r) => { try { await f(p, r); } catch (e) { throw nodeRpcError(e); } };
 }
-
-/** The strings of a capnp List(Text). */
-export function texts(l: { length: number; get(i: number): string }): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < l.length; i++) out.push(l.get(i));
-  return out;
-}

@@ -29,7 +29,7 @@ import type { ExportSpec } from '../../membrane/membrane.js';
 import type { CellRuntime } from '../../cell/runtime.js';
 import type { CellLimits } from '../../cell/limits.js';
 import { CellError } from '../../cell/errors.js';
-import { cellRpcError, limitsOf } from '../../cell/servers.js';
+import { cellRpcError, limitsOf, listOf, envPairs } from '../../cell/servers.js';
 import { executorTarget, type CgiTarget } from '../../cell/http-listener.js';
 import { remoteCid, runHttpCellRemote, cellErrorOf, type RemoteSpawn } from '../../cell/cgi-remote.js';
 import { NodeError } from '../errors.js';
@@ -76,11 +76,7 @@ export function httpListenerHook(gateway: WagiGateway, runtime: CellRuntime, opt
 async function targetOf(spec: CellSpec, runtime: CellRuntime, opts: HttpListenerCapOptions, maxResponseBytes: number): Promise<{ target: CgiTarget; held: Hook[] }> {
   const args = listOf(spec.args);
   const env = listOf(spec.env);
-  const pairs = env.map((kv, i): [string, string] => {
-    const at = kv.indexOf('=');
-    if (at <= 0) throw new CellError('cell/bad-spawn', `env entry ${i} is not KEY=VALUE: ${JSON.stringify(kv)}`);
-    return [kv.slice(0, at), kv.slice(at + 1)];
-  });
+  const pairs = envPairs(env);
   // References of the route's own: the call's params go away when it returns.
   const caps: ExportSpec[] = [];
   const list = spec.caps;
@@ -130,11 +126,6 @@ function release(held: Hook[]): void {
   for (const h of held.splice(0)) h.close();
 }
 
-function listOf(l: $.List<string>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < l.length; i++) out.push(l.get(i));
-  return out;
-}
 
 /** Node and cell errors keep their code first in the reason, so Glia sees their type. */
 function rpcErrorOf(e: unknown): RpcError {

@@ -14,7 +14,8 @@ import type { PrivateKey } from '@libp2p/interface';
 import { Identity$Server, Signer$Server, Signer$Client } from '../../../schema/generated/auth.js';
 import { toHook, type Hook } from '../../rpc/hooks.js';
 import { RpcError } from '../../rpc/errors.js';
-import { guarded, texts } from './guard.js';
+import { guarded } from './guard.js';
+import { listOf } from '../../cell/servers.js';
 
 const utf8 = new TextEncoder();
 
@@ -90,7 +91,7 @@ export function identityHook(key: PrivateKey): Hook {
       r._initPublicKey(raw.length).copyBuffer(raw);
     }),
     signer: guarded(async (p, r) => {
-      const domains = texts(p.domains);
+      const domains = listOf(p.domains);
       if (domains.length === 0) throw new RpcError('failed', 'node/bad-key: Identity.signer needs at least one domain (such as ww/terminal/login)');
       domains.forEach(checkDomain);
       r.signer = new Signer$Client(signerHook(key, domains) as any);
