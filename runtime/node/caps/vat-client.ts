@@ -2,8 +2,9 @@
 // /ww/0.1.0/vat/NAME on a peer and gives its bootstrap capability, with
 // the interface it implements: the served side's Typed.interfaceId, else
 // GliaCap if it answers GliaCap.describe (a Glia cell's bootstrap), else
-// zero. The connection lasts as long as the capability is held: releasing
-// the last reference closes it. A dial to this node's own peer id gives
+// zero. Releasing the last reference closes the connection; but a
+// capability reached through a graft is wrapped in its policy, which does
+// not pass releases on yet, so such a connection lasts until a side goes. A dial to this node's own peer id gives
 // the served capability itself.
 import * as $ from 'capnp-es';
 import { VatClient$Server, Typed$Client } from '../../../schema/generated/system.js';
