@@ -25,6 +25,8 @@ import { NodeError } from './errors.js';
 export const AGENT_VERSION = 'wetware/0.1.0';
 export const WAN_DHT_PROTOCOL = '/ipfs/kad/1.0.0';
 export const LAN_DHT_PROTOCOL = '/ipfs/lan/kad/1.0.0';
+/** Loopback, as multiaddrs of networks: exempt from the inbound rate limit. */
+export const LOOPBACK_NETS = ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128'];
 
 /** Where the swarm reports what is worth a log line; the node's logger implements it. */
 export interface SwarmLog {
@@ -159,6 +161,11 @@ export async function createSwarm(opts: SwarmOptions = {}): Promise<Swarm> {
       // identify announces nodeInfo.userAgent as the agent version.
       nodeInfo: { name: 'wetware', version: '0.1.0', userAgent: AGENT_VERSION },
       addresses: { listen },
+      // libp2p refuses a sixth inbound connection per second from one host.
+      // From loopback those are this machine's own shells, MCP sessions and
+      // scripts (sixteen dosync clients log in at once), so loopback is
+      // exempt; every other address keeps the limit.
+      connectionManager: { allow: LOOPBACK_NETS },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],

@@ -68,6 +68,23 @@ describe('three swarms on 127.0.0.1', () => {
   });
 });
 
+describe('loopback clients', () => {
+  it('sixteen connections from 127.0.0.1 at once are all accepted (libp2p refuses a sixth per second per host elsewhere)', async () => {
+    const node = await createSwarm({ listen: ['/ip4/127.0.0.1/tcp/0'] });
+    const clients = await Promise.all(Array.from({ length: 16 }, () => createSwarm({ listen: [] })));
+    try {
+      const addr = node.getMultiaddrs()[0]!;
+      const dialed = await Promise.allSettled(clients.map((c) => c.dial(addr, { signal: AbortSignal.timeout(20_000) })));
+      const refused = dialed.filter((d) => d.status === 'rejected').map((d) => String((d as PromiseRejectedResult).reason?.message));
+      expect(refused).toEqual([]);
+      // The listener registers a connection a moment after the dialer has it.
+      await waitFor('sixteen inbound connections', () => new Set(node.getConnections().map((c) => c.remotePeer.toString())).size === 16);
+    } finally {
+      await Promise.all([node, ...clients].map((n) => n.stop()));
+    }
+  });
+});
+
 describe('address filters', () => {
   it('a net of specific loopback or private addresses is a lab net; wildcards and public addresses are not', () => {
     expect(isLabNet(['/ip4/127.0.0.1/tcp/0'])).toBe(true);
