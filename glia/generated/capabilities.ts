@@ -1,6 +1,6 @@
 // GENERATED from schema/*.capnp by scripts/gen-capsig.mjs (capnp compile -o-). Do not edit.
 // Regenerate with `npm run gen:schema` (needs the capnp compiler); `npm run gen:check` checks it.
-// digests: inputs schema/*.capnp 3be0deb225d5ec89, body f2e96ac97a19b3f4
+// digests: inputs schema/*.capnp 4183be50326cf73b, body 0e4509ca29c5979d
 // Read it through glia/compile/capabilities.ts.
 import type { CapabilityInterface, CapabilityStruct } from '../compile/capabilities.js';
 
@@ -1417,6 +1417,222 @@ export const CAPABILITY_INTERFACES: readonly CapabilityInterface[] = [
   ]
  },
  {
+  "name": "StateRef",
+  "binding": "state-ref",
+  "id": "0xcaf9d4c85f388d25",
+  "file": "state.capnp",
+  "doc": "One named ref, from `(perform host :state-ref \"name\")`. Attenuated to\n`[:head :history :get]` it is read-only: it can be read and followed\nback, never committed to.",
+  "superclasses": [],
+  "methods": [
+   {
+    "name": "head",
+    "schemaName": "head",
+    "ordinal": 0,
+    "interfaceName": "StateRef",
+    "interfaceId": "0xcaf9d4c85f388d25",
+    "doc": "The newest version: its CID and its sequence number. A ref that was\nnever written has the empty CID \"\" and sequence 0.",
+    "params": [],
+    "results": [
+     {
+      "name": "cid",
+      "schemaName": "cid",
+      "ordinal": 0,
+      "type": {
+       "text": "Text",
+       "kind": "Text"
+      },
+      "doc": ""
+     },
+     {
+      "name": "seq",
+      "schemaName": "seq",
+      "ordinal": 1,
+      "type": {
+       "text": "UInt64",
+       "kind": "UInt64"
+      },
+      "doc": ""
+     }
+    ]
+   },
+   {
+    "name": "compare-and-set",
+    "schemaName": "compareAndSet",
+    "ordinal": 1,
+    "interfaceName": "StateRef",
+    "interfaceId": "0xcaf9d4c85f388d25",
+    "doc": "Makes `newCid` the head if the head is still `expectedCid` (\"\" for a\nref never written). `newCid` must be a version stored with `put`\nwhose predecessor is `expectedCid`. Returns ok true with the new head,\nor ok false with the head as it is now (someone else committed first),\nand nothing changes.",
+    "params": [
+     {
+      "name": "expected-cid",
+      "schemaName": "expectedCid",
+      "ordinal": 0,
+      "type": {
+       "text": "Text",
+       "kind": "Text"
+      },
+      "doc": ""
+     },
+     {
+      "name": "new-cid",
+      "schemaName": "newCid",
+      "ordinal": 1,
+      "type": {
+       "text": "Text",
+       "kind": "Text"
+      },
+      "doc": ""
+     }
+    ],
+    "results": [
+     {
+      "name": "ok",
+      "schemaName": "ok",
+      "ordinal": 0,
+      "type": {
+       "text": "Bool",
+       "kind": "Bool"
+      },
+      "doc": ""
+     },
+     {
+      "name": "cid",
+      "schemaName": "cid",
+      "ordinal": 1,
+      "type": {
+       "text": "Text",
+       "kind": "Text"
+      },
+      "doc": ""
+     },
+     {
+      "name": "seq",
+      "schemaName": "seq",
+      "ordinal": 2,
+      "type": {
+       "text": "UInt64",
+       "kind": "UInt64"
+      },
+      "doc": ""
+     }
+    ]
+   },
+   {
+    "name": "history",
+    "schemaName": "history",
+    "ordinal": 2,
+    "interfaceName": "StateRef",
+    "interfaceId": "0xcaf9d4c85f388d25",
+    "doc": "Up to `limit` versions, newest first, found by following each\nversion's predecessor CID from the head.",
+    "params": [
+     {
+      "name": "limit",
+      "schemaName": "limit",
+      "ordinal": 0,
+      "type": {
+       "text": "UInt32",
+       "kind": "UInt32"
+      },
+      "doc": ""
+     }
+    ],
+    "results": [
+     {
+      "name": "entries",
+      "schemaName": "entries",
+      "ordinal": 0,
+      "type": {
+       "text": "List(Version)",
+       "kind": "List",
+       "element": {
+        "text": "Version",
+        "kind": "Struct",
+        "name": "Version"
+       }
+      },
+      "doc": ""
+     }
+    ]
+   },
+   {
+    "name": "get",
+    "schemaName": "get",
+    "ordinal": 3,
+    "interfaceName": "StateRef",
+    "interfaceId": "0xcaf9d4c85f388d25",
+    "doc": "The value of the version `cid`. Fails if the block is missing or is not\na version of this ref's kind.",
+    "params": [
+     {
+      "name": "cid",
+      "schemaName": "cid",
+      "ordinal": 0,
+      "type": {
+       "text": "Text",
+       "kind": "Text"
+      },
+      "doc": ""
+     }
+    ],
+    "results": [
+     {
+      "name": "value",
+      "schemaName": "value",
+      "ordinal": 0,
+      "type": {
+       "text": "Value",
+       "kind": "Struct",
+       "name": "Value"
+      },
+      "doc": ""
+     }
+    ]
+   },
+   {
+    "name": "put",
+    "schemaName": "put",
+    "ordinal": 4,
+    "interfaceName": "StateRef",
+    "interfaceId": "0xcaf9d4c85f388d25",
+    "doc": "Stores `value` as a new version whose predecessor is `prevCid` (\"\" for\nthe first), as a dag-cbor block in the node's IPFS, and returns its\nCID. It does not move the head: `compareAndSet` does.",
+    "params": [
+     {
+      "name": "value",
+      "schemaName": "value",
+      "ordinal": 0,
+      "type": {
+       "text": "Value",
+       "kind": "Struct",
+       "name": "Value"
+      },
+      "doc": ""
+     },
+     {
+      "name": "prev-cid",
+      "schemaName": "prevCid",
+      "ordinal": 1,
+      "type": {
+       "text": "Text",
+       "kind": "Text"
+      },
+      "doc": ""
+     }
+    ],
+    "results": [
+     {
+      "name": "cid",
+      "schemaName": "cid",
+      "ordinal": 0,
+      "type": {
+       "text": "Text",
+       "kind": "Text"
+      },
+      "doc": ""
+     }
+    ]
+   }
+  ]
+ },
+ {
   "name": "StreamDialer",
   "binding": "stream-dialer",
   "id": "0xa8d6a0223521dff1",
@@ -2411,6 +2627,44 @@ export const CAPABILITY_STRUCTS: readonly CapabilityStruct[] = [
      "name": "CapRef"
     },
     "doc": "A capability, passed by reference (attenuation travels with it)."
+   }
+  ]
+ },
+ {
+  "name": "Version",
+  "id": "0x9f79fded68b5a2e8",
+  "file": "state.capnp",
+  "doc": "One version of a ref.",
+  "fields": [
+   {
+    "name": "cid",
+    "schemaName": "cid",
+    "ordinal": 0,
+    "type": {
+     "text": "Text",
+     "kind": "Text"
+    },
+    "doc": "The CID of its block."
+   },
+   {
+    "name": "seq",
+    "schemaName": "seq",
+    "ordinal": 1,
+    "type": {
+     "text": "UInt64",
+     "kind": "UInt64"
+    },
+    "doc": "Its sequence number: 1 for the first version, then one more each commit."
+   },
+   {
+    "name": "prev-cid",
+    "schemaName": "prevCid",
+    "ordinal": 2,
+    "type": {
+     "text": "Text",
+     "kind": "Text"
+    },
+    "doc": "The CID of the version before it, \"\" for the first."
    }
   ]
  }
