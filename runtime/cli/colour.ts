@@ -1,21 +1,12 @@
-// Colour on terminals, and only there. Whether a stream gets colour:
-//   NO_COLOR set and not empty -> never (https://no-color.org);
-//   else FORCE_COLOR set -> always, unless it is 0 or false;
-//   else only when the stream is a terminal and TERM is not dumb.
-// So pipes, files, CI logs and tests get plain text. picocolors does the
-// escapes; its own detection is not used, since it looks only at stdout
-// and turns colour on for any CI.
+// Colour on terminals, and only there (colour-wanted.ts says when).
+// picocolors does the escapes; its own detection is not used, since it
+// looks only at stdout and turns colour on for any CI.
 import pc from 'picocolors';
 import type { Io } from './io.js';
+import { colourWanted } from './colour-wanted.js';
 
+export { colourWanted };
 export type Colours = ReturnType<typeof pc.createColors>;
-
-export function colourWanted(stream: { isTTY?: boolean } | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.NO_COLOR) return false;
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
-  return stream?.isTTY === true && env.TERM !== 'dumb';
-}
 
 const on = pc.createColors(true);
 const off = pc.createColors(false);
