@@ -27,7 +27,7 @@ before deleting ~/.ww (which holds the node's identity); without a terminal
 to ask on, ~/.ww is kept unless --yes is given.
 
 Options:
-      --yes        uninstall: delete ~/.ww without asking
+  -y, --yes        uninstall: delete ~/.ww without asking
   -h, --help       show this help`;
 
 const WIDTH = { status: 13, step: 14 };
