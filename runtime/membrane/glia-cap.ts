@@ -14,7 +14,7 @@ import { fail, gliaError, GliaError, errorType, messageOf } from '../../glia/val
 import { prStr } from '../../glia/values/printer.js';
 import { closest } from '../../glia/compile/suggest.js';
 import { gliaMethod, gliaMethods } from '../../glia/compile/conveniences.js';
-import { capabilityInterfaceById, capabilityMethod, capabilityMethods, type CapabilityInterface, type CapabilityMethod } from '../../glia/compile/capabilities.js';
+import { capabilityInterfaceById, capabilityMethod, capabilityMethods, capabilityStruct, type CapabilityInterface, type CapabilityMethod, type CapnpType } from '../../glia/compile/capabilities.js';
 import type { Session } from '../../glia/eval/session.js';
 import * as $ from 'capnp-es';
 import { GliaCap$Client, GliaCap$Server, type GliaCap_Call$Params, type GliaCap_Call$Results } from '../../schema/generated/glia.js';
@@ -24,6 +24,20 @@ import { Policy, attenuate as attenuateHook, PolicyHook } from './policy.js';
 import { writeField, readResults, writeValue, readValue, splitArgs, type CapBridge } from './glia-values.js';
 
 const GLIA_CAP_ID = GliaCap$Client.interfaceId;
+
+const structLists = new WeakMap<CapabilityMethod, boolean>();
+/** Whether a method's params hold a list of structs, at any depth (then they are written in place). */
+function holdsStructList(m: CapabilityMethod): boolean {
+  let known = structLists.get(m);
+  if (known === undefined) { known = m.params.some((f) => typeHoldsStructList(f.type, new Set())); structLists.set(m, known); }
+  return known;
+}
+function typeHoldsStructList(t: CapnpType, seen: Set<string>): boolean {
+  if (t.kind === 'List') return t.element?.kind === 'Struct' || (t.element ? typeHoldsStructList(t.element, seen) : false);
+  if (t.kind !== 'Struct' || !t.name || seen.has(t.name)) return false;
+  seen.add(t.name);
+  return (capabilityStruct(t.name)?.fields ?? []).some((f) => typeHoldsStructList(f.type, seen));
+}
 const GLIA_CALL = 0, GLIA_DESCRIBE = 1;
 
 /** A Cap'n Proto capability as a Glia value. */
@@ -50,10 +64,19 @@ export class RpcCap extends CapabilityBase {
     const where = (i: number) => `${this.interfaceName} ${prStr(method)} argument ${m.params[i]!.name}`;
     // Params are built here, before anything is sent, so a bad argument
     // fails as a Glia error in the caller.
+    const write = (params: any) => {
+      positional.forEach((v, i) => writeField(params, m.params[i]!, v, where(i), this.bridge));
+      for (const [i, v] of options) writeField(params, m.params[i]!, v, where(i), this.bridge);
+    };
     const params = new $.Message().initRoot(gen.ParamsClass) as any;
-    positional.forEach((v, i) => writeField(params, m.params[i]!, v, where(i), this.bridge));
-    for (const [i, v] of options) writeField(params, m.params[i]!, v, where(i), this.bridge);
-    const answer = this.hook.call({ method: gen, params });
+    write(params);
+    // capnp-es's copy of a list of structs with both data and pointers
+    // (Executor.spawn's caps, a CellSpec's) copies the pointer words with
+    // the data, then follows those stale words and fails ("Invalid typed
+    // array length"); such params are written again in the call's message.
+    const answer = holdsStructList(m)
+      ? this.hook.call({ method: gen, paramsFunc: write })
+      : this.hook.call({ method: gen, params });
     return answer.struct().then(
       (s) => readResults($.utils.getAs(gen.ResultsClass, s), m.results, this.bridge),
       (e) => { throw toGlia(e, `${this.interfaceName} ${prStr(method)}`); },
