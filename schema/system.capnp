@@ -7,6 +7,7 @@
 
 using Membrane = import "membrane.capnp";
 using Routing = import "routing.capnp";
+using State = import "state.capnp";
 
 interface Host {
   # This libp2p node: who it is, where it listens, whom it knows, and the
@@ -33,6 +34,14 @@ interface Host {
   # Returns the endpoints for serving and reaching others: raw byte streams
   # and Cap'n Proto vats over libp2p, and HTTP (WAGI) on port 2080. Attenuate
   # the Host to keep a holder off the network.
+
+  stateRef @4 (name :Text) -> (ref :State.StateRef);
+  # Returns the node's StateRef named `name` (state.capnp), creating it
+  # empty the first time. The same name gives the same ref, with the same
+  # head, to every caller on this node, across grafts and restarts (its
+  # head is kept in the node's datastore). A name is one segment, as for
+  # vats: not empty, no `/`, no spaces or control characters, at most 128
+  # bytes (else `node/bad-name`).
 }
 
 interface Runtime {

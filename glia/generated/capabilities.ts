@@ -1,6 +1,6 @@
 // GENERATED from schema/*.capnp by scripts/gen-capsig.mjs (capnp compile -o-). Do not edit.
 // Regenerate with `npm run gen:schema` (needs the capnp compiler); `npm run gen:check` checks it.
-// digests: inputs schema/*.capnp 4183be50326cf73b, body 0e4509ca29c5979d
+// digests: inputs schema/*.capnp 7f5e996c0af564ca, body 7cb2d5466e3d2fa1
 // Read it through glia/compile/capabilities.ts.
 import type { CapabilityInterface, CapabilityStruct } from '../compile/capabilities.js';
 
@@ -430,6 +430,39 @@ export const CAPABILITY_INTERFACES: readonly CapabilityInterface[] = [
        "text": "HttpListener",
        "kind": "Interface",
        "name": "HttpListener"
+      },
+      "doc": ""
+     }
+    ]
+   },
+   {
+    "name": "state-ref",
+    "schemaName": "stateRef",
+    "ordinal": 4,
+    "interfaceName": "Host",
+    "interfaceId": "0xaaf3efb9e631acb7",
+    "doc": "Returns the node's StateRef named `name` (state.capnp), creating it\nempty the first time. The same name gives the same ref, with the same\nhead, to every caller on this node, across grafts and restarts (its\nhead is kept in the node's datastore). A name is one segment, as for\nvats: not empty, no `/`, no spaces or control characters, at most 128\nbytes (else `node/bad-name`).",
+    "params": [
+     {
+      "name": "name",
+      "schemaName": "name",
+      "ordinal": 0,
+      "type": {
+       "text": "Text",
+       "kind": "Text"
+      },
+      "doc": ""
+     }
+    ],
+    "results": [
+     {
+      "name": "ref",
+      "schemaName": "ref",
+      "ordinal": 0,
+      "type": {
+       "text": "StateRef",
+       "kind": "Interface",
+       "name": "StateRef"
       },
       "doc": ""
      }

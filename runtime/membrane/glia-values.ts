@@ -33,6 +33,9 @@ const INT_RANGES: Record<string, [number, number]> = {
   UInt8: [0, 255], UInt16: [0, 65535], UInt32: [0, 4294967295],
 };
 
+/** The struct of schema/glia.capnp that carries any Glia value (data, and capabilities by reference). */
+const GLIA_VALUE = 'Value';
+
 function capitalized(name: string): string { return name[0]!.toUpperCase() + name.slice(1); }
 
 function mismatch(where: string, type: CapnpType, v: unknown, example?: string): never {
@@ -88,6 +91,8 @@ export function writeField(s: any, f: CapabilityField, v: unknown, where: string
       return;
     }
     case 'Struct': {
+      // A Glia.Value field (StateRef :put) takes any Glia data as it is.
+      if (t.name === GLIA_VALUE) { writeValue(s[`_init${capitalized(name)}`](), v, bridge); return; }
       if (!IMap.isMap(v)) mismatch(where, t, v, '{:field value ...}');
       writeStruct(s[`_init${capitalized(name)}`](), t.name!, v as IMap<unknown, unknown>, where, bridge);
       return;
@@ -156,7 +161,7 @@ export function readField(s: any, f: CapabilityField, bridge: CapBridge): unknow
       for (let i = 0; i < list.length; i++) out.push(readElement(list.get(i), t.element!, bridge));
       return List(out);
     }
-    case 'Struct': return readStruct(s[name], t.name!, bridge);
+    case 'Struct': return t.name === GLIA_VALUE ? readValue(s[name], bridge) : readStruct(s[name], t.name!, bridge);
     case 'Interface': return bridge.capOf(toHook(s[name])!, t.name ? capabilityInterface(t.name) : undefined);
     case 'Capability': case 'AnyPointer': return bridge.capOf(capOfPointer(s[name]), undefined);
     default: return s[name];

@@ -26,7 +26,7 @@ export const NODE_ERROR_CODES = {
   'node/login-refused': 'a node\'s Terminal refused the login (unknown key, bad signature, stale or replayed challenge, epoch advanced)',
   'node/login-failed': 'a login through a node\'s Terminal did not complete (no answer in time, or the connection failed)',
   'node/graft-failed': 'grafting a logged-in session\'s membrane failed or did not answer in time',
-  'node/bad-name': 'a vat or stream name is empty, too long or contains a slash',
+  'node/bad-name': 'a vat, stream or state ref name is empty, too long, or contains a slash, a space or a control character',
   'node/name-taken': 'a vat or stream name is already served by this node',
   'node/bad-peer-id': 'a peer id does not parse',
   'node/bad-key': 'a routing key, CID or IPFS path does not parse',
@@ -48,6 +48,11 @@ export const NODE_ERROR_CODES = {
   'node/chain-rpc': 'the chain\'s JSON-RPC endpoint failed or did not answer',
   'node/chain-stem': 'no Atom contract answers head() at the --stem address on that chain',
   'node/chain-head': 'an Atom head is not the UTF-8 text of a CID or /ipfs/CID path',
+  'node/state-value': 'a value cannot be stored in a state ref: it holds a capability, NaN or an infinity, or nests too deep',
+  'node/state-missing': 'a CID a state ref was given or links to is not in the node\'s blocks',
+  'node/state-corrupt': 'a state version block (or a ref\'s head record) is damaged: its bytes do not hash to its CID, do not decode, or do not fit the version format',
+  'node/state-not-version': 'a CID given to a state ref names a block that is not a state version',
+  'node/state-bad-commit': 'compareAndSet was given a version that does not follow the head (another ref\'s, a wrong predecessor or seq)',
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERROR_CODES;

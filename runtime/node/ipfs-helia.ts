@@ -25,6 +25,7 @@ import type { Blockstore } from 'interface-blockstore';
 import { CID } from 'multiformats/cid';
 import { base36 } from 'multiformats/bases/base36';
 import { createUnsafe } from 'multiformats/block';
+import * as dagCbor from '@ipld/dag-cbor';
 import { NodeError } from './errors.js';
 import { swarmRouter, LIBP2P_ROUTER } from './helia-router.js';
 import { localTree } from './local-tree.js';
@@ -55,6 +56,18 @@ export async function openRepo(dir: string): Promise<Repo> {
   }
 }
 
+/** Opens (creating it if needed) a datastore folder alone: the state refs' heads when the blocks are in Kubo. */
+export async function openDatastore(dir: string): Promise<FsDatastore> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const datastore = new FsDatastore(dir);
+    await datastore.open();
+    return datastore;
+  } catch (e) {
+    throw new NodeError('node/ipfs', `cannot open the datastore at ${dir}: ${(e as Error).message}`, 'check its permissions, or pass --ipfs-repo DIR');
+  }
+}
+
 export interface HeliaStoreOptions {
   /** The started swarm (runtime/node/swarm.ts). */
   swarm: Libp2p;
@@ -71,7 +84,8 @@ const ADD = { cidVersion: 1 as const, rawLeaves: true };
 
 export async function createHeliaStore(opts: HeliaStoreOptions): Promise<IpfsStore> {
   const node = opts.swarm;
-  const helia = createHeliaLight({ blockstore: opts.blockstore, datastore: opts.datastore }) as unknown as Helia;
+  // dag-cbor: state versions (runtime/node/state/) are dag-cbor blocks, and pinning reads their links.
+  const helia = createHeliaLight({ blockstore: opts.blockstore, datastore: opts.datastore, codecs: [dagCbor] } as never) as unknown as Helia;
   // Bitswap finds the node here (what @helia/libp2p would have set).
   Object.defineProperty(helia, 'libp2p', { value: node });
   (helia as any).addMixin({
@@ -165,6 +179,30 @@ class HeliaStore implements IpfsStore {
   async importDag(root: CID, blocks: AsyncIterable<Block>, opts?: IpfsCallOptions): Promise<void> {
     await storeDag(this.helia, root, blocks, opts?.signal);
     await this.keep(root, opts?.signal);
+  }
+
+  async putBlock(cid: CID, bytes: Uint8Array, opts?: IpfsCallOptions): Promise<void> {
+    try {
+      await this.helia.blockstore.put(cid, bytes, { signal: opts?.signal });
+      if (await this.helia.pins.isPinned(cid)) return;
+      for await (const _ of this.helia.pins.add(cid, { depth: 0, signal: opts?.signal })) { /* this block only */ }
+    } catch (e) {
+      // The same block put twice at once: the other put pinned it.
+      if ((e as Error)?.name === 'AlreadyPinnedError') return;
+      throw wrap(e, `put block ${cid}`);
+    }
+  }
+
+  async getLocalBlock(cid: CID, opts?: IpfsCallOptions): Promise<Uint8Array | null> {
+    try {
+      if (!(await this.helia.blockstore.has(cid, { signal: opts?.signal }))) return null;
+      const chunks: Uint8Array[] = [];
+      for await (const c of this.helia.blockstore.get(cid, { offline: true, signal: opts?.signal } as never)) chunks.push(c);
+      return concat(chunks, chunks.reduce((n, c) => n + c.length, 0));
+    } catch (e) {
+      if ((e as Error)?.name === 'NotFoundError') return null;
+      throw wrap(e, `get block ${cid}`);
+    }
   }
 
   /** The CID and sub path a path names, following IPNS. */

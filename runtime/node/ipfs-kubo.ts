@@ -113,6 +113,26 @@ class KuboStore implements IpfsStore {
     void this.provide(root.toString()).catch(() => { /* Kubo reprovides pins on its own */ });
   }
 
+  async putBlock(cid: CID, bytes: Uint8Array, opts?: IpfsCallOptions): Promise<void> {
+    await this.call(`put block ${cid}`, opts, async (signal) => {
+      const got = await this.kubo.block.put(bytes, { cidCodec: 'dag-cbor', mhtype: 'sha2-256', signal } as never);
+      if (!got.equals(cid)) throw new NodeError('node/ipfs', `Kubo stored the block ${cid} as ${got}`, 'Kubo must take dag-cbor blocks with CIDv1 and sha2-256');
+      // A direct pin: this block only; each version has its own.
+      await this.kubo.pin.add(cid, { recursive: false, signal });
+    }, () => new NodeError('node/timeout', `Kubo took too long storing the block ${cid}`, 'check Kubo'));
+  }
+
+  async getLocalBlock(cid: CID, opts?: IpfsCallOptions): Promise<Uint8Array | null> {
+    try {
+      // offline: Kubo answers from its own repo and never searches the network.
+      return await this.call(`get block ${cid}`, opts, (signal) => this.kubo.block.get(cid, { offline: true, signal } as never),
+        () => new NodeError('node/timeout', `Kubo took too long reading the block ${cid}`, 'check Kubo'));
+    } catch (e) {
+      if (e instanceof NodeError && e.code === 'node/not-found') return null;
+      throw e;
+    }
+  }
+
   /** The path as Kubo takes it: /ipfs/... or /ipns/... */
   private kuboPath(path: string): string {
     const p = parseIpfsPath(path);

@@ -17,7 +17,7 @@ import { Identity$Client } from '../../schema/generated/auth.js';
 import { HttpClient$Client } from '../../schema/generated/http.js';
 import { loadOrCreateIdentity, type Identity } from './identity.js';
 import { createSwarm, type Swarm } from './swarm.js';
-import { openRepo, createHeliaStore, type Repo } from './ipfs-helia.js';
+import { openRepo, openDatastore, createHeliaStore, type Repo } from './ipfs-helia.js';
 import type { IpfsStore } from './ipfs.js';
 import { mergeLayers, type LayerSource } from './layers.js';
 import { stdImage, STD_IMAGE_NAME } from './std-image.js';
@@ -37,6 +37,8 @@ import { routingHook } from './caps/routing.js';
 import { ipfsHook } from './caps/ipfs.js';
 import { identityHook } from './caps/identity.js';
 import { httpClientHook } from './caps/http-client.js';
+import { StateRefs } from './caps/state-ref.js';
+import { StateStore } from './state/store.js';
 import { InitScripts } from './initd/runner.js';
 import { writeHostState, removeHostState } from './host-state.js';
 import { ControlServer, controlSocketPath } from './control.js';
@@ -112,6 +114,8 @@ export class WetwareNode {
   private readonly booted = new Promise<void>((r) => { this.bootedResolve = r; });
   readonly metrics: NodeMetrics;
   readonly cells: CellRuntime;
+  /** The node's named StateRefs (Host.stateRef). */
+  stateRefs!: StateRefs;
 
   private constructor(readonly opts: NodeOptions) {
     this.metrics = new NodeMetrics({ peers: () => this.swarm?.getPeers().length ?? 0 });
@@ -171,6 +175,10 @@ export class WetwareNode {
       repo = await openRepo(opts.ipfsRepo);
       this.onStop('repo', () => repo!.close());
     }
+    // State refs keep their heads in the repo's datastore; with Kubo the
+    // repo folder holds that datastore alone (the blocks go to Kubo).
+    const stateDatastore = repo ? repo.datastore : await openDatastore(join(opts.ipfsRepo, 'datastore'));
+    if (!repo) this.onStop('state datastore', () => stateDatastore.close());
     const swarmLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
     this.swarm = await createSwarm({
       privateKey: identity.privateKey, listen: opts.listen, bootstrap: opts.bootstrap, mdns: opts.mdns,
@@ -233,6 +241,7 @@ export class WetwareNode {
     }
 
     // The membrane every init.d script (and later every login) grafts.
+    this.stateRefs = new StateRefs(new StateStore(this.ipfs, stateDatastore));
     const httpListener = this.wagi ? httpListenerHook(this.wagi, this.cells, { epoch: this.epoch }) : null;
     // Vats and streams over libp2p (runtime/node/p2p): one registry of served names.
     const p2p: P2pContext = { node: this.swarm, registry: new P2pRegistry(this.swarm, this.epoch), epoch: this.epoch, runtime: this.cells, log: swarmLog, served: new Map() };
@@ -256,6 +265,7 @@ export class WetwareNode {
         },
         httpListener: () => httpListener,
         network: () => network,
+        stateRef: (name) => this.stateRefs.ref(name),
       }) },
       { name: 'runtime', interfaceId: Runtime$Client.interfaceId, cap: toHook(runtimeServer(this.cells))! },
       { name: 'routing', interfaceId: Routing$Client.interfaceId, cap: routingHook({ swarm: this.swarm, ipfs: this.ipfs, log: swarmLog }) },

@@ -78,7 +78,7 @@ describe.concurrent('ww check', { timeout: TEST_TIMEOUT_MS }, () => {
       code: 'unknown-method', severity: 'error', message: 'Host has no method :idd; did you mean :id?',
       file: join(dir, 'etc', 'init.d', '10-app.glia'),
       range: { start: { line: 3, col: 15, offset: expect.any(Number) }, end: { line: 3, col: 19, offset: expect.any(Number) } },
-      hint: 'the methods of Host are :id :addrs :peers :network :listen :listen-stream :serve-vat :dial-vat :dial-stream',
+      hint: 'the methods of Host are :id :addrs :peers :network :state-ref :listen :listen-stream :serve-vat :dial-vat :dial-stream',
     });
     expect(ds[0].range.end.offset - ds[0].range.start.offset).toBe(4);
     expect(ds[3]).toMatchObject({ file: join(dir, 'warn.glia'), message: "'b' is bound but never used" });

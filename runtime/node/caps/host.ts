@@ -3,9 +3,12 @@
 // endpoints: HTTP through WAGI, and raw streams and Cap'n Proto vats over
 // libp2p (runtime/node/p2p). With --http-listen off, the HttpListener of
 // network() fails node/http-off on every call, and the rest still works.
+// stateRef(name) gives the node's named StateRef (runtime/node/caps/state-ref.ts).
 import { Host$Server, HttpListener$Client, StreamListener$Client, StreamDialer$Client, VatListener$Client, VatClient$Client } from '../../../schema/generated/system.js';
 import { BrokenHook, toHook, type Hook } from '../../rpc/hooks.js';
 import { RpcError } from '../../rpc/errors.js';
+import { StateRef$Client } from '../../../schema/generated/state.js';
+import { guarded } from './guard.js';
 
 /** The endpoints of Host.network() over libp2p. */
 export interface NetworkHooks {
@@ -25,6 +28,8 @@ export interface HostSource {
   /** The HttpListener capability over the node's WAGI gateway; null with --http-listen off. */
   httpListener(): Hook | null;
   network(): NetworkHooks;
+  /** The StateRef named `name` (the same hook for the same name); throws node/bad-name. Absent: a host with no state (tests). */
+  stateRef?(name: string): Hook;
 }
 
 const HTTP_OFF = new BrokenHook(new RpcError('failed', 'node/http-off: this node serves no HTTP: it was started with --http-listen off'));
@@ -55,5 +60,9 @@ export function hostHook(node: HostSource): Hook {
       r.vatListener = new VatListener$Client(net.vatListener as any);
       r.vatClient = new VatClient$Client(net.vatClient as any);
     },
+    stateRef: guarded(async (p, r) => {
+      if (!node.stateRef) throw new RpcError('unimplemented', 'this host keeps no state refs');
+      r.ref = new StateRef$Client(node.stateRef(p.name) as any);
+    }),
   }))!;
 }

@@ -129,6 +129,7 @@ function hostHook(o: { idDelayMs?: number; peersFail?: boolean } = {}): Hook {
     addrs: async (_p, r) => { const l = r._initAddrs(2); l.set(0, '/ip4/127.0.0.1/tcp/2025'); l.set(1, '/ip4/127.0.0.1/udp/2025/quic-v1'); },
     peers: async (_p, r) => { if (o.peersFail) throw new Error('peer table unavailable'); r._initPeers(2); },
     network: async () => { throw new Error('a status cell never gets here'); },
+    stateRef: async () => { throw new Error('a status cell never gets here'); },
   }))!;
 }
 

@@ -8,5 +8,6 @@ export function hostHook(peerId = '12D3KooWnode'): Hook {
     addrs: async (_p, r) => { const l = r._initAddrs(1); l.set(0, '/ip4/127.0.0.1/tcp/2025'); },
     peers: async (_p, r) => { r._initPeers(2); },
     network: async () => { throw new Error('not in this test'); },
+    stateRef: async () => { throw new Error('not in this test'); },
   }))!;
 }

@@ -1,0 +1,126 @@
+// The node's named state refs (schema/state.capnp StateRef): version
+// blocks in the node's IPFS (runtime/node/state/version.ts), heads in its
+// datastore (heads.ts). The node is each ref's single point of
+// consistency: every change of a head goes through one queue per name
+// (serial.ts), so a compareAndSet reads and moves the head with no other
+// change in between, and exactly one of several racing from the same head
+// wins. Heads are cached in memory after their first read; only this
+// store writes them.
+import { CID } from 'multiformats/cid';
+import { NodeError } from '../errors.js';
+import { parseCid, type IpfsStore } from '../ipfs.js';
+import { checkName } from '../p2p/protocols.js';
+import { HeadStore, EMPTY_HEAD, type Head } from './heads.js';
+import { Serial } from './serial.js';
+import { makeVersion, readVersion, type Version } from './version.js';
+import type { Ipld } from './codec.js';
+
+/** The most entries one history call returns. */
+export const MAX_HISTORY = 10_000;
+
+export interface HistoryEntry { cid: string; seq: bigint; prevCid: string }
+
+export type CasResult = { ok: boolean } & Head;
+
+export class StateStore {
+  private readonly heads: HeadStore;
+  private readonly cache = new Map<string, Head>();
+  private readonly serial = new Serial();
+
+  constructor(private readonly ipfs: Pick<IpfsStore, 'putBlock' | 'getLocalBlock'>, datastore: ConstructorParameters<typeof HeadStore>[0]) {
+    this.heads = new HeadStore(datastore);
+  }
+
+  /** `name` if it is a good ref name; node/bad-name otherwise (the rules of vat names). */
+  static checkName(name: unknown): string {
+    return checkName('state ref', name, '"counter"');
+  }
+
+  /** The head of `name` now. */
+  head(name: string): Promise<Head> {
+    const cached = this.cache.get(name);
+    if (cached) return Promise.resolve(cached);
+    return this.serial.run(name, () => this.load(name));
+  }
+
+  /** Inside the queue for `name`: the head, read from the datastore once. */
+  private async load(name: string): Promise<Head> {
+    let h = this.cache.get(name);
+    if (!h) { h = await this.heads.get(name); this.cache.set(name, h); }
+    return h;
+  }
+
+  /** Stores `value` as a version of `name` after `prevCid` ("" for the first); its CID. The head does not move. */
+  async put(name: string, value: Ipld, prevCid: string): Promise<string> {
+    let prev: CID | null = null, seq = 1n;
+    if (prevCid !== '') {
+      const p = await this.version(prevCid, 'the predecessor');
+      if (p.ref !== name) throw wrongRef(p, name, 'the predecessor');
+      prev = p.cid;
+      seq = p.seq + 1n;
+    }
+    const { cid, bytes } = await makeVersion(name, seq, prev, value);
+    await this.ipfs.putBlock(cid, bytes);
+    return cid.toString();
+  }
+
+  /**
+   * Moves the head of `name` from `expectedCid` to `newCid`: ok false with
+   * the head as it is when the head is not `expectedCid`; a coded error
+   * when `newCid` is not the next version after it.
+   */
+  compareAndSet(name: string, expectedCid: string, newCid: string): Promise<CasResult> {
+    return this.serial.run(name, async () => {
+      const head = await this.load(name);
+      if (head.cid !== expectedCid) return { ok: false, ...head };
+      const v = await this.version(newCid, 'the new version');
+      const bad = (why: string) => new NodeError('node/state-bad-commit', `state ref ${JSON.stringify(name)} cannot commit ${newCid}: ${why}`,
+        'commit a version made by (perform ref :put value head-cid) from the head you read');
+      if (v.ref !== name) throw bad(`it is a version of the ref ${JSON.stringify(v.ref)}`);
+      const prev = v.prev?.toString() ?? '';
+      if (prev !== expectedCid) throw bad(`its predecessor is ${prev || 'none (a first version)'}, not the head ${expectedCid || '(none: the ref is empty)'}`);
+      if (v.seq !== head.seq + 1n) throw bad(`its seq is ${v.seq}, not ${head.seq + 1n}`);
+      const next: Head = { cid: v.cid.toString(), seq: v.seq };
+      await this.heads.set(name, next);
+      this.cache.set(name, next);
+      return { ok: true, ...next };
+    });
+  }
+
+  /** Up to `limit` (at most MAX_HISTORY) versions of `name`, newest first, each found from the one before by its predecessor's CID. */
+  async history(name: string, limit: number): Promise<HistoryEntry[]> {
+    const head = await this.head(name);
+    const out: HistoryEntry[] = [];
+    let at = head.cid;
+    let expect = head.seq;
+    while (at !== '' && out.length < Math.min(limit, MAX_HISTORY)) {
+      const v = await this.version(at, out.length === 0 ? `the head of state ref ${JSON.stringify(name)}` : `version ${expect} of state ref ${JSON.stringify(name)}`);
+      if (v.seq !== expect) {
+        throw new NodeError('node/state-corrupt', `the block ${at} is corrupt: it has seq ${v.seq} where version ${expect} of state ref ${JSON.stringify(name)} belongs`);
+      }
+      const prevCid = v.prev?.toString() ?? '';
+      out.push({ cid: at, seq: v.seq, prevCid });
+      at = prevCid;
+      expect--;
+    }
+    return out;
+  }
+
+  /** The version `cid`, read from this node's blocks and checked. */
+  async version(cid: string, what = 'the version'): Promise<Version> {
+    const c = parseCid(cid, cid);
+    const bytes = await this.ipfs.getLocalBlock(c);
+    if (!bytes) {
+      throw new NodeError('node/state-missing', `${what} ${cid} is not in this node's blocks`,
+        'give a CID from (perform ref :head), (perform ref :history n) or (perform ref :put ...) on this node; if it was one, the repo lost the block');
+    }
+    return readVersion(c, bytes);
+  }
+}
+
+function wrongRef(v: Version, name: string, what: string): NodeError {
+  return new NodeError('node/state-bad-commit', `${what} ${v.cid} is a version of the state ref ${JSON.stringify(v.ref)}, not of ${JSON.stringify(name)}`,
+    'each ref has its own chain of versions; read this ref\'s head with (perform ref :head)');
+}
+
+export { EMPTY_HEAD };
