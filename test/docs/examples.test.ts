@@ -1,18 +1,23 @@
 // Every Glia example in README.md and doc/*.md (`expr ; => value`,
-// `expr ; error[code]`), run in a real Session with the host effects of
+// `expr ; error[code]`, and the Example/Result rows of std.md's tables), run in a real Session with the host effects of
 // `ww eval`, each a test named FILE:LINE. Conventions: test/docs/README.md.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { docFences, ROOT } from './doc-files.js';
-import { gliaBlock, DocSession, verdict, GLIA_LANGS, MARKER_LIKE, type Block, type Step } from './glia-examples.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { docFences, docFiles, ROOT } from './doc-files.js';
+import { gliaBlock, tableExamples, DocSession, verdict, GLIA_LANGS, MARKER_LIKE, type Block, type Step } from './glia-examples.js';
 
 const fenceList = docFences();
-const blocks = fenceList.map(gliaBlock).filter((b): b is Block => b !== null);
+const tables = docFiles().flatMap((f) => tableExamples(f, readFileSync(join(ROOT, f), 'utf8')));
+// Fenced blocks and table rows, each file's in the order of its lines.
+const blocks = [...fenceList.map(gliaBlock).filter((b): b is Block => b !== null), ...tables]
+  .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 const byFile = new Map<string, Block[]>();
 for (const b of blocks) byFile.set(b.file, [...(byFile.get(b.file) ?? []), b]);
 
 const count = (k: string) => blocks.flatMap((b) => b.steps).filter((s) => s.expect.kind === k).length;
 const illustrative = fenceList.filter((f) => GLIA_LANGS.has(f.info[0] ?? '')).map((f) => f.lines.filter((l) => /;+\s*~>/.test(l)).length).reduce((a, b) => a + b, 0);
-console.log(`doc examples: ${count('value')} values, ${count('error')} errors, ${illustrative} illustrative (not run), in ${byFile.size} files`);
+console.log(`doc examples: ${count('value')} values (${tables.length} of them table rows), ${count('error')} errors, ${illustrative} illustrative (not run), in ${byFile.size} files`);
 
 it('every `; =>` line in the docs is in a Glia block, where it is run or marked illustrative', () => {
   const stray = fenceList.filter((f) => !GLIA_LANGS.has(f.info[0] ?? ''))

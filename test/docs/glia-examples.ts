@@ -167,3 +167,28 @@ export function verdict(step: Step, out: Outcome): string | null {
   if (!out.ok) return `a form before the example threw error[${out.code}]: ${out.message}`;
   return null;
 }
+
+/**
+ * The rows of Markdown tables with `Example` and `Result` columns (std.md's
+ * function tables): each row whose Example cell is one code span is an
+ * example whose pr-str must be the Result cell's code span, in the file's
+ * Session at that point of the file. One block per row, so it sorts with
+ * the fenced blocks by line.
+ */
+export function tableExamples(file: string, text: string): Block[] {
+  const out: Block[] = [];
+  let cols: { example: number; result: number } | null = null;
+  text.split(/\r?\n/).forEach((l, i) => {
+    if (!l.startsWith('|')) { cols = null; return; }
+    const cells = l.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim().replace(/\\\|/g, '|'));
+    const ex = cells.indexOf('Example'), res = cells.indexOf('Result');
+    if (ex >= 0 && res >= 0) { cols = { example: ex, result: res }; return; }
+    if (!cols || /^[-:\s|]+$/.test(l)) return;
+    const e = /^`([^`]+)`$/.exec(cells[cols.example] ?? ''), r = /^`([^`]+)`$/.exec(cells[cols.result] ?? '');
+    if (!cells[cols.example]) return;
+    const step: Step = { line: i + 1, code: e?.[1] ?? '', form: e?.[1] ?? cells[cols.example]!, expect: { kind: 'value', text: r?.[1] ?? '' } };
+    if (!e || !r) step.problem = 'a table example whose Example or Result cell is not one code span';
+    out.push({ file, line: i + 1, steps: [step] });
+  });
+  return out;
+}
