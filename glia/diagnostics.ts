@@ -56,6 +56,7 @@ export const CATALOG: Record<string, Entry> = {
   'dynamic-target': { severity: 'warning', summary: 'an effect target or method is computed, so the checker cannot check it; the run-time checks still apply' },
   'unused-binding': { severity: 'warning', summary: 'a local binding is never used' },
   'shadowed-capability': { severity: 'warning', summary: 'a local or def hides a capability name that the context binds' },
+  'dosync-effect': { severity: 'error', summary: 'a dosync body performs an effect other than the transaction\'s own (a retry would perform it again); at run time the perform throws :glia.error/dosync-effect' },
   // Runtime (thrown as :glia.error/<code>)
   'read': { severity: 'error', summary: 'read-string or eval was given text that does not read' },
   'type-mismatch': { severity: 'error', summary: 'a value of the wrong type was passed' },
@@ -69,6 +70,7 @@ export const CATALOG: Record<string, Entry> = {
   'cap-call-failed': { severity: 'error', summary: 'a capability call failed on the far side' },
   'unknown-method': { severity: 'error', summary: 'a capability has no method of that name' },
   'limit': { severity: 'error', summary: 'a resource limit was reached' },
+  'conflict': { severity: 'error', summary: 'a dosync transaction met a conflict on every try (the ref\'s head kept moving) and gave up' },
   'no-match': { severity: 'error', summary: 'match (or case) found no clause for the value' },
   'index-out-of-bounds': { severity: 'error', summary: 'an index is outside the collection' },
   'illegal-argument': { severity: 'error', summary: 'an argument has the right type but an invalid value' },

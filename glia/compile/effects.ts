@@ -34,6 +34,9 @@ export interface Origin {
   /** A handler whose target the checker cannot know stands in the way: the
    *  effect may be handled, so it is not reported (the run-time check holds). */
   maybeHandled?: boolean;
+  /** For a parameter marker: the parameter is called inside a dosync body,
+   *  so the argument's effects are refused there (transactions.ts). */
+  transaction?: boolean;
 }
 
 export type EffectSet = ReadonlyMap<string, Origin>;

@@ -31,6 +31,8 @@ import { capabilityInterface } from './capabilities.js';
 import { gliaMethod, gliaMethods } from './conveniences.js';
 import { checkMethodArgs } from './method-args.js';
 import { closest } from './suggest.js';
+import { forEachChild } from './ir-walk.js';
+import { isTransaction, refusedInTransaction, performName, TRANSACTION_BODY_ARG } from './transactions.js';
 import {
   type EffectSet, type Origin, NO_EFFECTS, UNKNOWN_EFFECT, single, union, without, through, isMarker,
   paramMarker, keywordEffect, capabilityEffect, handles, maybeHandled,
@@ -320,7 +322,11 @@ export class EffectInference {
     const callee = this.staticOf(n.fn);
     if (!callee) return acc;
     switch (callee.kind) {
-      case 'fn': acc = union(acc, this.substitute(callee.summary, n.args, this.site(n.span), calleeName(n.fn, callee.summary.name))); break;
+      case 'fn': {
+        const effects = this.substitute(callee.summary, n.args, this.site(n.span), calleeName(n.fn, callee.summary.name));
+        acc = union(acc, n.fn.op === 'var' && isTransaction(n.fn.v) ? this.transaction(n, effects) : effects);
+        break;
+      }
       case 'param': acc = union(acc, single(paramMarker(callee.binding), { span: this.site(n.span), via: [], root: n.span, param: callee.binding })); break;
       case 'native': acc = union(acc, this.nativeCall(callee, n)); break;
     }
@@ -336,7 +342,7 @@ export class EffectInference {
       for (const a of s.arities) {
         const i = a.params.indexOf(o.param!);
         const fits = args.length === a.params.length || (a.rest !== null && args.length > a.params.length);
-        if (i >= 0) { own = true; if (fits) out = union(out, this.passed(this.latentOf(args[i]!, span), o)); }
+        if (i >= 0) { own = true; if (fits) out = union(out, this.passed(this.latentOf(args[i]!, span), o, args[i]!.span ?? span)); }
         else if (a.rest === o.param) own = true;
       }
       if (!own) out = union(out, single(k, { ...o, span }));
@@ -344,8 +350,68 @@ export class EffectInference {
     return out;
   }
 
+  /**
+   * A dosync (a call of ww.state/transact): every effect of its body that
+   * is not the transaction's own is a dosync-effect error, at the form in
+   * the body that performs it, and leaves the call's effects (the barrier
+   * refuses it at run time, so it never reaches the context). A call of a
+   * parameter in the body is checked where the enclosing function is
+   * called, with the function passed there.
+   */
+  private transaction(n: IR.CallNode, effects: EffectSet): EffectSet {
+    const body = n.args[TRANSACTION_BODY_ARG];
+    if (!body) return effects;
+    const s = this.staticOf(body);
+    const own = body.op === 'fn' && s?.kind === 'fn' ? s.summary.effects : this.latentOf(body, this.site(n.span));
+    const refused = new Set<string>();
+    for (const [k, o] of own) {
+      if (o.maybeHandled || !refusedInTransaction(k)) continue;
+      refused.add(k);
+      this.refuseInTransaction(k, o, o.span ?? n.span, null);
+    }
+    // A perform on a defcap is a call, not an effect the sets hold: look for
+    // those written in the body itself (not in functions it only defines).
+    if (body.op === 'fn') {
+      const visit = (x: IR.Node): void => {
+        if (x.op === 'fn') return;
+        if (x.op === 'perform') {
+          const t = this.staticOf(x.target);
+          const call = t?.kind === 'defcap' ? this.methodCall(x) : null;
+          if (t?.kind === 'defcap') this.refuseInTransaction(`${t.name}/${call?.method ? `:${call.method}` : '*'}`, { span: x.span, via: [], root: x.span }, x.span, null);
+        }
+        forEachChild(x, visit);
+      };
+      for (const a of body.arities) visit(a.body);
+    }
+    const out = new Map<string, Origin>();
+    for (const [k, o] of effects) {
+      if (refused.has(k)) continue;
+      out.set(k, isMarker(k) ? { ...o, transaction: true } : o);
+    }
+    return out;
+  }
+
+  private refuseInTransaction(effect: string, o: Origin, span: Span | undefined, passedAs: string | null): void {
+    const name = performName(effect);
+    const at = o.root && o.via.length && !/^(glia\/prelude|std)\//.test(o.root.file) ? ` (at ${o.root.file}:${o.root.line}:${o.root.col})` : '';
+    const what = passedAs ? `${passedAs} is called inside a dosync body, and it performs ${name}${at}`
+      : o.via.length ? `calling ${o.via[0]} performs ${name}${o.via.length > 1 ? ` (through ${o.via.slice(1).join(' -> ')})` : ''}${at}, inside a dosync body`
+      : `a dosync body may not perform ${name}`;
+    this.diag('dosync-effect', span, `${what}: a conflict runs the body again, and would perform it again`,
+      'perform it before or after the dosync and pass the result in: (let [x (perform ...)] (dosync ref (assoc! [:k] x))); inside, use only alter!, assoc!, snapshot and pure functions');
+  }
+
   /** An argument's effects where the marker stood: minus what handlers there take. */
-  private passed(latent: EffectSet, marker: Origin): EffectSet {
+  private passed(latent: EffectSet, marker: Origin, span?: Span): EffectSet {
+    if (marker.transaction) {
+      // A function passed into a dosync body (through a parameter): what it performs is refused there.
+      const kept = new Map<string, Origin>();
+      for (const [k, o] of latent) {
+        if (!o.maybeHandled && refusedInTransaction(k)) { this.refuseInTransaction(k, o, span ?? o.span, marker.param?.name ?? 'a function argument'); continue; }
+        kept.set(k, isMarker(k) ? { ...o, transaction: true } : o);
+      }
+      latent = kept;
+    }
     let out = marker.handled?.length ? without(latent, (e) => !isMarker(e) && marker.handled!.some((h) => handles(h, e))) : latent;
     if (marker.handled?.length) {
       // A marker of an outer function passed along here keeps the handlers it crossed.

@@ -5,6 +5,7 @@ import { defineColls } from './colls.js';
 import { defineHofs } from './hofs.js';
 import { defineStrings } from './strings.js';
 import { defineMisc } from './misc.js';
+import { defineBarrier } from './barrier.js';
 
 export function buildCoreLibrary(): Library {
   const lib = new Library();
@@ -13,5 +14,6 @@ export function buildCoreLibrary(): Library {
   defineHofs(lib);
   defineStrings(lib);
   defineMisc(lib);
+  defineBarrier(lib);
   return lib;
 }

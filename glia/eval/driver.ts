@@ -47,6 +47,41 @@ export const CAP = Symbol.for('glia.cap');
 class HandlerFrame {
   constructor(readonly target: any, readonly handler: GliaFn) {}
 }
+
+/**
+ * The target of a barrier frame (`with-effect-barrier`): a perform that no
+ * handler inside the barrier takes, and whose target is not among
+ * `allowed`, throws `refusal(effect name)` at its perform site instead of
+ * going on to the outer handlers, the capability or the host. It never
+ * matches a perform as a handler does. `dosync` puts one around its body,
+ * so an effect that a retry would repeat cannot run there.
+ */
+export class EffectBarrier {
+  constructor(readonly allowed: ReadonlySet<any>, readonly refusal: (target: any, method: any) => GliaError) {}
+  refuses(target: any): boolean { return !this.allowed.has(target); }
+}
+
+/**
+ * The driver whose loop is running now, and the one running below it (the
+ * one whose step called it, synchronously; none after an await). A performing function called from plain JS (a pure caller, a
+ * lazy sequence, a sort comparator) runs on a fresh driver that sees only
+ * the host; the barriers of the drivers below it still hold there, so a
+ * barrier cannot be got round that way. Loops run synchronously between
+ * awaits, and each sets this on entry and restores it on exit.
+ */
+interface Running { segs: Segment[]; parent: Running | null }
+let running: Running | null = null;
+
+/** The innermost barrier of `r` and the drivers below it that refuses `target`, or null. */
+function outerRefusal(r: Running | null, target: any): EffectBarrier | null {
+  for (; r !== null; r = r.parent) {
+    for (let i = r.segs.length - 1; i > 0; i--) {
+      const t = r.segs[i]!.handler?.target;
+      if (t instanceof EffectBarrier && t.refuses(target)) return t;
+    }
+  }
+  return null;
+}
 /** Below a running handler: when it returns, abort the continuation if it was never resumed. */
 class AbortGuard {
   constructor(readonly k: Continuation) {}
@@ -112,6 +147,7 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
   // (never copies frames), so a perform costs O(handlers in between), not
   // O(stack depth).
   const segs: Segment[] = [{ handler: null, frames: [root], guards: 0 }];
+  const me: Running = { segs, parent: null };
   const flag = host.interrupt;
   let top: Segment = segs[0]!;
   let frameCount = 1;
@@ -192,9 +228,17 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
       }
       if (op instanceof PerformOp) {
         let h = segs.length - 1;
+        let refused: EffectBarrier | null = null;
         for (; h > 0; h--) {
           const hf = segs[h]!.handler;
-          if (hf && targetMatches(hf.target, op.target)) break;
+          if (!hf) continue;
+          if (targetMatches(hf.target, op.target)) break;
+          if (hf.target instanceof EffectBarrier && hf.target.refuses(op.target)) { refused = hf.target; break; }
+        }
+        if (h === 0 && me.parent !== null) refused = outerRefusal(me.parent, op.target);
+        if (refused !== null) {
+          // Thrown at the perform site, as discontinue would: a try in the body may catch it.
+          mode = 'throw'; val = refused.refusal(op.target, op.method); continue;
         }
         if (h === 0) {
           // No Glia handler: the capability itself, then the host.
@@ -287,11 +331,20 @@ export function drive(root: Generator | ResumeOp, host: Host): any {
 
   const awaitThen = (p: Promise<any>): Promise<any> => {
     const stop = host.whenInterrupted?.();
-    return (stop ? Promise.race([p, stop]) : p).then((v) => { mode = 'next'; val = v; return loop(); },
-      (e) => { mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); return loop(); });
+    return (stop ? Promise.race([p, stop]) : p).then((v) => { mode = 'next'; val = v; return enter(); },
+      (e) => { mode = 'throw'; val = isControlSignal(e) || e instanceof GliaError ? e : toGliaError(e); return enter(); });
   };
 
-  return loop();
+  // Each run of the loop (the first, and one after each await) marks this
+  // driver as the running one, for drivers started inside it.
+  const enter = (): any => {
+    const prev = running;
+    me.parent = prev;
+    running = me;
+    try { return loop(); } finally { running = prev; }
+  };
+
+  return enter();
 }
 
 /** A frame that yields one op and returns what it gives back (a continuation called where a generator is expected). */
