@@ -4,6 +4,7 @@
 // command declares to its argument parser. `-h`/`--help` are documented
 // once for all commands, in the `ww --help` section.
 import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAIN_HELP } from '../../runtime/cli/main.js';
@@ -28,6 +29,16 @@ it('the ww --help section documents -h and --help for every command, and -v/--ve
   expect(main).toContain('`ww COMMAND --help`');
   expect(main).toContain('`ww COMMAND -h`');
 });
+
+it('the ww bin prints the overview the section documents (its own fast path: dist/runtime/cli/main-help.js)', () => {
+  const env = { ...process.env, NO_COLOR: '1' };
+  delete env.NODE_OPTIONS;
+  const printed = execFileSync(process.execPath, ['--stack-size=3800', join(ROOT, 'bin', 'ww.js'), '--help'], { env, encoding: 'utf8', timeout: 60_000 });
+  const commandsOf = (help: string) => [...help.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]);
+  expect(commandsOf(printed)).toEqual(commandsOf(MAIN_HELP));
+  expect([...helpFlags(printed)].sort()).toEqual([...helpFlags(MAIN_HELP)].sort());
+  expect(minus(helpFlags(printed), docFlags(sections.get('')!, ''))).toEqual([]);
+}, 90_000);
 
 let counted = { documented: 0, inHelp: 0 };
 describe.each(commands)('ww %s', (command) => {
