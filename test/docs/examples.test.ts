@@ -1,6 +1,7 @@
 // Every Glia example in README.md and doc/*.md (`expr ; => value`,
-// `expr ; error[code]`, and the Example/Result rows of std.md's tables), run in a real Session with the host effects of
-// `ww eval`, each a test named FILE:LINE. Conventions: test/docs/README.md.
+// `expr ; error[code]`, and the Example/Result rows of std.md's tables),
+// run in a real Session with the host effects of `ww eval`, each a test
+// named FILE:LINE. Conventions: test/docs/README.md.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
