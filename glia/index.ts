@@ -27,6 +27,7 @@ export { FN_INFO, type FnInfo } from './values/fn.js';
 // The capability-signature table (completion after `(perform host :`, hovers):
 //   capabilityInterfaceForBinding('host'), gliaMethods(iface), methodSignature(m), ...
 export { checkSource, symbolAt, checkWorld, CheckWorld, type CheckOptions, type CheckResult, type SymbolInfo, type LoadedModule } from './compile/check.js';
+export { FormCache } from './compile/form-cache.js';
 export { makeContext, contextForPath, parseHeader, ContextError, CONTEXT_NAMES, GRAFTED, type Context, type ContextSpec } from './compile/contexts.js';
 export { formatEffects, type EffectSet } from './compile/effects.js';
 export {

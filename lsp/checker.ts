@@ -3,8 +3,11 @@
 // context, capability calls against the schemas), so the editor and the
 // command line agree. One CheckWorld is kept and reused: building one runs
 // the prelude, too slow for every keystroke. Results are cached by text, so
-// diagnostics and hovers of one version share a check.
-import { CheckWorld, checkSource, type CheckResult, type ContextSpec, type LoadedModule, type MacroEnv } from '../glia/index.js';
+// diagnostics and hovers of one version share a check; and each document
+// keeps the analyses of its top-level forms between checks (FormCache), so
+// an edit analyses again only the forms it changed and those that depend on
+// them.
+import { CheckWorld, checkSource, FormCache, type CheckResult, type ContextSpec, type LoadedModule, type MacroEnv } from '../glia/index.js';
 
 export type ModuleLoader = (path: string, fromFile: string) => LoadedModule | undefined;
 /** The context of the Glia cell project whose entry `file` is, or null (glia's cellContextFor). */
@@ -13,6 +16,7 @@ export type ProjectLookup = (file: string) => ContextSpec | null;
 export class Checker {
   private world = new CheckWorld();
   private readonly results = new Map<string, { text: string; project: string; result: CheckResult }>();
+  private readonly caches = new Map<string, FormCache>();
 
   constructor(private readonly loadModule: ModuleLoader = () => undefined, private readonly projectOf: ProjectLookup = () => null) {}
 
@@ -36,10 +40,13 @@ export class Checker {
     // A document that enters glia.core (or a std namespace) would change it
     // for every later check; it is checked in a world of its own.
     const world = ENTERS_BUILTIN_NS.test(text) ? new CheckWorld() : this.world;
+    let cache = this.caches.get(key);
+    if (!cache && world === this.world) this.caches.set(key, (cache = new FormCache()));
     let result: CheckResult;
     try {
-      result = checkSource(text, { file, loadModule: this.loadModule, project }, world);
+      result = checkSource(text, { file, loadModule: this.loadModule, project, ...(world === this.world ? { cache } : {}) }, world);
     } catch {
+      cache?.clear();
       return undefined;
     } finally {
       if (world === this.world) this.world.reset();
@@ -48,7 +55,7 @@ export class Checker {
     return result;
   }
 
-  forget(key: string): void { this.results.delete(key); }
+  forget(key: string): void { this.results.delete(key); this.caches.delete(key); }
 }
 
 const ENTERS_BUILTIN_NS = /\((?:ns|in-ns)\s+'?(?:glia\.core|ww\.[\w.-]+)(?![\w.*+!?<>=/-])/;

@@ -72,6 +72,8 @@ export class Analyzer {
   pendingAliases = new Set<string>();
   /** Vars whose purity compiled code assumed; the session records them. */
   assumedPure = new Set<Var>();
+  /** Told of every var a name resolves to (the checker's form cache records what a form read). */
+  onResolve: ((v: Var) => void) | null = null;
 
   constructor(readonly registry: Registry, readonly runMacro: MacroRunner, readonly file: string) {}
 
@@ -180,11 +182,13 @@ export class Analyzer {
 
   resolveVarQuiet(s: Sym): Var | null {
     const cur = this.registry.current;
+    let v: Var | null;
     if (s.ns !== null) {
       const ns = cur.aliases.get(s.ns) ?? this.registry.namespaces.get(s.ns);
-      return ns?.vars.get(s.name) ?? null;
-    }
-    return cur.vars.get(s.name) ?? this.registry.core.vars.get(s.name) ?? null;
+      v = ns?.vars.get(s.name) ?? null;
+    } else v = cur.vars.get(s.name) ?? this.registry.core.vars.get(s.name) ?? null;
+    if (v && this.onResolve) this.onResolve(v);
+    return v;
   }
 
   private resolveVar(s: Sym, ctx: Ctx): Var {

@@ -40,6 +40,7 @@ import { Keyword } from '../values/keyword.js';
 import { SOURCES } from '../generated/sources.js';
 import { walk } from './ir-walk.js';
 import { declareTopLevel } from './declare.js';
+import type { FormCache } from './form-cache.js';
 
 export interface LoadedModule { source: string; file: string }
 
@@ -57,6 +58,12 @@ export interface CheckOptions {
    * (cellContextFor in cell-project.ts): below a header, above the folder.
    */
   project?: ContextSpec | null;
+  /**
+   * One document's analyses, kept between its checks (form-cache.ts): only
+   * the forms that changed, and those that depend on what changed, are
+   * analysed again. The result is the same as without it.
+   */
+  cache?: FormCache;
 }
 
 /** What a hover at a name shows. */
@@ -161,6 +168,9 @@ export class CheckWorld {
 
   stdStatic(v: Var): Static | undefined { return this.stdStatics.get(v); }
 
+  /** A namespace the world had before any unit was checked (glia.core, the std modules). */
+  isBaseline(name: string): boolean { return this.baseline.has(name); }
+
   /** Forgets everything a previous check defined. */
   reset(): Namespace {
     const registry = this.session.registry;
@@ -223,7 +233,9 @@ function headerSpan(file: string, source: string, h: { offset: number; end: numb
 export function checkSource(source: string, opts: CheckOptions = {}, world: CheckWorld = checkWorld()): CheckResult {
   const file = opts.file ?? '<check>';
   const { context, diagnostics: contextDiags } = resolveContext(source, file, opts.context, opts.allow, opts.project);
-  const user = world.reset();
+  const r = read(source, file);
+  const cache = opts.cache;
+  const user = cache?.begin(world, r.forms, source, file, context, JSON.stringify([opts.allow ?? [], opts.project ?? null])) ?? world.reset();
   const caps = new Map<Var, Static>();
   for (const [name, ifaceName] of context.capabilities) {
     caps.set(user.intern(name), { kind: 'cap', owner: name, iface: capabilityInterface(ifaceName) ?? null });
@@ -231,8 +243,12 @@ export function checkSource(source: string, opts: CheckOptions = {}, world: Chec
   // A Glia cell also finds its project's {:name :version :mode} bound as cell-info.
   if (context.name === 'cell') user.intern('cell-info');
   const checker = new UnitChecker(world, opts, caps);
-  const r = read(source, file);
-  const unit = checker.analyzeUnit(r.forms, source, file, r.diagnostics);
+  const unit = checker.analyzeUnit(r.forms, source, file, r.diagnostics, true, cache);
+  if (cache?.aborted) {
+    // The unit did something the cache cannot follow: check it from scratch.
+    cache.clear();
+    return checkSource(source, opts, world);
+  }
   const statics = checker.statics;
   const inference = inferUnit(unit.roots, (v) => checker.varStatic(v), statics, checker.host(source), 5);
 
@@ -247,10 +263,13 @@ export function checkSource(source: string, opts: CheckOptions = {}, world: Chec
   // Hover data costs a walk and some lexing; only an editor asks for it.
   let symbols: SymbolInfo[] | null = null;
   let forms: FormEffects[] | null = null;
+  // Reused IR is inferred again by later checks of the document: what this one found is kept here.
+  const tops = cache ? topEffects(unit.roots) : null;
+  const effectsOf = (n: IR.Node) => (tops ? tops.get(n) : n.effects);
   return {
     diagnostics: sortUnique(diagnostics),
     context,
-    get forms() { return (forms ??= formEffects(unit, inference)); },
+    get forms() { return (forms ??= formEffects(unit, inference, effectsOf)); },
     get symbols() { return (symbols ??= collectSymbols(unit, inference, (v) => checker.varStatic(v))); },
   };
 }
@@ -260,6 +279,8 @@ class UnitChecker {
   readonly diagnostics: Diagnostic[] = [];
   readonly statics = new Map<Var, Static>();
   private readonly loading = new Set<string>();
+  /** The form cache of the unit being analysed (not of the modules it imports). */
+  private cache: FormCache | undefined;
 
   constructor(readonly world: CheckWorld, readonly opts: CheckOptions, readonly caps: Map<Var, Static>) {}
 
@@ -274,12 +295,15 @@ class UnitChecker {
     };
   }
 
-  analyzeUnit(forms: any[], source: string, file: string, readDiags: Diagnostic[], report = true): Unit {
+  analyzeUnit(forms: any[], source: string, file: string, readDiags: Diagnostic[], report = true, cache?: FormCache): Unit {
     const session = this.world.session;
     const registry = session.registry;
     const analyzer = new Analyzer(registry, session.runMacro, file);
     const broken = readDiags.filter((d) => d.severity === 'error').map((d) => d.span.offset);
     declareTopLevel(registry.current, forms, (name) => registry.ensure(name));
+    cache?.declared(registry, this.world);
+    const outerCache = this.cache;
+    if (cache) this.cache = cache;
     const unit: Unit = { file, source, roots: [], importRoots: new Set() };
     const pendingFns: any[] = [];
     let afterEval = false;
@@ -295,19 +319,33 @@ class UnitChecker {
         if (headName === 'ns') enterNamespace(form, registry);
         if (headName === 'import' || headName === 'ns') this.followImports(form, analyzer, file);
         if (headName === 'defmacro') this.defineMacro(form, pendingFns, file);
-        const node = analyzer.analyzeTop(form);
-        if (headName === 'in-ns') enterNamespace(form, registry);
-        if (isBroken) analyzer.diagnostics.length = mark;
-        // eval may have defined what a later form uses (the session checks those forms when they run).
-        else if (afterEval) analyzer.diagnostics.splice(mark, analyzer.diagnostics.length - mark, ...analyzer.diagnostics.slice(mark).filter((d) => d.code !== 'unbound-symbol'));
-        if (!afterEval && mentionsEval(form)) afterEval = true;
+        if (cache && (headName === 'defmacro' || headName === 'in-ns')) cache.ineligible();
+        // ns and import forms bind aliases as they are analysed: never reused.
+        const key = cache && headName !== 'ns' && headName !== 'import' ? cache.keyOf(form, source, isBroken) : null;
+        const reused = cache?.reuse(key, form);
+        let node: IR.Node;
+        if (reused) {
+          node = reused.node;
+          analyzer.diagnostics.push(...reused.diagnostics);
+        } else {
+          cache?.analysing(analyzer);
+          node = analyzer.analyzeTop(form);
+          if (headName === 'in-ns') enterNamespace(form, registry);
+          if (isBroken) analyzer.diagnostics.length = mark;
+          // eval may have defined what a later form uses (the session checks those forms when they run).
+          else if (afterEval) analyzer.diagnostics.splice(mark, analyzer.diagnostics.length - mark, ...analyzer.diagnostics.slice(mark).filter((d) => d.code !== 'unbound-symbol'));
+          if (!afterEval && mentionsEval(form)) { afterEval = true; cache?.ineligible(); }
+          cache?.analysed(analyzer, key, form, node, analyzer.diagnostics.slice(mark));
+        }
         if (headName === 'import' || headName === 'ns') unit.importRoots.add(node);
         if (node.op === 'def' && node.init?.op === 'fn' && !node.macro) pendingFns.push(form);
         unit.roots.push(node);
       }
     } finally {
       registry.current = start;
+      this.cache = outerCache;
     }
+    cache?.finish();
     if (report) this.diagnostics.push(...analyzer.diagnostics);
     return unit;
   }
@@ -350,6 +388,8 @@ class UnitChecker {
     let loaded: LoadedModule | undefined;
     try { loaded = this.opts.loadModule(path, fromFile); } catch { loaded = undefined; }
     if (!loaded) return null;
+    // A file's namespace is made again at each check; the cache cannot keep Vars into it.
+    this.cache?.ineligible();
     const registry = this.world.session.registry;
     const nsName = loaded.file.replace(/\.glia$/, '').replace(/[/\\:]+/g, '.').replace(/^\.+/, '');
     if (this.loading.has(loaded.file)) return registry.ensure(nsName);
@@ -565,12 +605,20 @@ function handlerTarget(effect: string): string {
   return slash > 0 ? effect.slice(0, slash) : effect;
 }
 
-function formEffects(unit: Unit, inference: EffectInference): FormEffects[] {
+/** The effects of each top-level form (and of the parts of a top-level do). */
+function topEffects(roots: IR.Node[]): Map<IR.Node, EffectSet | undefined> {
+  const out = new Map<IR.Node, EffectSet | undefined>();
+  const visit = (n: IR.Node) => { out.set(n, n.effects); if (n.op === 'do') { n.body.forEach(visit); visit(n.ret); } };
+  roots.forEach(visit);
+  return out;
+}
+
+function formEffects(unit: Unit, inference: EffectInference, effectsOf: (n: IR.Node) => EffectSet | undefined): FormEffects[] {
   const out: FormEffects[] = [];
   const visit = (n: IR.Node) => {
     if (n.op === 'do' && !unit.importRoots.has(n)) { n.body.forEach(visit); visit(n.ret); return; }
     if (!n.span) return;
-    const effects = n.op === 'do' ? [...n.body, n.ret].reduce((acc, x) => union(acc, x.effects ?? NO_EFFECTS), NO_EFFECTS) : n.effects;
+    const effects = n.op === 'do' ? [...n.body, n.ret].reduce((acc, x) => union(acc, effectsOf(x) ?? NO_EFFECTS), NO_EFFECTS) : effectsOf(n);
     const f: FormEffects = { span: n.span, effects: effects ? effectNames(effects) : [] };
     if (n.op === 'def' && n.init?.op === 'fn') {
       const s = inference.summaryOf(n.init);

@@ -143,6 +143,29 @@ describe('diagnostics', { timeout: 30_000 }, () => {
     expect(final[0]!.message).toContain("'nopes'");
   });
 
+  it('a change to a definition reaches its callers in the next check (forms are re-analysed only where needed)', async () => {
+    // Each check after the first reuses the analyses of unchanged forms
+    // (glia/compile/form-cache.ts); the arity and the effects of a changed
+    // definition must still reach the forms that call it.
+    const text = ';; glia: context=pure\n(defn helper [x] (inc x))\n(defn other [] 1)\n(defn caller [] (helper 1))\n(caller)\n';
+    const uri = await client.open('reach.glia', text);
+    expect(await client.diagnostics(uri)).toEqual([]);
+    const paramsAt = { start: { line: 1, character: 13 }, end: { line: 1, character: 16 } };
+    const v2 = await client.edit(uri, { range: paramsAt, text: '[x y]' });
+    const arity = await client.diagnostics(uri, v2);
+    expect(codes(arity)).toEqual(['arity-mismatch', 'unused-binding']);
+    expect(arity.find((d) => d.code === 'arity-mismatch')!.range.start.line).toBe(3);
+    const v3 = await client.edit(uri, { range: { start: { line: 1, character: 13 }, end: { line: 1, character: 18 } }, text: '[x]' });
+    expect(await client.diagnostics(uri, v3)).toEqual([]);
+    // Now helper prints: the pure module's top-level (caller) performs :stdout through caller.
+    const v4 = await client.edit(uri, { range: { start: { line: 1, character: 18 }, end: { line: 1, character: 21 } }, text: 'println' });
+    const effect = await client.diagnostics(uri, v4);
+    expect(codes(effect)).toContain('effect-not-allowed');
+    expect(effect.some((d) => d.message.includes('calling caller performs :stdout'))).toBe(true);
+    const v5 = await client.edit(uri, { range: { start: { line: 1, character: 18 }, end: { line: 1, character: 25 } }, text: 'inc' });
+    expect(await client.diagnostics(uri, v5)).toEqual([]);
+  });
+
   it('clears the diagnostics of a closed document', async () => {
     const uri = await client.open('closing.glia', '(nope)');
     expect(codes(await client.diagnostics(uri))).toEqual(['unbound-symbol']);
