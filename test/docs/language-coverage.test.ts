@@ -1,39 +1,55 @@
 // The language reference covers the language, both ways: every public
-// function and macro of glia.core and every special form is named in
-// doc/language.md or doc/std.md, every public var of each std module in its
-// `## ww/NAME` section of doc/std.md; and every name the reference tables
-// define (first column Function, Form or Macro) exists in the code.
+// function and macro of glia.core is defined in a reference table (first
+// column Function, Form or Macro) or a heading of doc/language.md or
+// doc/std.md, every internal hook (`-name`) is listed under language.md's
+// "Internal names", every special form in its list of special forms, every
+// public var of each std module in a table of its `## ww/NAME` section of
+// doc/std.md;
+// and every name those tables and lists define exists in the code.
 import { it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './doc-files.js';
-import { existing, codeSpans, mentions, tabledNames, moduleSections } from './language-names.js';
+import { existing, codeSpans, tabledNames, moduleSections, headingNames, sectionOf, type Existing } from './language-names.js';
 
 const lang = readFileSync(join(ROOT, 'doc', 'language.md'), 'utf8');
 const std = readFileSync(join(ROOT, 'doc', 'std.md'), 'utf8');
 const sections = moduleSections(std);
-let have: Awaited<ReturnType<typeof existing>>;
+const INTERNAL = '### Internal names';
+const internalListed = codeSpans(sectionOf(lang, INTERNAL)).filter((n) => n !== 'glia.core');
+/** The paragraph of language.md that lists the special forms. */
+const specialAt = lang.indexOf('The special forms are');
+// Its spans of reader syntax (`` `x ``, `~x`) name no form.
+const specialList = codeSpans(lang.slice(specialAt, lang.indexOf("A special form's name", specialAt))).filter((n) => /^[a-z]/.test(n));
+let have: Existing;
 beforeAll(async () => { have = await existing(); });
 
-it('every glia.core function and macro is in doc/language.md or doc/std.md', () => {
-  const spans = [...codeSpans(lang), ...codeSpans(std)];
-  const missing = have.core.filter((n) => !mentions(spans, n));
-  console.log(`language: ${have.core.length - missing.length} of ${have.core.length} core names documented`);
+it('every glia.core function and macro is in a reference table or heading of doc/language.md or doc/std.md', () => {
+  const defined = new Set([...tabledNames(lang), ...tabledNames(std)].map((t) => t.name));
+  const headings = headingNames(lang);
+  const missing = have.core.filter((n) => !defined.has(n) && !headings.has(n) && !internalListed.includes(n));
+  console.log(`language: ${have.core.length - missing.length} of ${have.core.length} core names documented, ${have.special.length} special forms, ${have.internal.length} internal hooks`);
   expect(missing).toEqual([]);
 });
 
-it('every special form is in doc/language.md', () => {
-  const spans = codeSpans(lang);
-  expect(have.special.filter((n) => !mentions(spans, n))).toEqual([]);
+it(`every internal hook of glia.core is listed under "${INTERNAL}" in doc/language.md, and each listed there exists`, () => {
+  expect({
+    'not listed': have.internal.filter((n) => !internalListed.includes(n)),
+    'listed, not in glia.core': internalListed.filter((n) => !have.internal.includes(n) && !have.core.includes(n)),
+  }).toEqual({ 'not listed': [], 'listed, not in glia.core': [] });
 });
 
-it('every std module has a section in doc/std.md, and each of its public vars is named there', () => {
+it('doc/language.md lists exactly the special forms', () => {
+  expect([...new Set(specialList)].sort()).toEqual(have.special);
+});
+
+it('every std module has a section in doc/std.md, and each of its public vars is in a table there', () => {
   const missing: Record<string, string[]> = {};
   let total = 0, documented = 0;
   for (const [m, names] of have.modules) {
     const section = sections.get(m);
-    const spans = section ? codeSpans(section) : [];
-    const gone = section ? names.filter((n) => !mentions(spans, n)) : ['(no `## ' + m + '` section)'];
+    const defined = new Set(tabledNames(section ?? '').map((t) => t.name));
+    const gone = section ? names.filter((n) => !defined.has(n)) : ['(no `## ' + m + '` section)'];
     if (gone.length) missing[m] = gone;
     total += names.length;
     documented += section ? names.length - gone.length : 0;

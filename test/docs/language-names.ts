@@ -1,15 +1,16 @@
 // What the language has and what its reference documents, as sets of
 // names: the public vars of glia.core and of each std module, and the
-// special forms (from a real Session), against the code spans of
-// doc/language.md and doc/std.md.
+// special forms (from a real Session), against the reference tables, headings
+// and code spans of doc/language.md and doc/std.md.
 import { Session } from '../../glia/eval/session.js';
 import { SPECIAL_FORMS } from '../../glia/compile/analyzer.js';
 import { SOURCES } from '../../glia/generated/sources.js';
 import { CORE_NS } from '../../glia/compile/registry.js';
 
 /**
- * Names starting with `-` are the hooks the prelude's macros expand into
- * (`-make-cell` for `cell`, ...), not part of the language.
+ * Names starting with `-` are the hooks compiled code and the prelude's
+ * macros use (`-make-cell` for `cell`, ...), not part of the language;
+ * language.md lists them under "Internal names".
  */
 export const isInternal = (name: string) => /^-[a-z]/.test(name);
 
@@ -20,40 +21,60 @@ export function stdModules(session: Session): string[] {
   return [...new Set([...fromSource, ...natives])].sort();
 }
 
-/** Public vars of a namespace, internal hooks left out. */
+/** Public vars of a namespace. */
 export function publicNames(session: Session, ns: string): string[] {
   const n = session.registry.namespaces.get(ns);
   if (!n) throw new Error(`no namespace ${ns}`);
-  return [...n.vars.values()].filter((v) => !v.privateVar && !isInternal(v.name)).map((v) => v.name).sort();
+  return [...n.vars.values()].filter((v) => !v.privateVar).map((v) => v.name).sort();
 }
 
-export async function existing(): Promise<{ core: string[]; special: string[]; modules: Map<string, string[]> }> {
+export interface Existing {
+  /** glia.core's public vars, internal hooks left out. */
+  core: string[];
+  /** glia.core's internal hooks (`-name`). */
+  internal: string[];
+  special: string[];
+  /** Each std module's public vars, helpers (`-name`) left out, by module path (`ww/string`). */
+  modules: Map<string, string[]>;
+}
+
+export async function existing(): Promise<Existing> {
   const session = new Session({});
   const modules = new Map<string, string[]>();
   for (const m of stdModules(session)) {
     await session.evalString(`(import "${m}")`, '<docs>');
-    modules.set(m, publicNames(session, m.replace('/', '.')));
+    // A module's `-name` vars are its own helpers, as in glia.core.
+    modules.set(m, publicNames(session, m.replace('/', '.')).filter((n) => !isInternal(n)));
   }
-  return { core: publicNames(session, CORE_NS), special: [...SPECIAL_FORMS].sort(), modules };
+  const core = publicNames(session, CORE_NS);
+  return { core: core.filter((n) => !isInternal(n)), internal: core.filter(isInternal), special: [...SPECIAL_FORMS].sort(), modules };
 }
 
-/** The code spans of a Markdown text (inline `...`; fenced blocks left out). */
+/** The code spans of the heading lines of a Markdown text (`### cell`, `### Barriers: with-effect-barrier`), and their plain words. */
+export function headingNames(md: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of md.matchAll(/^#+ (.*)$/gm)) for (const w of m[1]!.split(/[\s,:]+/)) if (w) out.add(w.replace(/`/g, ''));
+  return out;
+}
+
+/** The section under a heading, up to the next heading of any level. */
+export function sectionOf(md: string, heading: string): string {
+  const at = md.indexOf(`\n${heading}\n`);
+  if (at < 0) return '';
+  const rest = md.slice(at + heading.length + 2);
+  const next = rest.search(/^#+ /m);
+  return next < 0 ? rest : rest.slice(0, next);
+}
+
+/** The code spans of a Markdown text (inline `...` or `` ... ``; fenced blocks left out). */
 export function codeSpans(md: string): string[] {
   const out: string[] = [];
   let fence = false;
   for (const l of md.split('\n')) {
     if (/^\s*```/.test(l)) { fence = !fence; continue; }
-    if (!fence) for (const m of l.matchAll(/`([^`]+)`/g)) out.push(m[1]!);
+    if (!fence) for (const m of l.matchAll(/(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)/g)) out.push(m[2]!.replace(/^ (.*) $/, '$1'));
   }
   return out;
-}
-
-const DELIM = `\\s()\\[\\]{}'#@\`~`;
-/** Whether `name` stands as a whole token in one of `spans`. */
-export function mentions(spans: string[], name: string): boolean {
-  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`(^|[${DELIM}])(?:[\\w.-]+/)?${esc}($|[${DELIM}])`);
-  return spans.some((s) => re.test(s));
 }
 
 /**
