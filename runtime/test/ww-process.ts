@@ -10,6 +10,16 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'ww.js');
 export const FIXTURES = join(ROOT, 'runtime', 'test', 'fixtures', 'cli');
+/**
+ * The cell translation cache (runtime/cell/cache.ts) that the ww processes
+ * the tests start, and the test runtimes that ask for it (testRuntime's
+ * `shared`), have in common: a 25 MiB Glia cell costs about 5 s of CPU to
+ * translate and 1.2 s from the cache, and the same cell (std/status, the
+ * shared engine, the RPC test cell) is loaded by several files and by `ww
+ * cell run`. Entries are keyed by CID and written whole, so files and
+ * processes running at once may share it.
+ */
+export const SHARED_CELL_CACHE = process.env.WW_CACHE_DIR ?? join(tmpdir(), 'ww-test-cell-cache');
 
 /** How long one `ww` run may take before it is killed and counted as hung. */
 export const RUN_TIMEOUT_MS = 30_000;
@@ -43,7 +53,7 @@ export function assertBuilt(): void {
 
 export function ww(args: string[], opts: WwOptions = {}): Promise<WwResult> {
   const timeoutMs = opts.timeoutMs ?? RUN_TIMEOUT_MS;
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, WW_CACHE_DIR: SHARED_CELL_CACHE, NO_COLOR: '1' };
   // vitest (or the caller) may put flags here that are not the bin's own.
   delete env.NODE_OPTIONS;
   const [cmd, argv] = opts.direct

@@ -19,7 +19,7 @@ import { assertBuilt, ROOT, ww, describeRun } from '../ww-process.js';
 import { builtCell, type BuiltCell } from './built-cells.js';
 
 const BUILD_MS = 300_000;
-const t = testRuntime();
+const t = testRuntime({ shared: true });
 const tmp = mkdtempSync(join(tmpdir(), 'ww-build-test-'));
 afterAll(async () => { await t.done(); rmSync(tmp, { recursive: true, force: true }); });
 

@@ -19,7 +19,7 @@ import { assertBuilt, ROOT } from '../ww-process.js';
 import { builtCell, type BuiltCell } from './built-cells.js';
 import { PROGRAMS, programsCell } from './programs.js';
 
-const t = testRuntime();
+const t = testRuntime({ shared: true });
 let built: BuiltCell;
 let engine: Executor;
 beforeAll(async () => {

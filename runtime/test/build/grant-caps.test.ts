@@ -25,7 +25,7 @@ import { hostHook } from '../cell/host-fixture.js';
 import { assertBuilt } from '../ww-process.js';
 import { builtCell } from './built-cells.js';
 
-const t = testRuntime();
+const t = testRuntime({ shared: true });
 let engine: Executor;
 beforeAll(async () => {
   assertBuilt();

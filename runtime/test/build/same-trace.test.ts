@@ -19,7 +19,7 @@ import { assertBuilt } from '../ww-process.js';
 import { builtCell } from './built-cells.js';
 import { PROGRAMS, programsCell } from './programs.js';
 
-const t = testRuntime();
+const t = testRuntime({ shared: true });
 let cell: Executor;
 beforeAll(async () => {
   assertBuilt();

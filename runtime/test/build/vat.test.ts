@@ -21,7 +21,7 @@ import { assertBuilt } from '../ww-process.js';
 import { builtCell } from './built-cells.js';
 
 const HOST = Host$Client.interfaceId;
-const t = testRuntime();
+const t = testRuntime({ shared: true });
 let cell: Executor;
 beforeAll(async () => {
   assertBuilt();

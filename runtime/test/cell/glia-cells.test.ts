@@ -21,7 +21,7 @@ import { watFixture } from './wat-fixtures.js';
 import { rpcFixture } from './rpc-fixture.js';
 import { hostHook } from './host-fixture.js';
 
-const t = testRuntime();
+const t = testRuntime({ shared: true });
 let session: Session;
 let client: Connection;
 

@@ -13,7 +13,7 @@ import type { Executor } from '../../cell/executor.js';
 import { collect, testRuntime } from './helpers.js';
 import { rpcFixture } from './rpc-fixture.js';
 
-const t = testRuntime();
+const t = testRuntime({ shared: true });
 let exec: Executor;
 beforeAll(async () => { exec = await t.rt.load(await rpcFixture()); }, 300_000);
 afterAll(() => t.done());

@@ -24,12 +24,12 @@ import { cidOf } from '../../cell/cid.js';
 import { WagiGateway } from '../../node/wagi.js';
 import { NodeMetrics } from '../../node/metrics.js';
 import { httpListenerHook } from '../../node/caps/http-listener.js';
-import { assertBuilt, ROOT } from '../ww-process.js';
+import { assertBuilt, ROOT, SHARED_CELL_CACHE } from '../ww-process.js';
 import { builtCell } from '../build/built-cells.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ww-status-route-'));
 const metrics = new NodeMetrics({ processMetrics: false });
-const rt = new CellRuntime({ cacheDir: dir, observer: metrics.cells });
+const rt = new CellRuntime({ cacheDir: SHARED_CELL_CACHE, observer: metrics.cells });
 const gateway = new WagiGateway({ observer: metrics.wagi });
 const listener = httpListenerHook(gateway, rt);
 const conns: Connection[] = [];

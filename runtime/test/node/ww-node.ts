@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, assertBuilt } from '../ww-process.js';
+import { BIN, SHARED_CELL_CACHE, assertBuilt } from '../ww-process.js';
 
 export interface LogLine { time: string; level: string; msg: string; [k: string]: unknown }
 
@@ -53,7 +53,7 @@ export function startNode(opts: StartOptions = {}): NodeProcess {
     ...(has('--mdns') ? [] : ['--no-mdns']),
   ].filter((a) => a !== '--mdns');
   const hostState = join(home, 'host.json');
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, WW_HOST_STATE_PATH: hostState, WW_CACHE_DIR: process.env.WW_CACHE_DIR ?? join(tmpdir(), 'ww-test-cell-cache'), NO_COLOR: '1', ...opts.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, WW_HOST_STATE_PATH: hostState, WW_CACHE_DIR: SHARED_CELL_CACHE, NO_COLOR: '1', ...opts.env };
   delete env.NODE_OPTIONS;
   delete env.WW_LISTEN;
   delete env.IPFS_API;

@@ -20,7 +20,7 @@ import { Epoch } from '../../../runtime/membrane/epoch.js';
 import { Policy, Revoker, allowOnly, attenuate } from '../../../runtime/membrane/policy.js';
 import { Host$Client } from '../../../schema/generated/system.js';
 
-const t = testRuntime();
+const t = testRuntime({ shared: true });
 let echo: Executor;
 let ticks = 0;
 let timer: NodeJS.Timeout;

@@ -13,7 +13,7 @@ import { watFixture } from '../../cell/wat-fixtures.js';
 import { rpcFixture } from '../../cell/rpc-fixture.js';
 import { p2pNode, connect, type P2pNode } from './p2p-node.js';
 
-const t = testRuntime();
+const t = testRuntime({ shared: true });
 let a: P2pNode, b: P2pNode, c: P2pNode;
 
 beforeAll(async () => {
