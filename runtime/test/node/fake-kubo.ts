@@ -2,7 +2,8 @@
 // can be installed or run on the test machines, so this serves the subset
 // of /api/v0 that kubo-rpc-client calls for the node's IpfsStore (id, add,
 // cat, ls, files/stat, pin/ls, routing/provide, name/publish,
-// name/resolve, and dag/import for ww push), backed by a real Helia (in memory, offline) with
+// name/resolve, dag/import for ww push, and block/put, block/get and
+// pin/add for state versions), backed by a real Helia (in memory, offline) with
 // @helia/unixfs and @helia/ipns. Errors come back as Kubo sends them:
 // HTTP 500 with {"Message", "Code", "Type": "error"}.
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,11 +16,14 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { CID } from 'multiformats/cid';
 import { base36 } from 'multiformats/bases/base36';
 import { CarReader } from '@ipld/car';
+import * as dagCbor from '@ipld/dag-cbor';
+import * as raw from 'multiformats/codecs/raw';
+import { sha256 } from 'multiformats/hashes/sha2';
 
 export interface FakeKubo { url: string; calls: string[]; close(): Promise<void> }
 
 export async function startFakeKubo(): Promise<FakeKubo> {
-  const helia = createHeliaLight({}) as unknown as Helia;
+  const helia = createHeliaLight({ codecs: [dagCbor] } as never) as unknown as Helia;
   await helia.start();
   const fs = unixfs(helia);
   const names = createIpns({ ...(helia as any).components, routing: helia.routing, keychain: helia.keychain, events: helia.events } as any);
@@ -123,6 +127,43 @@ export async function startFakeKubo(): Promise<FakeKubo> {
           links.push({ Name: e.name, Hash: e.cid.toString(), Size: s.type === 'directory' ? 0 : Number(s.size), Type: s.type === 'directory' ? 1 : 2, Target: '' });
         }
         return ndjson(res, [{ Objects: [{ Hash: arg, Links: links }] }]);
+      }
+      case 'block/put': {
+        // One block per form part, hashed with sha2-256 under --cid-codec (raw by default), as Kubo does.
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': req.headers['content-type']! } }).formData();
+        const out: unknown[] = [];
+        for (const [, v] of form.entries()) {
+          const bytes = new Uint8Array(await (v as File).arrayBuffer());
+          const codec = q.get('cid-codec') ?? 'raw';
+          if (codec !== 'raw' && codec !== 'dag-cbor') throw new Error(`unknown cid-codec ${codec}`);
+          const cid = CID.createV1(codec === 'raw' ? raw.code : dagCbor.code, await sha256.digest(bytes));
+          await helia.blockstore.put(cid, bytes);
+          if (q.get('pin') === 'true') for await (const _ of helia.pins.add(cid, offline as object)) { /* walk */ }
+          out.push({ Key: cid.toString(), Size: bytes.length });
+        }
+        return ndjson(res, out);
+      }
+      case 'block/get': {
+        const cid = CID.parse(arg);
+        if (!(await helia.blockstore.has(cid))) {
+          // Offline, Kubo says so at once; online it searches until the client gives up.
+          if (q.get('offline') === 'true') throw new Error(`block was not found locally (offline): ipld: could not find ${cid}`);
+          await new Promise((r) => res.on('close', r));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        for await (const c of helia.blockstore.get(cid, offline as never)) res.write(c);
+        res.end();
+        return;
+      }
+      case 'pin/add': {
+        const cid = CID.parse(arg.replace(/^\/ipfs\//, ''));
+        if (!(await helia.pins.isPinned(cid))) {
+          for await (const _ of helia.pins.add(cid, { ...offline, ...(q.get('recursive') === 'false' ? { depth: 0 } : {}) } as object)) { /* walk */ }
+        }
+        return json(res, { Pins: [cid.toString()] });
       }
       case 'pin/ls': {
         const cid = CID.parse(arg.replace(/^\/ipfs\//, ''));

@@ -25,12 +25,12 @@ export interface StateSession {
 
 export interface StateNode { node: WetwareNode; home: string; graft(): Promise<StateSession>; stop(): Promise<void> }
 
-/** Boots a node in `home` (a new temporary folder unless given). */
-export async function startStateNode(home = mkdtempSync(join(tmpdir(), 'ww-state-'))): Promise<StateNode> {
+/** Boots a node in `home` (a new temporary folder unless given); with `ipfsUrl`, on that Kubo. */
+export async function startStateNode(home = mkdtempSync(join(tmpdir(), 'ww-state-')), ipfsUrl: string | null = null): Promise<StateNode> {
   const image = mkdtempSync(join(tmpdir(), 'ww-state-image-'));
   const node = await WetwareNode.start({
     layers: [image], listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], identityPath: join(home, 'identity'),
-    httpListen: null, httpTimeoutMs: 10_000, adminListen: null, ipfsUrl: null, ipfsRepo: join(home, 'ipfs'),
+    httpListen: null, httpTimeoutMs: 10_000, adminListen: null, ipfsUrl, ipfsRepo: join(home, 'ipfs'),
     mdns: false, httpDial: [], hostStatePath: null, log: silentLogger, cacheDir: join(home, 'cache'),
   });
   const sessions: StateSession[] = [];
