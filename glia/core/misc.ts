@@ -15,6 +15,7 @@ import { needString } from './strings.js';
 import { LocalCap, CapabilityBase, attenuate } from '../values/capability.js';
 import { nextGensymId } from '../expand/syntax-quote.js';
 import { rt } from '../eval/rt.js';
+import { AwaitOp } from '../eval/ops.js';
 import { Var } from '../eval/namespace.js';
 import { CellValue } from '../values/cell.js';
 import { describeCell } from '../values/describe-cell.js';
@@ -88,6 +89,16 @@ export function defineMisc(lib: Library): void {
     return new LocalCap(name, table);
   }, [2]);
   lib.fn('now-ms', () => Date.now(), [0], null, 'Milliseconds since the epoch, by the wall clock.');
+  // A wait on a timer, not an effect on anything: ww/state's backoff between
+  // the tries of a transaction, which must work wherever dosync does (a shell
+  // or MCP session has no :sleep). It suspends resumable code without
+  // blocking the event loop; from pure code it is the usual asynchronous-
+  // effect error.
+  lib.effectful('-pause', function* (ms: any) {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) fail('type-mismatch', `-pause takes milliseconds, a number from 0 up, got ${prStr(ms)}`);
+    if (ms === 0 || typeof setTimeout !== 'function') return null;
+    return yield new AwaitOp(new Promise<null>((resolve) => { setTimeout(() => resolve(null), Math.min(ms, 60_000)); }));
+  }, [1], null, 'Waits ms milliseconds (at most a minute) on a timer; internal to ww/state.');
   lib.fn('-unbound?', (v: any) => v instanceof Var && !v.bound, [1]);
   lib.fn('-make-cell', (wasm: any, grants: any, scope: any) => {
     if (!(wasm instanceof Uint8Array)) fail('type-mismatch', `cell expects the component's bytes, got ${typeName(wasm)}`, null, '(cell (load "bin/app.wasm"))');
