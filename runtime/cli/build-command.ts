@@ -21,7 +21,8 @@ folder with a cell.edn:
 An http cell defines (handle req) and returns {:status :headers :body}; a raw
 cell defines (main args) and uses stdin and stdout. 'ww init NAME' makes a
 project that builds as-is. componentize-js takes some seconds and about 1 GB
-of memory.
+of memory. An :entry ending in .wat is a raw WASM cell in the text format,
+made into a component in about a second (no Glia, no componentize-js).
 
 Options:
       --engine  build the shared Glia engine instead, PATH/bin/glia-engine.wasm:
@@ -45,7 +46,9 @@ export async function buildCommand(args: string[], io: Io): Promise<number> {
     };
     const r = values.engine ? await buildEngine(join(resolve(path), 'bin', 'glia-engine.wasm'), progress) : await buildProject(path, progress);
     const shown = relative(process.cwd(), r.out) || r.out;
-    say(`${'built'.padStart(12)}  ${shown}  ${(r.bytes / 1024 / 1024).toFixed(1)} MiB  (componentize-js ${(r.componentizeMs / 1000).toFixed(1)} s)\n`);
+    // A .wat project is made without componentize-js, and is KB-scale.
+    const size = r.bytes < 1024 * 1024 ? `${(r.bytes / 1024).toFixed(1)} KiB` : `${(r.bytes / 1024 / 1024).toFixed(1)} MiB`;
+    say(`${'built'.padStart(12)}  ${shown}  ${size}${r.project.entry.endsWith('.wat') ? '' : `  (componentize-js ${(r.componentizeMs / 1000).toFixed(1)} s)`}\n`);
     io.out(`${r.cid}  ${shown}\n`);
     return 0;
   } catch (e) {

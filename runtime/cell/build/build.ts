@@ -25,6 +25,7 @@ import { cellSession, cellFunction, cellCapability, ENTRY_FN, type CellConfig } 
 import { BuildError } from './errors.js';
 import { withGrantsSection, withCellSection } from './grants-section.js';
 import { readProject, readBuildSource, type Project } from './project.js';
+import { isWatProject, componentOfWat, watWitSource } from './wat.js';
 
 export interface BuildResult {
   project: Project;
@@ -64,6 +65,7 @@ world glia-cell {
 
 export async function buildProject(path: string, progress: BuildProgress = {}): Promise<BuildResult> {
   const project = readProject(path);
+  if (isWatProject(project)) return buildWat(project, progress);
   const cfg = cellConfig(project);
   progress.step?.('compile', project.entry);
   compileCheck(cfg);
@@ -80,21 +82,36 @@ export async function buildProject(path: string, progress: BuildProgress = {}): 
     finally { clearInterval(timer); }
     const componentizeMs = Date.now() - started;
     const bytes = withCellSection(withGrantsSection(component, project.grants), project);
-    const outDir = join(project.dir, 'bin');
-    const out = join(outDir, `${project.name}.wasm`);
-    progress.step?.('write', out);
-    try {
-      mkdirSync(outDir, { recursive: true });
-      // Written beside and renamed, so a reader never sees half a component.
-      writeFileSync(`${out}.tmp`, bytes);
-      renameSync(`${out}.tmp`, out);
-    } catch (e: any) {
-      throw new BuildError('build/write', `cannot write ${out}: ${e.message}`);
-    }
+    const out = writeComponent(project, bytes, progress);
     return { project, out, cid: cidOf(bytes), bytes: bytes.length, componentizeMs };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** A project whose entry is a .wat file (wat.ts): parse, embed, component new; no componentize-js. */
+async function buildWat(project: Project, progress: BuildProgress): Promise<BuildResult> {
+  progress.step?.('compile', project.entry);
+  const source = readBuildSource(project.entryPath, project.entry, 'build/compile');
+  const component = await componentOfWat(project, source, watWitSource(packageDir('@bytecodealliance/jco'), membraneWit()));
+  const bytes = withCellSection(withGrantsSection(component, project.grants), project);
+  const out = writeComponent(project, bytes, progress);
+  return { project, out, cid: cidOf(bytes), bytes: bytes.length, componentizeMs: 0 };
+}
+
+/** Step 4: bin/<name>.wasm of the project, written beside and renamed, so a reader never sees half a component. */
+function writeComponent(project: Project, bytes: Uint8Array, progress: BuildProgress): string {
+  const outDir = join(project.dir, 'bin');
+  const out = join(outDir, `${project.name}.wasm`);
+  progress.step?.('write', out);
+  try {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(`${out}.tmp`, bytes);
+    renameSync(`${out}.tmp`, out);
+  } catch (e: any) {
+    throw new BuildError('build/write', `cannot write ${out}: ${e.message}`);
+  }
+  return out;
 }
 
 /**

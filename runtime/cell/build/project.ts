@@ -75,7 +75,7 @@ export function readProject(path: string): Project {
     bad('a :vat cell needs :export, the name of the defcap it serves', 'add :export counter for (defcap counter ...)');
   }
   const entry = get('entry');
-  if (typeof entry !== 'string' || entry === '') bad(`:entry must name the cell's .glia file, got ${prStr(entry ?? null)}`);
+  if (typeof entry !== 'string' || entry === '') bad(`:entry must name the cell's .glia (or .wat) file, got ${prStr(entry ?? null)}`);
   const entryPath = resolve(dir, entry);
   if (!existsSync(entryPath)) throw new BuildError('build/no-entry', `${PROJECT_FILE} names ${entry} as its entry, and there is no such file`, `create ${entry}, or point :entry at the cell's source`);
   return { dir, name, version, mode: (mode as Keyword).name as Project['mode'], entry, entryPath, grants: readGrants(get('grants')),
