@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { NodeError } from './errors.js';
+import { missingCellHint } from './missing-cell.js';
 
 export type ImageFile =
   | { kind: 'local'; path: string; size: number }
@@ -23,6 +24,8 @@ export class Image {
     /** The layers it was merged from, in order, as given. */
     readonly layers: readonly string[],
     private readonly readIpfs: IpfsFileReader | null = null,
+    /** What to run when a script asks for one of these paths and it is missing (the std image's status cell). */
+    private readonly missingHints: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   has(path: string): boolean {
@@ -55,8 +58,9 @@ export class Image {
     const f = p === null ? undefined : this.files.get(p);
     if (!f) {
       const inside = p === null ? [] : this.list(p);
-      throw new NodeError('node/not-found', inside.length ? `${path} is a folder in the image, not a file` : `${path} is not in the image`,
-        inside.length ? `it holds ${inside.slice(0, 5).join(', ')}` : `the image merges ${this.layers.join(', ') || 'no layers'}`);
+      if (inside.length) throw new NodeError('node/not-found', `${path} is a folder in the image, not a file`, `it holds ${inside.slice(0, 5).join(', ')}`);
+      const build = p === null ? null : this.missingHints.get(p) ?? missingCellHint(p, this.layers);
+      throw new NodeError('node/not-found', `${path} is not in the image`, build ?? `the image merges ${this.layers.join(', ') || 'no layers'}`);
     }
     if (f.size > maxBytes) throw new NodeError('node/layer', `${path} is ${f.size} bytes, over the limit of ${maxBytes}`);
     if (f.kind === 'local') {

@@ -27,6 +27,8 @@ export interface LayerOptions {
   timeoutMs?: number;
   /** Files placed after every layer's (the std image's built cells). */
   extra?: ReadonlyMap<string, ImageFile>;
+  /** Hints for paths a script may miss (the std image's cell when it was not built). */
+  missingHints?: ReadonlyMap<string, string>;
   /**
    * Files and folders on disk that no local layer may hold, whatever its
    * root: the node's own state (its identity, authorized_keys, IPFS repo,
@@ -50,7 +52,7 @@ export async function mergeLayers(layers: readonly string[], opts: LayerOptions 
     }
   }
   for (const [path, file] of opts.extra ?? []) files.set(path, file);
-  return new Image(files, layers, opts.ipfs?.read ?? null);
+  return new Image(files, layers, opts.ipfs?.read ?? null, opts.missingHints);
 }
 
 export function isIpfsPath(layer: string): boolean {

@@ -353,7 +353,7 @@ export class WetwareNode {
     const image = await mergeLayers(std ? [std.layer] : layers, {
       ipfs: layerSource(this.ipfs),
       ...(opts.layerTimeoutMs ? { timeoutMs: opts.layerTimeoutMs } : {}),
-      ...(std ? { extra: std.extra } : {}),
+      ...(std ? { extra: std.extra, missingHints: std.missingHints } : {}),
       exclude: { paths: this.ownFiles(), left: (layer, rel) => opts.log.warn(`layer ${layer}: left out ${rel}, the node's own ${rel.split('/').pop() === 'identity' ? 'private key' : 'state'}: an image is readable by every script and every holder of ipfs`) },
     });
     opts.log.info(`image: ${std ? STD_IMAGE_NAME : layers.join(' + ')} (${image.files.size} files, ${image.initScripts().length} init.d scripts)`);

@@ -23,11 +23,13 @@ export function statusCellPath(): string {
   return join(packageRoot(), 'std', 'status', 'bin', 'status.wasm');
 }
 
-export async function stdImage(): Promise<{ layer: string; extra: Map<string, ImageFile> }> {
+export async function stdImage(): Promise<{ layer: string; extra: Map<string, ImageFile>; missingHints: Map<string, string> }> {
   const extra = new Map<string, ImageFile>();
+  const missingHints = new Map<string, string>();
   const status = statusCellPath();
   const size = await regularFileSize(status);
-  // Without it, 05-status.glia's (load "/bin/status.wasm") fails and says so; the node still runs.
+  // Without it, 05-status.glia's (load "/bin/status.wasm") fails and says what builds it; the node still runs.
   if (size !== null) extra.set('bin/status.wasm', { kind: 'local', path: status, size });
-  return { layer: join(packageRoot(), 'std', 'image'), extra };
+  else missingHints.set('bin/status.wasm', `the std image's status cell is not built: run \`npm run build:std\` in ${packageRoot()} (it runs \`ww build std/status\`), then start the node again`);
+  return { layer: join(packageRoot(), 'std', 'image'), extra, missingHints };
 }

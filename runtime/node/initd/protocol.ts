@@ -25,7 +25,7 @@ export type ScriptEvent =
   | { t: 'exit'; code: number };
 
 /** Node to worker: the answer to a `load`. */
-export type LoadAnswer = { t: 'loaded'; id: number; data: Uint8Array } | { t: 'load-failed'; id: number; message: string };
+export type LoadAnswer = { t: 'loaded'; id: number; data: Uint8Array } | { t: 'load-failed'; id: number; message: string; hint?: string };
 
 export interface ScriptDiagnostic {
   severity: 'error' | 'warning';

@@ -121,7 +121,11 @@ export class InitScripts {
         case 'load':
           void image.read(m.path).then(
             (d) => { const copy = d.slice(); worker.postMessage({ t: 'loaded', id: m.id, data: copy } satisfies LoadAnswer, [copy.buffer]); },
-            (e) => worker.postMessage({ t: 'load-failed', id: m.id, message: `cannot load ${m.path}: ${(e as Error).message}` } satisfies LoadAnswer),
+            (e) => {
+              // The image's hint (what builds a missing cell) goes with the error to the script's log line.
+              const hint = (e as { hint?: unknown }).hint;
+              worker.postMessage({ t: 'load-failed', id: m.id, message: `cannot load ${m.path}: ${(e as Error).message}`, ...(typeof hint === 'string' ? { hint } : {}) } satisfies LoadAnswer);
+            },
           );
           break;
         case 'diagnostics':

@@ -85,7 +85,7 @@ port.on('message', (m: LoadAnswer) => {
   if (!w) return;
   loads.delete(m.id);
   if (m.t === 'loaded') w.resolve(m.data);
-  else w.reject(gliaError('cap-call-failed', m.message, { path: w.path }, 'a path in the image, such as /bin/app.wasm (the image root is /)'));
+  else w.reject(gliaError('cap-call-failed', m.message, { path: w.path }, m.hint ?? 'a path in the image, such as /bin/app.wasm (the image root is /)'));
 });
 
 const session = new Session({
