@@ -35,16 +35,31 @@ function scan(src: string, forceAtParen: boolean): { chunks: Chunk[]; balanced: 
   const n = src.length;
   const starts: number[] = [0];
   let depth = 0;
-  /** Forms still owed to reader macros at depth 0 ('x owes 1, ^m x owes 2). */
-  let pending = 0;
+  /**
+   * Forms still owed to each open reader macro at depth 0, innermost last
+   * ('x owes 1, ^m x owes 2). Macros nest: in '@a, `a` completes `@a`, and
+   * that completes the quote. A completed #_ yields no form, so in
+   * `#_ #_ a b` the outer one still owes one after `a`, as in Clojure.
+   */
+  const owed: { left: number; yields: boolean }[] = [];
+  const owe = (left: number, yields = true) => { if (depth === 0) owed.push({ left, yields }); };
   let balanced = true;
-  const formDone = () => { if (depth === 0 && pending > 0) pending--; };
+  const formDone = () => {
+    if (depth !== 0) return;
+    while (owed.length > 0) {
+      const top = owed[owed.length - 1]!;
+      if (--top.left > 0) return;
+      owed.pop();
+      if (!top.yields) return;
+      // That macro's form is complete: it is the form the next one owed.
+    }
+  };
   for (let i = 0; i < n; i++) {
     const c = src.charCodeAt(i);
     const lineStart = i === 0 || src.charCodeAt(i - 1) === NL;
     if (lineStart && i > 0 && !isSpace(c) && c !== SEMI && !isClose(c)) {
-      if (depth === 0 && pending === 0) starts.push(i);
-      else if (forceAtParen && c === 40) { starts.push(i); depth = 0; pending = 0; }
+      if (depth === 0 && owed.length === 0) starts.push(i);
+      else if (forceAtParen && c === 40) { starts.push(i); depth = 0; owed.length = 0; }
     }
     if (c === QUOTE) {
       let j = i + 1;
@@ -65,17 +80,17 @@ function scan(src: string, forceAtParen: boolean): { chunks: Chunk[]; balanced: 
     }
     if (c === 35 /* # */) {
       const d = src.charCodeAt(i + 1);
-      if (d === 95 /* _ */) { if (depth === 0) pending++; i++; continue; }
+      if (d === 95 /* _ */) { owe(1, false); i++; continue; }
       if (d === 123 || d === 40) { i++; depth++; continue; } // #{ and #(
       // #bytes "..." is one form made of two tokens.
-      if (src.startsWith('#bytes', i) && (i + 6 >= n || isDelim(src.charCodeAt(i + 6)))) { if (depth === 0) pending++; i += 5; continue; }
+      if (src.startsWith('#bytes', i) && (i + 6 >= n || isDelim(src.charCodeAt(i + 6)))) { owe(1); i += 5; continue; }
     }
     if (c === 39 || c === 96 || c === 64 || c === 126) { // ' ` @ ~ (and ~@)
-      if (depth === 0) pending++;
+      owe(1);
       if (c === 126 && src.charCodeAt(i + 1) === 64) i++;
       continue;
     }
-    if (c === 94 /* ^ */) { if (depth === 0) pending += 2; continue; }
+    if (c === 94 /* ^ */) { owe(2); continue; }
     // An atom: runs to the next delimiter.
     while (i + 1 < n && !isDelim(src.charCodeAt(i + 1))) i++;
     formDone();

@@ -33,6 +33,11 @@ describe('splitTopLevel', () => {
     expect(chunks("^{:private true}\n(defn f [] 1)\n'\n(a b)\n#_\n(skipped)\n(next)")).toEqual(["^{:private true}\n(defn f [] 1)\n", "'\n(a b)\n", '#_\n(skipped)\n', '(next)']);
   });
 
+  it('nested reader macros owe one form between them: \'@a ends with a, ^m \'x with x', () => {
+    expect(chunks("'@a\n(next)\n^:m '\nx\n(last)")).toEqual(["'@a\n", "(next)\n", "^:m '\nx\n", '(last)']);
+    expect(chunks("#_ #_ a\nb\n(c)")).toEqual(['#_ #_ a\nb\n', '(c)']);
+  });
+
   it('does not split inside strings, or inside forms of a balanced file', () => {
     expect(chunks('(defn f\n  "Example:\n(f 1)"\n  [x] x)\n(def data\n[1 2])\n')).toEqual(['(defn f\n  "Example:\n(f 1)"\n  [x] x)\n', '(def data\n[1 2])\n']);
   });
