@@ -22,10 +22,18 @@ export interface HistoryEntry { cid: string; seq: bigint; prevCid: string }
 
 export type CasResult = { ok: boolean } & Head;
 
+/** A version's place in its chain, without its value. */
+type Link = Pick<Version, 'cid' | 'ref' | 'seq' | 'prev'>;
+
+/** How many versions' links the store keeps in memory. */
+const LINK_CACHE = 1024;
+
 export class StateStore {
   private readonly heads: HeadStore;
   private readonly cache = new Map<string, Head>();
   private readonly serial = new Serial();
+  /** Recent versions' links, oldest first (see link()). */
+  private readonly links = new Map<string, Link>();
 
   constructor(private readonly ipfs: Pick<IpfsStore, 'putBlock' | 'getLocalBlock'>, datastore: ConstructorParameters<typeof HeadStore>[0]) {
     this.heads = new HeadStore(datastore);
@@ -54,14 +62,36 @@ export class StateStore {
   async put(name: string, value: Ipld, prevCid: string): Promise<string> {
     let prev: CID | null = null, seq = 1n;
     if (prevCid !== '') {
-      const p = await this.version(prevCid, 'the predecessor');
+      const p = await this.link(prevCid, 'the predecessor');
       if (p.ref !== name) throw wrongRef(p, name, 'the predecessor');
       prev = p.cid;
       seq = p.seq + 1n;
     }
     const { cid, bytes } = await makeVersion(name, seq, prev, value);
     await this.ipfs.putBlock(cid, bytes);
+    this.remember({ cid, ref: name, seq, prev });
     return cid.toString();
+  }
+
+  /**
+   * What a version says of its place in the chain (ref, seq, prev): from
+   * the versions this store wrote or read lately, else read and checked.
+   * For put and compareAndSet, which need no value; get and history read
+   * the block every time, so damage on disk always shows there.
+   */
+  private async link(cid: string, what: string): Promise<Link> {
+    const known = this.links.get(cid);
+    if (known) return known;
+    const v = await this.version(cid, what);
+    this.remember(v);
+    return v;
+  }
+
+  private remember(v: Link): void {
+    const key = v.cid.toString();
+    this.links.delete(key);
+    this.links.set(key, { cid: v.cid, ref: v.ref, seq: v.seq, prev: v.prev });
+    if (this.links.size > LINK_CACHE) this.links.delete(this.links.keys().next().value!);
   }
 
   /**
@@ -69,11 +99,13 @@ export class StateStore {
    * the head as it is when the head is not `expectedCid`; a coded error
    * when `newCid` is not the next version after it.
    */
-  compareAndSet(name: string, expectedCid: string, newCid: string): Promise<CasResult> {
+  async compareAndSet(name: string, expectedCid: string, newCid: string): Promise<CasResult> {
+    // Read and checked before the queue: a block never changes, so only the
+    // head's comparison and write are serialized.
+    const v = await this.link(newCid, 'the new version');
     return this.serial.run(name, async () => {
       const head = await this.load(name);
       if (head.cid !== expectedCid) return { ok: false, ...head };
-      const v = await this.version(newCid, 'the new version');
       const bad = (why: string) => new NodeError('node/state-bad-commit', `state ref ${JSON.stringify(name)} cannot commit ${newCid}: ${why}`,
         'commit a version made by (perform ref :put value head-cid) from the head you read');
       if (v.ref !== name) throw bad(`it is a version of the ref ${JSON.stringify(v.ref)}`);
@@ -118,7 +150,7 @@ export class StateStore {
   }
 }
 
-function wrongRef(v: Version, name: string, what: string): NodeError {
+function wrongRef(v: Link, name: string, what: string): NodeError {
   return new NodeError('node/state-bad-commit', `${what} ${v.cid} is a version of the state ref ${JSON.stringify(v.ref)}, not of ${JSON.stringify(name)}`,
     'each ref has its own chain of versions; read this ref\'s head with (perform ref :head)');
 }
