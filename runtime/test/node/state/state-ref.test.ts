@@ -5,7 +5,7 @@
 // racing from one head, history walked back by CID, read-only
 // attenuation, the epoch guard, and every bad input with its code.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CID } from 'multiformats/cid';
 import * as dagCbor from '@ipld/dag-cbor';
@@ -156,6 +156,16 @@ describe('(perform host :state-ref "name")', () => {
     expect(await thrown(s, `(perform x :get "${c2}")`)).toMatch(new RegExp(`^\\[:node/state-corrupt "the block ${c2} is corrupt`));
     expect(await thrown(s, '(perform x :history 10)')).toMatch(new RegExp(`^\\[:node/state-corrupt "the block ${c2} is corrupt`));
     expect(await s.eval('(count (perform x :history 1))')).toBe('1'); // the versions above it still read
+  });
+
+  it('a version missing from the blocks breaks history with node/state-missing naming it', async () => {
+    await s.eval('(def y (perform host :state-ref "lost"))');
+    const c1 = await commit(s, 'y', ':one');
+    const c2 = await commit(s, 'y', ':two');
+    rmSync(findFile(join(n.home, 'ipfs', 'blocks'), (await n.node.ipfs.getLocalBlock(CID.parse(c1)))!));
+    expect(await thrown(s, '(perform y :history 10)')).toMatch(new RegExp(`^\\[:node/state-missing "version 1 of state ref \\\\"lost\\\\" ${c1} is not in this node's blocks`));
+    expect(await thrown(s, `(perform y :get "${c1}")`)).toMatch(new RegExp(`^\\[:node/state-missing ".*${c1}`));
+    expect(await s.eval(`(perform y :get "${c2}")`)).toBe(':two');
   });
 
   it('a ref is guarded by its graft\'s epoch: stale-epoch after an advance; a new graft gets the same head', async () => {
