@@ -3,6 +3,7 @@
 // only that connection.
 import { describe, it, expect } from 'vitest';
 import { createServer, connect, type Socket, type AddressInfo } from 'node:net';
+import { Duplex } from 'node:stream';
 import * as $ from 'capnp-es';
 import { pipePair, streamTransport, type MessageTransport } from '../rpc/transport.js';
 import { FrameError } from '../rpc/framing.js';
@@ -35,6 +36,92 @@ describe('in-memory pipe', () => {
     a.close();
     expect(await pending).toBe(null);
     expect(await a.recv()).toBe(null);
+  });
+});
+
+describe('in-memory pipe, frames of one tick', () => {
+  it('delivers a batch in order, and stops at a malformed frame in it, closing the receiver', async () => {
+    const [a, b] = pipePair({ maxMessageBytes: 1 << 16, maxSegments: 16 });
+    const bad = new Uint8Array(8);
+    new DataView(bad.buffer).setUint32(0, 100, true); // 101 segments
+    a.send(message(1)); a.send(message(2)); a.send(bad); a.send(message(3));
+    expect(idOf((await b.recv())!)).toBe('1');
+    expect(idOf((await b.recv())!)).toBe('2');
+    expect(await b.recv()).toBe(null);
+    expect(b.closedWith).toBeInstanceOf(FrameError);
+  });
+});
+
+/** A duplex stream that records what is written to it, and is fed what it reads by the test. */
+function recorder(): { stream: Duplex; writes: Uint8Array[] } {
+  const writes: Uint8Array[] = [];
+  const stream = new Duplex({
+    write(chunk: Buffer, _enc, done) { writes.push(new Uint8Array(chunk)); done(); },
+    read() {},
+  });
+  return { stream, writes };
+}
+const concat = (parts: Uint8Array[]): Buffer => Buffer.concat(parts);
+/** Byte equality (toEqual compares element by element, slowly, on 100 KiB). */
+const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+const turn = () => new Promise((r) => setImmediate(r));
+
+describe('stream transport, writes and reads', () => {
+  it('writes the frames sent in one tick as one write, in order', async () => {
+    const { stream, writes } = recorder();
+    const t = streamTransport(stream);
+    const frames = Array.from({ length: 50 }, (_, i) => message(i));
+    for (const f of frames) t.send(f);
+    expect(writes.length).toBe(0); // held until the tick's end
+    await turn();
+    expect(writes.length).toBe(1);
+    expect(same(writes[0]!, concat(frames))).toBe(true);
+    t.send(frames[7]!);
+    await turn();
+    expect(writes.length).toBe(2);
+    expect(same(writes[1]!, frames[7]!)).toBe(true);
+    t.close();
+  });
+
+  it('writes a batch that reaches 64 KiB at once, and the rest at the tick\'s end', async () => {
+    const { stream, writes } = recorder();
+    const t = streamTransport(stream);
+    const frames = Array.from({ length: 1200 }, (_, i) => message(i)); // about 100 bytes each
+    for (const f of frames) t.send(f);
+    expect(writes.length).toBeGreaterThan(0);
+    for (const w of writes) expect(w.length).toBeLessThan(64 * 1024 + 200);
+    await turn();
+    expect(same(concat(writes), concat(frames))).toBe(true);
+    t.close();
+  });
+
+  it('still writes what was sent before close', () => {
+    const { stream, writes } = recorder();
+    const t = streamTransport(stream);
+    t.send(message(1)); t.send(message(2));
+    t.close();
+    expect(same(concat(writes), concat([message(1), message(2)]))).toBe(true);
+    t.send(message(3)); // after close: dropped
+    expect(same(concat(writes), concat([message(1), message(2)]))).toBe(true);
+  });
+
+  it('reads frames split across reads at every offset, and many frames in one read', async () => {
+    const frames = [message(1), message(40), message(2)];
+    const bytes = concat(frames);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const { stream } = recorder();
+      const t = streamTransport(stream);
+      stream.push(bytes.subarray(0, cut));
+      stream.push(bytes.subarray(cut));
+      for (const want of ['1', '40', '2']) expect(idOf((await t.recv())!)).toBe(want);
+      t.close();
+    }
+    const { stream } = recorder();
+    const t = streamTransport(stream);
+    const many = Array.from({ length: 300 }, (_, i) => message(i));
+    stream.push(concat(many));
+    for (let i = 0; i < 300; i++) expect(idOf((await t.recv())!)).toBe(String(i));
+    t.close();
   });
 });
 
