@@ -15,7 +15,7 @@ import type { MessageTransport } from './transport.js';
 import { validateMessage, DEFAULT_READ_LIMITS, type ReadLimits, WireError } from './validate.js';
 import { RpcError, fromReason, toRpcError, exceptionType } from './errors.js';
 import { copyPointer } from './copy.js';
-import { newMessage, readFrame, frameOf, finishFrame, beginCall, beginReturn, decodeFast, type FastMessage } from './wire.js';
+import { newMessage, readFrame, frameOf, finishFrame, beginCall, beginReturn, setNoFinishNeeded, decodeFast, type FastMessage } from './wire.js';
 import {
   Hook, Answer, PromiseHook, BrokenHook, BrokenAnswer, CapAnswer, LocalServerHook, toHook, capAt, materialize,
   type CallSpec, type ResultSlot, type Transform, type LocalServer,
@@ -312,9 +312,9 @@ export class Connection {
   }
 
   /** A Return with results, read on the fast path. */
-  private onResults(id: number, content: $.Pointer, payload: (() => rpc.Payload) | null, msg: $.Message, releaseParamCaps: boolean): void {
+  private onResults(id: number, content: $.Pointer, payload: (() => rpc.Payload) | null, msg: $.Message, releaseParamCaps: boolean, noFinishNeeded: boolean): void {
     this.settleResults(this.takeQuestion(id, releaseParamCaps), content, payload, msg);
-    this.finishQuestion(id);
+    this.finishQuestion(id, noFinishNeeded);
   }
 
   /**
@@ -343,10 +343,14 @@ export class Connection {
     return q;
   }
 
-  /** After the Return: Finish (the peer may drop the answer), and the id is free again. */
-  private finishQuestion(id: number): void {
+  /**
+   * After the Return: Finish (the peer may drop the answer), and the id is
+   * free again. A Return marked noFinishNeeded has dropped its answer
+   * already: no Finish is sent.
+   */
+  private finishQuestion(id: number, noFinishNeeded = false): void {
     // We keep the result capabilities as imports, released by Release.
-    if (!this.closedWith) this.transport.send(finishFrame(id));
+    if (!noFinishNeeded && !this.closedWith) this.transport.send(finishFrame(id));
     this.freeIds.push(id);
   }
 
@@ -375,13 +379,14 @@ export class Connection {
     }
     // After the pipelined capabilities were pointed at their targets (and
     // any Disembargo for them went out): the peer may drop the answer now.
-    this.finishQuestion(id);
+    this.finishQuestion(id, ret.noFinishNeeded);
   }
 
   // ---------------------------------------------------------------- answers
 
   private beginAnswer(id: number, answer: Answer): AnswerEntry {
     if (this.answers.has(id)) throw new WireError(`question ${id} is already in use`);
+    if (this.finishNotNeeded.size) this.finishNotNeeded.delete(id);
     const entry: AnswerEntry = { answer, returned: false, finished: false, resultExports: [], releaseResults: false };
     this.answers.set(id, entry);
     return entry;
@@ -476,8 +481,21 @@ export class Connection {
     answer.struct().then((results) => {
       if (this.closedWith || this.answers.get(id) !== entry) return;
       if (results.segment.message !== out.msg) copyPointer(results, new $.Pointer(seg, out.contentAt));
-      entry.resultExports = (out.msg as any)._capnp.capTable?.length ? this.describeCaps(out.payload(), out.msg) : [];
+      const hasCaps = (out.msg as any)._capnp.capTable?.length > 0;
+      entry.resultExports = hasCaps ? this.describeCaps(out.payload(), out.msg) : [];
       entry.returned = true;
+      if (!hasCaps && !entry.finished) {
+        // Results without capabilities: nothing for a Finish to release, and
+        // a call pipelined on them could only fail. The answer goes now and
+        // the Return says so (noFinishNeeded), which saves the caller a
+        // Finish and us reading it. A peer that predates the flag (C++ 0.9)
+        // sends Finish anyway; finishAnswer lets that one through.
+        setNoFinishNeeded(out);
+        this.answers.delete(id);
+        this.noteFinishNotNeeded(id);
+        this.send(out.msg);
+        return;
+      }
       this.send(out.msg);
       this.afterReturn(id, entry);
     }, (e) => {
@@ -486,6 +504,21 @@ export class Connection {
       this.sendException(id, toRpcError(e));
       this.afterReturn(id, entry);
     });
+  }
+
+  /**
+   * Ids of answers dropped at a Return marked noFinishNeeded, whose Finish
+   * may still come (from a peer that predates the flag). An id leaves the
+   * set with that Finish, or when the peer asks a new question with it
+   * (then it knew the flag). A peer that never reuses ids and never sends
+   * Finish would grow the set: past a bound it is emptied, which can only
+   * turn such a late Finish into the protocol error it was before the flag.
+   */
+  private readonly finishNotNeeded = new Set<number>();
+
+  private noteFinishNotNeeded(id: number): void {
+    if (this.finishNotNeeded.size >= 4 * this.maxAnswers + 1024) this.finishNotNeeded.clear();
+    this.finishNotNeeded.add(id);
   }
 
   /** An answer whose Finish came before its Return is dropped once returned. */
@@ -517,7 +550,11 @@ export class Connection {
 
   private finishAnswer(questionId: number, releaseResultCaps: boolean): void {
     const entry = this.answers.get(questionId);
-    if (!entry) throw new WireError(`Finish for question ${questionId}, which is not an answer in progress`);
+    if (!entry) {
+      // The Finish of a peer that does not know noFinishNeeded, for an answer we dropped at its Return.
+      if (this.finishNotNeeded.delete(questionId)) return;
+      throw new WireError(`Finish for question ${questionId}, which is not an answer in progress`);
+    }
     entry.finished = true;
     entry.releaseResults = releaseResultCaps;
     if (!entry.returned) return;
@@ -793,7 +830,7 @@ export class Connection {
         const target = cap !== null ? () => this.resolveTarget(cap) : () => this.promisedTarget(promised!.questionId, promised!.transform);
         return this.answerCall(m.questionId, m.interfaceId, m.methodId, 'caller', target, m.content, m.hasCaps ? m.payload : null, msg);
       }
-      case 'return': return this.onResults(m.answerId, m.content, m.hasCaps ? m.payload : null, msg, m.releaseParamCaps);
+      case 'return': return this.onResults(m.answerId, m.content, m.hasCaps ? m.payload : null, msg, m.releaseParamCaps, m.noFinishNeeded);
       case 'finish': return this.finishAnswer(m.questionId, m.releaseResultCaps);
     }
   }
@@ -859,6 +896,7 @@ export class Connection {
     this.exportIds.clear();
     for (const e of ex) e.hook.close();
     this.answers.clear();
+    this.finishNotNeeded.clear();
     this.imports.clear();
     this.transport.close();
     this.closedResolve(reason);

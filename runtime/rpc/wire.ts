@@ -46,13 +46,30 @@ export function readFrame(frame: Uint8Array, segments: DataView[] = segmentsOf(f
   return m;
 }
 
+// Outgoing frames are carved from a shared slab: an ArrayBuffer per frame
+// costs more to allocate and collect than the small frame it holds. A
+// region is never handed out twice, so a frame stays as sent for as long
+// as anyone holds it (the slab lives while any of its frames does).
+const SLAB_BYTES = 64 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+/** `n` fresh bytes (zeroed, 8-byte aligned) for an outgoing frame. */
+function frameBytes(n: number): Uint8Array {
+  if (n > SLAB_BYTES / 4) return new Uint8Array(n);
+  if (slabUsed + n > SLAB_BYTES) { slab = new Uint8Array(SLAB_BYTES); slabUsed = 0; }
+  const out = slab.subarray(slabUsed, slabUsed + n);
+  slabUsed += (n + 7) & ~7;
+  return out;
+}
+
 /** The bytes to send for a message, in standard framing. */
 export function frameOf(msg: $.Message): Uint8Array {
   const segs = (msg as any)._capnp.segments as Array<{ buffer: ArrayBuffer; byteLength: number }>;
   if (segs.length !== 1) return new Uint8Array(msg.toArrayBuffer());
   const s = segs[0]!;
-  const out = new Uint8Array(8 + s.byteLength);
-  new DataView(out.buffer).setUint32(4, s.byteLength / 8, true); // count - 1 = 0, then the size in words
+  const out = frameBytes(8 + s.byteLength);
+  out[4] = s.byteLength >>> 3; out[5] = s.byteLength >>> 11; out[6] = s.byteLength >>> 19; out[7] = s.byteLength >>> 27; // count - 1 = 0, then the size in words
   out.set(new Uint8Array(s.buffer, 0, s.byteLength), 8);
   return out;
 }
@@ -65,7 +82,7 @@ const finishTemplate = (() => {
   const f = m.initRoot(rpc.Message)._initFinish();
   f.questionId = FINISH_PROBE;
   f.releaseResultCaps = false;
-  return frameOf(m);
+  return frameOf(m).slice(); // its own buffer: finishIdAt counts from its start
 })();
 const finishIdAt = (() => {
   const dv = new DataView(finishTemplate.buffer);
@@ -75,8 +92,9 @@ const finishIdAt = (() => {
 
 /** A Finish frame for `questionId` that keeps the result capabilities (we release them with Release). */
 export function finishFrame(questionId: number): Uint8Array {
-  const f = finishTemplate.slice();
-  new DataView(f.buffer).setUint32(finishIdAt, questionId, true);
+  const f = frameBytes(finishTemplate.length);
+  f.set(finishTemplate);
+  f[finishIdAt] = questionId; f[finishIdAt + 1] = questionId >>> 8; f[finishIdAt + 2] = questionId >>> 16; f[finishIdAt + 3] = questionId >>> 24;
   return f;
 }
 
@@ -87,7 +105,8 @@ export function finishFrame(questionId: number): Uint8Array {
 // interfaceId u64 @8; ptrs target, params, thirdParty}, MessageTarget
 // {importedCap u32 @0, which u16 @4; ptr promisedAnswer}, Payload {ptrs
 // content, capTable}, Return {answerId u32 @0, releaseParamCaps bit 32
-// (default true, stored inverted), which u16 @6; ptr results}. Writing
+// (default true, stored inverted), noFinishNeeded bit 33, which u16 @6;
+// ptr results}. Writing
 // words directly saves the Pointer objects every generated accessor
 // builds; user params and results are still built with generated classes
 // at the content slot. A property test checks both against the generated
@@ -173,6 +192,16 @@ export function beginReturn(answerId: number): OutgoingReturn {
   return { msg, contentAt: 48, payload: () => new rpc.Payload(seg, 40) };
 }
 
+/**
+ * Marks a Return begun with beginReturn `noFinishNeeded` (rpc.capnp, Cap'n
+ * Proto 1.0): its answer is gone once sent, and the caller need not send
+ * Finish. Only for results that carry no capabilities.
+ */
+export function setNoFinishNeeded(out: OutgoingReturn): void {
+  const dv: DataView = (out.msg.getSegment(0) as any)._dv;
+  dv.setUint8(28, dv.getUint8(28) | 2);    // bit 33
+}
+
 /** A near struct pointer at byte `at` of `dv`: where its data and pointers start. Null for null, far or other pointers. */
 function nearStruct(dv: DataView, at: number): { data: number; dataWords: number; ptrs: number; ptrWords: number } | null {
   const lo = dv.getUint32(at, true);
@@ -216,7 +245,7 @@ export type FastMessage =
       /** The target: an export id, or a promised answer and its transform. */
       importedCap: number | null; promised: { questionId: number; transform: Array<{ field: number }> } | null;
       content: $.Pointer; hasCaps: boolean; payload: () => rpc.Payload }
-  | { kind: 'return'; answerId: number; releaseParamCaps: boolean; content: $.Pointer; hasCaps: boolean; payload: () => rpc.Payload }
+  | { kind: 'return'; answerId: number; releaseParamCaps: boolean; noFinishNeeded: boolean; content: $.Pointer; hasCaps: boolean; payload: () => rpc.Payload }
   | { kind: 'finish'; questionId: number; releaseResultCaps: boolean };
 
 /**
@@ -274,6 +303,7 @@ export function decodeFast(msg: $.Message): FastMessage | null {
     return {
       kind: 'return', answerId: dv.getUint32(body.data, true),
       releaseParamCaps: (dv.getUint8(body.data + 4) & 1) === 0,            // bit 32, default true, stored inverted
+      noFinishNeeded: (dv.getUint8(body.data + 4) & 2) !== 0,              // bit 33
       content: new $.Pointer(seg, payload.ptrs), hasCaps, payload: () => new rpc.Payload(seg, payloadAt),
     };
   }

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as $ from 'capnp-es';
 import * as rpc from 'capnp-es/capnp/rpc';
-import { beginCall, beginReturn, decodeFast, finishFrame, readFrame, frameOf } from '../rpc/wire.js';
+import { beginCall, beginReturn, setNoFinishNeeded, decodeFast, finishFrame, readFrame, frameOf } from '../rpc/wire.js';
 import { validateMessage, DEFAULT_READ_LIMITS } from '../rpc/validate.js';
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
@@ -108,6 +108,20 @@ describe('fixed-layout Call, Return and Finish agree with the generated rpc.capn
     }), { numRuns: 300 });
   });
 
+  it('noFinishNeeded: the fast flag reads back through the generated class, and a generated one decodes the same', () => {
+    fc.assert(fc.property(u32, fc.boolean(), fc.boolean(), (id, flag, release) => {
+      const out = beginReturn(id);
+      if (flag) setNoFinishNeeded(out);
+      const r = roundTrip(out.msg).getRoot(rpc.Message).return;
+      expect([r.answerId, r.noFinishNeeded, r.releaseParamCaps, r.which()]).toEqual([id, flag, false, rpc.Return_Which.RESULTS]);
+      expect(decodeFast(roundTrip(out.msg))).toMatchObject({ kind: 'return', answerId: id, noFinishNeeded: flag, releaseParamCaps: false });
+      const m = new $.Message();
+      const g = m.initRoot(rpc.Message)._initReturn();
+      g.answerId = id; g.releaseParamCaps = release; g.noFinishNeeded = flag; g._initResults();
+      expect(decodeFast(roundTrip(m))).toMatchObject({ kind: 'return', answerId: id, releaseParamCaps: release, noFinishNeeded: flag });
+    }), { numRuns: 300 });
+  });
+
   it('a Finish from the template reads back; a generated one decodes the same', () => {
     fc.assert(fc.property(u32, fc.boolean(), (id, release) => {
       const f = readFrame(finishFrame(id)).getRoot(rpc.Message);
@@ -117,5 +131,30 @@ describe('fixed-layout Call, Return and Finish agree with the generated rpc.capn
       g.questionId = id; g.releaseResultCaps = release;
       expect(decodeFast(roundTrip(m))).toEqual({ kind: 'finish', questionId: id, releaseResultCaps: release });
     }), { numRuns: 300 });
+  });
+});
+
+describe('outgoing frames share a slab', () => {
+  it('every frame keeps its bytes while later frames fill the slab and the next ones', () => {
+    // 64 KiB slabs: 6,000 frames of 80-odd bytes cross several of them.
+    const frames: Array<{ id: number; bytes: Uint8Array; copy: Uint8Array }> = [];
+    for (let id = 0; id < 6000; id++) {
+      const bytes = id % 3 === 0 ? finishFrame(id) : frameOf(beginReturn(id).msg);
+      frames.push({ id, bytes, copy: bytes.slice() });
+    }
+    for (const f of frames) {
+      expect(Buffer.from(f.bytes).equals(f.copy)).toBe(true);
+      const m = readFrame(f.bytes, validateMessage(f.bytes, DEFAULT_READ_LIMITS)).getRoot(rpc.Message);
+      expect(f.id % 3 === 0 ? m.finish.questionId : m.return.answerId).toBe(f.id);
+    }
+  });
+
+  it('a frame too large for a slab gets a buffer of its own', () => {
+    const m = new $.Message();
+    m.initRoot(rpc.Message)._initAbort().reason = 'x'.repeat(40_000);
+    const bytes = frameOf(m);
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+    expect(readFrame(bytes).getRoot(rpc.Message).abort.reason).toBe('x'.repeat(40_000));
   });
 });
