@@ -93,7 +93,7 @@ describe('perform on Cap\'n Proto capabilities from Glia', () => {
     expect(await evalB('(perform host :addrs)')).toBe('["/ip4/127.0.0.1/tcp/2020" "/ip6/::1/tcp/2020"]');
     expect(await evalB('(perform host :peers)')).toBe('[{:peer-id "12D3KooWpeer", :addrs ["/ip4/10.0.0.2/tcp/2020"]}]');
     expect(await evalB('(capability? host)')).toBe('true');
-    expect(await evalB('(methods host)')).toBe('[:addrs :id :network :peers]');
+    expect(await evalB('(methods host)')).toBe('[:addrs :id :network :peers :state-ref]');
   });
 
   it('takes trailing arguments as keyword options, keeps argv intact, and returns capabilities', async () => {
