@@ -27,13 +27,13 @@ async function capnpEsClients(): Promise<Map<string, GeneratedClient>> {
 }
 
 describe('capability-signature table', () => {
-  it('Host has id, addrs, peers and network, in ordinal order, with docs', () => {
+  it('Host has id, addrs, peers, network and stateRef, in ordinal order, with docs', () => {
     const host = capabilityInterface('Host')!;
     expect(host).toBeDefined();
     expect(host.binding).toBe('host');
     expect(host.file).toBe('system.capnp');
     expect(host.doc).toMatch(/^This libp2p node/);
-    expect(host.methods.map((m) => [m.name, m.ordinal])).toEqual([['id', 0], ['addrs', 1], ['peers', 2], ['network', 3]]);
+    expect(host.methods.map((m) => [m.name, m.ordinal])).toEqual([['id', 0], ['addrs', 1], ['peers', 2], ['network', 3], ['state-ref', 4]]);
     const id = capabilityMethod(host, 'id')!;
     expect(id.params).toEqual([]);
     expect(id.results.map((r) => [r.name, r.schemaName, r.type.text])).toEqual([['peer-id', 'peerId', 'Text']]);

@@ -113,7 +113,7 @@ function envOf(text: string): Record<string, string> {
 describe('(perform host :listen ...) from Glia', () => {
   it('the host is a HostCap with the conveniences among its methods', async () => {
     expect(await session.evalString('host')).toBeInstanceOf(HostCap);
-    expect(await ev('(methods host)')).toBe('[:addrs :dial-stream :dial-vat :id :listen :listen-stream :network :peers :serve-vat]');
+    expect(await ev('(methods host)')).toBe('[:addrs :dial-stream :dial-vat :id :listen :listen-stream :network :peers :serve-vat :state-ref]');
   });
 
   it('serves a cell value under its prefix, answers with X-Wetware-Cell, and :cancel removes the route', async () => {
