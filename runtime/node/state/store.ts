@@ -44,6 +44,11 @@ export class StateStore {
     return checkName('state ref', name, '"counter"');
   }
 
+  /** The datastore key of `name`'s head record (for messages and tests). */
+  headKey(name: string): string {
+    return this.heads.key(name).toString();
+  }
+
   /** The head of `name` now. */
   head(name: string): Promise<Head> {
     const cached = this.cache.get(name);

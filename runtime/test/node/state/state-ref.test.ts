@@ -5,8 +5,8 @@
 // racing from one head, history walked back by CID, read-only
 // attenuation, the epoch guard, and every bad input with its code.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CID } from 'multiformats/cid';
 import * as dagCbor from '@ipld/dag-cbor';
 import { sha256 } from 'multiformats/hashes/sha2';
@@ -166,6 +166,16 @@ describe('(perform host :state-ref "name")', () => {
     expect(await thrown(s, '(perform y :history 10)')).toMatch(new RegExp(`^\\[:node/state-missing "version 1 of state ref \\\\"lost\\\\" ${c1} is not in this node's blocks`));
     expect(await thrown(s, `(perform y :get "${c1}")`)).toMatch(new RegExp(`^\\[:node/state-missing ".*${c1}`));
     expect(await s.eval(`(perform y :get "${c2}")`)).toBe(':two');
+  });
+
+  it('a damaged head record is node/state-corrupt naming its datastore key', async () => {
+    const key = n.node.stateRefs.store.headKey('broken-head');
+    const file = join(n.home, 'ipfs', 'datastore', ...key.split('/').filter(Boolean)) + '.data';
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, 'not a head');
+    await s.eval('(def bh (perform host :state-ref "broken-head"))');
+    expect(await thrown(s, '(perform bh :head)')).toMatch(new RegExp(`^\\[:node/state-corrupt "the head record of state ref \\\\"broken-head\\\\" \\(datastore key ${key}\\) is corrupt`));
+    expect(await thrown(s, '(perform bh :compare-and-set "" "")')).toMatch(/^\[:node\/(state-corrupt|bad-key) /);
   });
 
   it('a ref is guarded by its graft\'s epoch: stale-epoch after an advance; a new graft gets the same head', async () => {
