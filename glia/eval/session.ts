@@ -324,12 +324,18 @@ export class Session {
   runSync(source: string, file: string): any {
     const forms = this.prepare(source, file);
     let last: any = null;
-    for (const f of forms) {
-      last = this.evalTop(f, file);
-      if (last instanceof Promise) throw gliaError('internal', `${file}: asynchronous effect during synchronous evaluation`);
-    }
+    this.syncDepth++;
+    try {
+      for (const f of forms) {
+        last = this.evalTop(f, file);
+        if (last instanceof Promise) throw gliaError('internal', `${file}: asynchronous effect during synchronous evaluation`);
+      }
+    } finally { this.syncDepth--; }
     return last;
   }
+
+  /** How many runSync calls are under way: a module imported inside one is run synchronously too (loadModule). */
+  private syncDepth = 0;
 
   /** Evaluates one top-level form; returns a value or a promise of one. */
   evalTop(form: any, file: string): any {
@@ -427,7 +433,7 @@ export class Session {
     return src instanceof Promise ? src.then(got) : got(src);
   }
 
-  private loadModule(source: string, file: string, defaultNs: string, cacheKey: string): Promise<Namespace> {
+  private loadModule(source: string, file: string, defaultNs: string, cacheKey: string): Namespace | Promise<Namespace> {
     if (this.loading.has(file)) throw gliaError('illegal-argument', `circular import of ${file}`);
     this.loading.add(file);
     const saved = this.registry.current;
@@ -440,10 +446,21 @@ export class Session {
       this.registry.current = saved; this.currentFile = savedFile; this.loading.delete(file);
     };
     try {
+      if (this.syncDepth > 0) {
+        // Imported by code run with runSync (a Glia cell's top level, which
+        // runs at build time): the module's forms run synchronously as well,
+        // so a cell can import the std modules written in Glia (ww/coll,
+        // ww/state, ...). A module that performs something asynchronous fails
+        // as runSync does.
+        this.runSync(source, file);
+        finish();
+        this.modules.set(cacheKey, ended!);
+        return ended!;
+      }
       return this.evalString(source, file).then(
         () => { finish(); this.modules.set(cacheKey, ended!); return ended!; },
         (e) => { finish(); throw e; });
-    } catch (e) { finish(); throw e; }
+    } catch (e) { if (this.loading.has(file)) finish(); throw e; }
   }
 }
 
