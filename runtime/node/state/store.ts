@@ -148,7 +148,7 @@ export class StateStore {
     const c = parseCid(cid, cid);
     const bytes = await this.ipfs.getLocalBlock(c);
     if (!bytes) {
-      throw new NodeError('node/state-missing', `${what} ${cid} is not in this node's blocks`,
+      throw new NodeError('node/state-missing', `the block ${cid} (${what}) is not in this node's blocks`,
         'give a CID from (perform ref :head), (perform ref :history n) or (perform ref :put ...) on this node; if it was one, the repo lost the block');
     }
     return readVersion(c, bytes);

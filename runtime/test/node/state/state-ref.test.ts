@@ -163,7 +163,7 @@ describe('(perform host :state-ref "name")', () => {
     const c1 = await commit(s, 'y', ':one');
     const c2 = await commit(s, 'y', ':two');
     rmSync(findFile(join(n.home, 'ipfs', 'blocks'), (await n.node.ipfs.getLocalBlock(CID.parse(c1)))!));
-    expect(await thrown(s, '(perform y :history 10)')).toMatch(new RegExp(`^\\[:node/state-missing "version 1 of state ref \\\\"lost\\\\" ${c1} is not in this node's blocks`));
+    expect(await thrown(s, '(perform y :history 10)')).toMatch(new RegExp(`^\\[:node/state-missing "the block ${c1} \\(version 1 of state ref \\\\"lost\\\\"\\) is not in this node's blocks`));
     expect(await thrown(s, `(perform y :get "${c1}")`)).toMatch(new RegExp(`^\\[:node/state-missing ".*${c1}`));
     expect(await s.eval(`(perform y :get "${c2}")`)).toBe(':two');
   });
