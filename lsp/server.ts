@@ -44,6 +44,8 @@ export interface ServerSettings {
   maxFileBytes?: number;
   /** Milliseconds after the last change before the whole file is checked again (default 100). */
   checkDelayMs?: number;
+  /** Reuse the analyses of unchanged top-level forms between checks (default true; false checks every time from scratch). */
+  incrementalCheck?: boolean;
 }
 
 /** Starts the server on this process's stdin and stdout. */
@@ -135,6 +137,7 @@ export class GliaServer {
       maxFileBytes: typeof opts.maxFileBytes === 'number' ? opts.maxFileBytes : DEFAULT_LIMITS.maxFileBytes,
     };
     if (typeof opts.checkDelayMs === 'number' && opts.checkDelayMs >= 0) this.diagnostics.checkDelayMs = opts.checkDelayMs;
+    if (opts.incrementalCheck === false) this.checker.incremental = false;
     const folders = p.workspaceFolders?.map((f) => f.uri) ?? (p.rootUri ? [p.rootUri] : []);
     this.ws.roots = folders.map(uriToPath).filter((x): x is string => !!x);
     this.watchFiles = !!p.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;

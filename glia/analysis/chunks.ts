@@ -26,6 +26,11 @@ function isDelim(c: number): boolean {
   return isSpace(c) || isOpen(c) || isClose(c) || c === QUOTE || c === SEMI || c === 96 || c === 126 || c === 94 || c === 64 || c === BACKSLASH;
 }
 
+/** Whether every bracket and string of the text is closed (the chunks then are its top-level forms). */
+export function isBalanced(source: string): boolean {
+  return scan(source, false).balanced;
+}
+
 export function splitTopLevel(source: string): Chunk[] {
   const balanced = scan(source, false).balanced;
   return scan(source, !balanced).chunks;

@@ -233,8 +233,8 @@ function headerSpan(file: string, source: string, h: { offset: number; end: numb
 export function checkSource(source: string, opts: CheckOptions = {}, world: CheckWorld = checkWorld()): CheckResult {
   const file = opts.file ?? '<check>';
   const { context, diagnostics: contextDiags } = resolveContext(source, file, opts.context, opts.allow, opts.project);
-  const r = read(source, file);
   const cache = opts.cache;
+  const r = cache ? cache.reader.read(source, file) : read(source, file);
   const user = cache?.begin(world, r.forms, source, file, context, JSON.stringify([opts.allow ?? [], opts.project ?? null])) ?? world.reset();
   const caps = new Map<Var, Static>();
   for (const [name, ifaceName] of context.capabilities) {

@@ -45,6 +45,7 @@ import { kw } from '../values/keyword.js';
 import { metaOf } from '../values/meta.js';
 import type { Analyzer } from './analyzer.js';
 import type { Context } from './contexts.js';
+import { ReadCache } from './read-cache.js';
 
 /** Heads whose whole text is part of the environment key. */
 const STRUCTURAL = new Set(['ns', 'in-ns', 'import', 'declare', 'defmacro']);
@@ -73,6 +74,8 @@ export interface CacheWorld {
 }
 
 export class FormCache {
+  /** The document's text is read through this: unchanged top-level chunks are not read again. */
+  readonly reader = new ReadCache();
   private world: CacheWorld | null = null;
   private envKey: string | null = null;
   private entries = new Map<string, Entry[]>();

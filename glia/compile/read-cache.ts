@@ -1,0 +1,60 @@
+// Reading a document again after an edit, one top-level chunk at a time
+// (glia/analysis/chunks.ts), reusing the forms of every chunk whose text and
+// position did not change. Since the reader moved to the Chevrotain grammar,
+// reading is about half of a check that reuses its analyses (form-cache.ts),
+// so the checker of an open document reads through this.
+//
+// The forms must be exactly those of reading the whole text, spans included:
+//   - a chunk is read at its place, its text preceded by blank space with
+//     the same number of characters and lines, so every span is absolute
+//     without a change to the reader;
+//   - a chunk is reused only where it was read (same offset and line);
+//   - when the text is unbalanced, or any chunk has a read diagnostic (the
+//     chunker's split then may not be the reader's), or the text is over the
+//     reader's limit, the whole text is read at once instead.
+import { read } from '../reader/read.js';
+import { MAX_SOURCE_CHARS } from '../reader/limits.js';
+import { splitTopLevel, isBalanced } from '../analysis/chunks.js';
+import type { Diagnostic } from '../diagnostics.js';
+
+export interface Read { forms: any[]; diagnostics: Diagnostic[] }
+
+export class ReadCache {
+  private chunks = new Map<string, any[]>();
+  /** How many chunks the last read reused and read (for tests and benchmarks). */
+  stats = { reused: 0, read: 0 };
+
+  read(source: string, file: string): Read {
+    this.stats = { reused: 0, read: 0 };
+    if (source.length > MAX_SOURCE_CHARS || !isBalanced(source)) return this.whole(source, file);
+    const next = new Map<string, any[]>();
+    const forms: any[] = [];
+    let line = 1;
+    let counted = 0;
+    for (const c of splitTopLevel(source)) {
+      for (let i = source.indexOf('\n', counted); i >= 0 && i < c.start; i = source.indexOf('\n', i + 1)) line++;
+      counted = c.start;
+      const text = source.slice(c.start, c.end);
+      const key = `${file}\u0000${c.start}:${line}\u0000${text}`;
+      let got = this.chunks.get(key);
+      if (got) this.stats.reused++;
+      else {
+        this.stats.read++;
+        // Blank space before it: as many characters as the text before the chunk, its last `line - 1` of them line breaks.
+        const r = read(' '.repeat(c.start - (line - 1)) + '\n'.repeat(line - 1) + text, file);
+        if (r.diagnostics.length) return this.whole(source, file);
+        got = r.forms;
+      }
+      next.set(key, got);
+      forms.push(...got);
+    }
+    this.chunks = next;
+    return { forms, diagnostics: [] };
+  }
+
+  private whole(source: string, file: string): Read {
+    this.chunks.clear();
+    const r = read(source, file);
+    return { forms: r.forms, diagnostics: r.diagnostics };
+  }
+}
