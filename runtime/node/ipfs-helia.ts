@@ -182,14 +182,18 @@ class HeliaStore implements IpfsStore {
   }
 
   async putBlock(cid: CID, bytes: Uint8Array, opts?: IpfsCallOptions): Promise<void> {
+    try { await this.helia.blockstore.put(cid, bytes, { signal: opts?.signal }); }
+    catch (e) { throw wrap(e, `put block ${cid}`); }
+  }
+
+  async pinBlock(cid: CID, opts?: IpfsCallOptions): Promise<void> {
     try {
-      await this.helia.blockstore.put(cid, bytes, { signal: opts?.signal });
       if (await this.helia.pins.isPinned(cid)) return;
-      for await (const _ of this.helia.pins.add(cid, { depth: 0, signal: opts?.signal })) { /* this block only */ }
+      for await (const _ of this.helia.pins.add(cid, { depth: 0, offline: true, signal: opts?.signal } as never)) { /* this block only */ }
     } catch (e) {
-      // The same block put twice at once: the other put pinned it.
+      // Pinned twice at once: the other pin won.
       if ((e as Error)?.name === 'AlreadyPinnedError') return;
-      throw wrap(e, `put block ${cid}`);
+      throw wrap(e, `pin block ${cid}`);
     }
   }
 

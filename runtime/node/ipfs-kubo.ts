@@ -117,9 +117,13 @@ class KuboStore implements IpfsStore {
     await this.call(`put block ${cid}`, opts, async (signal) => {
       const got = await this.kubo.block.put(bytes, { cidCodec: 'dag-cbor', mhtype: 'sha2-256', signal } as never);
       if (!got.equals(cid)) throw new NodeError('node/ipfs', `Kubo stored the block ${cid} as ${got}`, 'Kubo must take dag-cbor blocks with CIDv1 and sha2-256');
-      // A direct pin: this block only; each version has its own.
-      await this.kubo.pin.add(cid, { recursive: false, signal });
     }, () => new NodeError('node/timeout', `Kubo took too long storing the block ${cid}`, 'check Kubo'));
+  }
+
+  async pinBlock(cid: CID, opts?: IpfsCallOptions): Promise<void> {
+    // A direct pin: this block only; each version has its own.
+    await this.call(`pin block ${cid}`, opts, async (signal) => { await this.kubo.pin.add(cid, { recursive: false, signal }); },
+      () => new NodeError('node/timeout', `Kubo took too long pinning the block ${cid}`, 'check Kubo'));
   }
 
   async getLocalBlock(cid: CID, opts?: IpfsCallOptions): Promise<Uint8Array | null> {

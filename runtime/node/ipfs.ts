@@ -55,11 +55,11 @@ export interface IpfsStore {
   importDag(root: CID, blocks: AsyncIterable<Block>, opts?: IpfsCallOptions): Promise<void>;
   /**
    * Stores one block whose CID the caller made from `bytes` (a state
-   * version, runtime/node/state/), pinned directly: this block is kept
-   * from GC, the blocks it links to are kept by their own pins. Not
-   * announced on the DHT.
+   * version, runtime/node/state/), not pinned and not announced.
    */
   putBlock(cid: CID, bytes: Uint8Array, opts?: IpfsCallOptions): Promise<void>;
+  /** Pins block `cid` directly: this block is kept from GC, the blocks it links to by their own pins. */
+  pinBlock(cid: CID, opts?: IpfsCallOptions): Promise<void>;
   /** The bytes of block `cid` when this node's store has it; null when it does not (the network is never asked). */
   getLocalBlock(cid: CID, opts?: IpfsCallOptions): Promise<Uint8Array | null>;
   /** The bytes of the file at `path`. */

@@ -5,7 +5,9 @@
 // (serial.ts), so a compareAndSet reads and moves the head with no other
 // change in between, and exactly one of several racing from the same head
 // wins. Heads are cached in memory after their first read; only this
-// store writes them.
+// store writes them. `put` stores a version unpinned; compareAndSet pins
+// it as it commits it, so the versions of lost races are left for GC and
+// every version in a chain is pinned before it is reachable from a head.
 import { CID } from 'multiformats/cid';
 import { NodeError } from '../errors.js';
 import { parseCid, type IpfsStore } from '../ipfs.js';
@@ -35,7 +37,7 @@ export class StateStore {
   /** Recent versions' links, oldest first (see link()). */
   private readonly links = new Map<string, Link>();
 
-  constructor(private readonly ipfs: Pick<IpfsStore, 'putBlock' | 'getLocalBlock'>, datastore: ConstructorParameters<typeof HeadStore>[0]) {
+  constructor(private readonly ipfs: Pick<IpfsStore, 'putBlock' | 'pinBlock' | 'getLocalBlock'>, datastore: ConstructorParameters<typeof HeadStore>[0]) {
     this.heads = new HeadStore(datastore);
   }
 
@@ -117,6 +119,8 @@ export class StateStore {
       const prev = v.prev?.toString() ?? '';
       if (prev !== expectedCid) throw bad(`its predecessor is ${prev || 'none (a first version)'}, not the head ${expectedCid || '(none: the ref is empty)'}`);
       if (v.seq !== head.seq + 1n) throw bad(`its seq is ${v.seq}, not ${head.seq + 1n}`);
+      // Pinned as it is committed: the versions of lost races stay unpinned, for GC.
+      await this.ipfs.pinBlock(v.cid);
       const next: Head = { cid: v.cid.toString(), seq: v.seq };
       await this.heads.set(name, next);
       this.cache.set(name, next);

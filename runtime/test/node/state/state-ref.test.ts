@@ -69,6 +69,8 @@ describe('(perform host :state-ref "name")', () => {
       const won = winners[0]![1]!;
       // Every caller, winner or not, sees the winner's version as the head at seq `round`.
       for (const m of parsed) { expect(m[3]).toBe(won); expect(m[4]).toBe(String(round)); }
+      // Only the committed version is pinned; the losers' are left for GC.
+      for (const m of parsed) expect(await n.node.ipfs.isPinned(m[1]!), m[1]).toBe(m[1] === won);
       expect(await s.eval('(:cid (perform (perform host :state-ref "race") :head))')).toBe(JSON.stringify(won));
     }
     for (const x of sessions) x.close();
