@@ -10,18 +10,25 @@ import { join } from 'node:path';
 import { onceAcrossWorkers } from '../once-across-workers.js';
 import { ROOT, ww } from '../ww-process.js';
 
-// Everything a built cell is made of: the engine, the cell runtime and what
-// it bundles (the in-cell RPC endpoint, the marshalling, the schema
-// classes), the WIT, the build, and the componentize-js release.
+// Everything a built cell is made of, as `ww build` (bin/ww.js, so dist/)
+// reads it: the compiled engine, the cell runtime and what it bundles (the
+// in-cell RPC endpoint, the marshalling, the schema classes), the build
+// itself, the WIT (beside the sources; jco's WASI WIT comes with its
+// version), and the releases of the packages bundled into the cell or doing
+// the componentizing. The compiled files are hashed, not the sources: a
+// dist/ older than the sources builds an older cell, which must not be
+// kept under the sources' key (the cache outlives the run, and this
+// machine's dist/ is rebuilt by whoever builds).
 const INPUTS = [
-  'glia', 'std/ww', 'runtime/cell/guest', 'runtime/cell/build', 'runtime/cell/sync-vat.ts', 'runtime/cell/wit',
-  'runtime/membrane', 'runtime/rpc', 'schema/generated', 'node_modules/@bytecodealliance/componentize-js/package.json',
+  'dist/glia', 'dist/runtime/cell/guest', 'dist/runtime/cell/build', 'dist/runtime/cell/sync-vat.js', 'dist/runtime/membrane',
+  'dist/runtime/rpc', 'dist/schema/generated', 'runtime/cell/wit',
+  ...['@bytecodealliance/componentize-js', '@bytecodealliance/jco', 'capnp-es', 'chevrotain', 'immutable'].map((p) => `node_modules/${p}/package.json`),
 ].map((d) => join(ROOT, d));
 
 function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
   if (!statSync(dir).isDirectory()) { h.update(readFileSync(dir)); return; }
   for (const name of readdirSync(dir).sort()) {
-    if (name === 'bin' || name === 'test' || name === 'node_modules') continue;
+    if (name === 'bin' || name === 'test' || name === 'node_modules' || name.endsWith('.map') || name.endsWith('.d.ts')) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) hashTree(h, p);
     else { h.update(name); h.update(readFileSync(p)); }
