@@ -209,7 +209,7 @@ export class Analyzer {
         this.fail('unknown-alias', ctx, s, `no namespace or alias '${clip(s.ns)}' (in ${clip(s.fqn)})`,
           hint ? `did you mean ${hint}/${s.name}?`
             : home ? `${s.name} is in ${home}: import it first, (import "${home}" :as ${s.ns})`
-            : `import the module that defines ${clip(s.name)} first, e.g. (import "path/to/module" :as ${s.ns}); the std modules are ww/string, ww/json, ww/coll, ww/test and ww/policy`);
+            : `import the module that defines ${clip(s.name)} first, e.g. (import "path/to/module" :as ${s.ns}); the std modules are ww/string, ww/json, ww/coll, ww/test, ww/policy and ww/state`);
       }
       const hint = closest(s.name, ns.vars.keys());
       this.fail('unbound-symbol', ctx, s, `${ns.name} has no var '${clip(s.name)}'`, hint ? `did you mean ${s.ns}/${hint}?` : `see (doc ...) or doc/std.md for what ${ns.name} provides`);

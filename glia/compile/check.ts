@@ -370,7 +370,7 @@ class UnitChecker {
       }
       if (ns === null) {
         this.diagnostics.push(diagnostic('unknown-module', at, `no module ${path}`,
-          path.startsWith('ww/') ? 'the std modules are ww/core, ww/string, ww/json, ww/coll, ww/test and ww/policy' : 'the path is relative to this file'));
+          path.startsWith('ww/') ? 'the std modules are ww/core, ww/string, ww/json, ww/coll, ww/test, ww/policy and ww/state' : 'the path is relative to this file'));
         analyzer.lenientAliases = true;
         analyzer.pendingAliases.add(alias);
         continue;

@@ -420,7 +420,7 @@ export class Session {
     const native = path.startsWith('ww/') ? this.registry.namespaces.get(path.replace(/\//g, '.')) : undefined;
     if (native) { this.modules.set(path, native); return native; }
     if (path === 'ww/core') { this.modules.set(path, this.registry.core); return this.registry.core; }
-    if (!this.opts.loadSource) throw gliaError('unknown-module', `no module ${path}`, null, 'the std modules are ww/core, ww/string, ww/json, ww/coll, ww/test and ww/policy');
+    if (!this.opts.loadSource) throw gliaError('unknown-module', `no module ${path}`, null, 'the std modules are ww/core, ww/string, ww/json, ww/coll, ww/test, ww/policy and ww/state');
     const got = (r: string | LoadedSource): any => {
       const { source, file } = typeof r === 'string' ? { source: r, file: path } : r;
       const hit = this.modules.get(file);
