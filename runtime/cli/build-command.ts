@@ -22,7 +22,7 @@ An http cell defines (handle req) and returns {:status :headers :body}; a raw
 cell defines (main args) and uses stdin and stdout. 'ww init NAME' makes a
 project that builds as-is. componentize-js takes some seconds and about 1 GB
 of memory. An :entry ending in .wat is a raw WASM cell in the text format,
-made into a component in about a second (no Glia, no componentize-js).
+made into a component in seconds (no Glia, no componentize-js).
 
 Options:
       --engine  build the shared Glia engine instead, PATH/bin/glia-engine.wasm:

@@ -4,7 +4,8 @@
 // cell's exit code becomes ww's; a refused load or a limit prints the
 // structured error (error[cell/...]) on stderr and exits 1.
 import { STATUS_CODES } from 'node:http';
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { CellError } from '../cell/errors.js';
@@ -14,6 +15,7 @@ import { runHttpCell } from '../cell/cgi.js';
 import { parse, UsageError } from './args.js';
 import { readInput, readStream, InputError, COMPONENT_LIMIT, type InputLimit } from './read-input.js';
 import { formatError } from './report.js';
+import { cellProjectFor } from '../node/missing-cell.js';
 import { errStyle, outStyle, paintHelp, paintFormatted } from './colour.js';
 
 /** An http-mode request body from stdin: the listener's default cap (runtime/cell/http-listener.ts). */
@@ -89,7 +91,10 @@ export async function cellCommand(args: string[], io: Io, stdio: CellStdio = pro
   try { wasm = await readInput(file, COMPONENT_LIMIT); }
   catch (e) {
     if (!(e instanceof InputError)) throw e;
-    io.err(formatError(e, new Map(), errStyle(io)) + '\n');
+    // A missing bin/NAME.wasm of a cell project is a build not made yet: name it.
+    const project = e.code === 'io' && !existsSync(file) && basename(dirname(file)) === 'bin' ? cellProjectFor(`bin/${basename(file)}`, [dirname(dirname(file))]) : null;
+    const err = project === null ? e : new InputError(e.code, e.message, { hint: `it is what \`ww build ${project}\` makes of the cell project there: run that first` });
+    io.err(formatError(err, new Map(), errStyle(io)) + '\n');
     return 1;
   }
 

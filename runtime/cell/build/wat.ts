@@ -2,7 +2,7 @@
 // the WebAssembly text format, made into a WASI 0.2 component with jco's
 // wasm-tools (parse the text, embed the WIT of a world, `component new`),
 // as the WAT test cells are. No Glia, no componentize-js: it takes a
-// second, not the ten of a Glia cell. The world imports all of
+// second or two of CPU, not the ten of a Glia cell. The world imports all of
 // wasi:cli/imports and the membrane channel, so the component imports
 // exactly what the module uses (and the node's load check holds it to the
 // WASI surface, as any cell).

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mergeLayers } from '../../node/layers.js';
 import { NodeError } from '../../node/errors.js';
-import { missingCellHint } from '../../node/missing-cell.js';
+import { missingCellHint, cellProjectFor } from '../../node/missing-cell.js';
+import { ww } from '../ww-process.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ww-missing-cell-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -57,4 +58,16 @@ describe('a missing cell', () => {
     const e = await readError([std], '/bin/status.wasm', { missingHints: new Map([['bin/status.wasm', 'run `npm run build:std`']]) });
     expect(e.hint).toBe('run `npm run build:std`');
   });
+
+  it('ww cell run of a project\'s unbuilt bin/NAME.wasm names the ww build to run', async () => {
+    const app = layer('cli-app', { 'cell.edn': '{:name "hello" :mode :raw :entry "hello.glia"}' });
+    expect(cellProjectFor('bin/hello.wasm', [app])).toBe(app);
+    const r = await ww(['cell', 'run', join(app, 'bin', 'hello.wasm')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error[io]: cannot read ${join(app, 'bin', 'hello.wasm')}: no such file or directory\n`
+      + `hint: it is what \`ww build ${app}\` makes of the cell project there: run that first\n`);
+    // Not a project's output: the error alone, as before.
+    const other = await ww(['cell', 'run', join(root, 'nowhere', 'bin', 'hello.wasm')]);
+    expect(other.stderr).toBe(`error[io]: cannot read ${join(root, 'nowhere', 'bin', 'hello.wasm')}: no such file or directory\n`);
+  }, 60_000);
 });
