@@ -41,15 +41,23 @@ export interface ConnectionOptions {
   bootstrap?: LocalServer | Hook;
 }
 
+/**
+ * No export ids: shared by the calls that carry no capabilities (most), so
+ * each does not allocate an array of its own. Never written to.
+ */
+const NO_IDS: number[] = [];
+
 /** Our question to the peer. */
 class Question extends Answer {
   returned = false;
   /** Export ids written into this call's params (released if the Return says releaseParamCaps). */
-  paramExports: number[] = [];
+  paramExports: number[] = NO_IDS;
   /** The Return's payload content, while the question's results are readable. */
-  private settle!: { ok: (s: $.Struct) => void; fail: (e: RpcError) => void };
-  private readonly results = new Promise<$.Struct>((ok, fail) => { this.settle = { ok, fail }; });
-  readonly remotePipes: RemotePromiseHook[] = [];
+  private settleOk!: (s: $.Struct) => void;
+  private settleFail!: (e: RpcError) => void;
+  private readonly results = new Promise<$.Struct>((ok, fail) => { this.settleOk = ok; this.settleFail = fail; });
+  /** Capabilities pipelined on the results before the Return (made on first use: most calls have none). */
+  private remotePipes: RemotePromiseHook[] | null = null;
   constructor(readonly conn: Connection, readonly id: number) {
     super();
     this.results.catch(() => {});
@@ -58,7 +66,7 @@ class Question extends Answer {
   protected override makePipeline(t: Transform): Hook {
     if (this.returned) return this.resolvedPipe(t);
     const h = new RemotePromiseHook(this.conn, this, t);
-    this.remotePipes.push(h);
+    (this.remotePipes ??= []).push(h);
     return h;
   }
   private resolvedContent: $.Struct | null = null;
@@ -73,8 +81,8 @@ class Question extends Answer {
     this.returned = true;
     this.resolvedContent = content;
     this.failure = err;
-    if (err) this.settle.fail(err); else this.settle.ok(content!);
-    for (const p of this.remotePipes.splice(0)) p.resolveTo(this.resolvedPipe(p.transform));
+    if (err) this.settleFail(err); else this.settleOk(content!);
+    this.resolvePipes();
   }
   /**
    * The Return said `takeFromOtherQuestion`: our results are those of one of
@@ -85,8 +93,14 @@ class Question extends Answer {
   adopt(answer: Answer): void {
     this.returned = true;
     this.adopted = answer;
-    answer.struct().then((s) => this.settle.ok(s), (e) => this.settle.fail(toRpcError(e)));
-    for (const p of this.remotePipes.splice(0)) p.resolveTo(this.resolvedPipe(p.transform));
+    answer.struct().then((s) => this.settleOk(s), (e) => this.settleFail(toRpcError(e)));
+    this.resolvePipes();
+  }
+  private resolvePipes(): void {
+    const pipes = this.remotePipes;
+    if (!pipes) return;
+    this.remotePipes = null;
+    for (const p of pipes) p.resolveTo(this.resolvedPipe(p.transform));
   }
 }
 
@@ -271,7 +285,7 @@ export class Connection {
     return this.askWith((id) => {
       const msg = newMessage();
       build(msg.initRoot(rpc.Message), id);
-      return { msg, exported: [] };
+      return { msg, exported: NO_IDS };
     });
   }
 
@@ -306,7 +320,7 @@ export class Connection {
         $.utils.initStruct(call.method.ParamsClass._capnp.size, params);
         call.paramsFunc?.(params);
       }
-      const exported = (out.msg as any)._capnp.capTable?.length ? this.describeCaps(out.payload(), out.msg) : [];
+      const exported = (out.msg as any)._capnp.capTable?.length ? this.describeCaps(out.payload(), out.msg) : NO_IDS;
       return { msg: out.msg, exported };
     });
   }
@@ -339,7 +353,11 @@ export class Connection {
     const q = this.questions.get(id);
     if (!q || q.returned) throw new WireError(`Return for question ${id}, which is not outstanding`);
     this.questions.delete(id);
-    if (releaseParamCaps) for (const e of q.paramExports.splice(0)) if (this.exports.has(e)) this.release(e, 1);
+    if (releaseParamCaps && q.paramExports.length) {
+      const ids = q.paramExports;
+      q.paramExports = NO_IDS;
+      for (const e of ids) if (this.exports.has(e)) this.release(e, 1);
+    }
     return q;
   }
 
@@ -387,7 +405,7 @@ export class Connection {
   private beginAnswer(id: number, answer: Answer): AnswerEntry {
     if (this.answers.has(id)) throw new WireError(`question ${id} is already in use`);
     if (this.finishNotNeeded.size) this.finishNotNeeded.delete(id);
-    const entry: AnswerEntry = { answer, returned: false, finished: false, resultExports: [], releaseResults: false };
+    const entry: AnswerEntry = { answer, returned: false, finished: false, resultExports: NO_IDS, releaseResults: false };
     this.answers.set(id, entry);
     return entry;
   }
@@ -406,7 +424,7 @@ export class Connection {
     $.utils.setInterfacePointer(0, payload.content);
     const exportId = this.export(this.bootstrapCap);
     if (exportId === null) payload._initCapTable(1).get(0).none = true;
-    else { payload._initCapTable(1).get(0).senderHosted = exportId; entry.resultExports.push(exportId); }
+    else { payload._initCapTable(1).get(0).senderHosted = exportId; entry.resultExports = [exportId]; }
     entry.returned = true;
     this.send(out);
     this.afterReturn(id, entry);
@@ -482,7 +500,7 @@ export class Connection {
       if (this.closedWith || this.answers.get(id) !== entry) return;
       if (results.segment.message !== out.msg) copyPointer(results, new $.Pointer(seg, out.contentAt));
       const hasCaps = (out.msg as any)._capnp.capTable?.length > 0;
-      entry.resultExports = hasCaps ? this.describeCaps(out.payload(), out.msg) : [];
+      entry.resultExports = hasCaps ? this.describeCaps(out.payload(), out.msg) : NO_IDS;
       entry.returned = true;
       if (!hasCaps && !entry.finished) {
         // Results without capabilities: nothing for a Finish to release, and
@@ -524,7 +542,11 @@ export class Connection {
   /** An answer whose Finish came before its Return is dropped once returned. */
   private afterReturn(id: number, entry: AnswerEntry): void {
     if (!entry.finished) return;
-    if (entry.releaseResults) for (const e of entry.resultExports.splice(0)) this.release(e, 1);
+    if (entry.releaseResults && entry.resultExports.length) {
+      const ids = entry.resultExports;
+      entry.resultExports = NO_IDS;
+      for (const e of ids) this.release(e, 1);
+    }
     this.answers.delete(id);
   }
 
@@ -559,7 +581,7 @@ export class Connection {
     entry.releaseResults = releaseResultCaps;
     if (!entry.returned) return;
     if (releaseResultCaps) for (const e of entry.resultExports) this.release(e, 1);
-    entry.resultExports = [];
+    entry.resultExports = NO_IDS;
     this.answers.delete(questionId);
   }
 
