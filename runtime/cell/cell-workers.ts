@@ -12,25 +12,47 @@
 // code: the glue module, the compiled wasm, our host modules. Workers are
 // never shared between cells, are retired after MAX_RUNS spawns, and
 // idle ones are ended after IDLE_MS.
+//
+// With `preinstantiate`, each idle worker also holds one ready instance of
+// the cell, made while it was idle (worker.ts, "ready instances"): a primed
+// worker for a spawn at the default limits, a worker back from a spawn for
+// one at that spawn's memory ceiling. It goes wherever the worker goes.
+// A spawn takes a worker whose instance is made before one still making
+// it, and a cell spawned again and again keeps a second worker, so that
+// one makes the next instance (on another core) while the other runs: on
+// one worker, back-to-back spawns would wait for the instance each time.
+import { DEFAULT_LIMITS } from './limits.js';
 import type { BootedWorker, WorkerPool } from './worker-pool.js';
-import type { FromWorker } from './worker-protocol.js';
+import type { CellCode, FromWorker } from './worker-protocol.js';
 
 const MAX_IDLE = 4;
 const MAX_RUNS = 256;
 const IDLE_MS = 30_000;
 
 export class CellWorkers {
-  private idle: Array<{ w: BootedWorker; timer: NodeJS.Timeout }> = [];
+  private idle: Array<{ w: BootedWorker; timer: NodeJS.Timeout; onMessage: (m: FromWorker) => void }> = [];
   private priming = 0;
   private closed = false;
 
-  constructor(private readonly pool: WorkerPool, private readonly gluePath: string) {}
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly code: Omit<CellCode, 'memoryBytes'>,
+    /** Workers instantiate the cell's next instance while idle (off: every spawn instantiates). */
+    readonly preinstantiate = true,
+  ) {}
 
-  /** A worker for one spawn: an idle one of this cell, or a fresh one. */
-  take(): Promise<BootedWorker> {
-    const idle = this.idle.pop();
+  /**
+   * A worker for a spawn at this memory ceiling: an idle one of this cell
+   * (one whose instance for that ceiling is made first, else the last
+   * back), or a fresh one.
+   */
+  take(memoryBytes: number): Promise<BootedWorker> {
+    let i = this.idle.length - 1;
+    for (let j = i; j >= 0; j--) if (this.idle[j]!.w.ready === memoryBytes) { i = j; break; }
+    const idle = i >= 0 ? this.idle.splice(i, 1)[0] : undefined;
     if (idle) {
       clearTimeout(idle.timer);
+      idle.w.worker.off('message', idle.onMessage);
       idle.w.worker.ref();
       return Promise.resolve(idle.w);
     }
@@ -42,11 +64,16 @@ export class CellWorkers {
     w.runs++;
     if (this.closed || w.runs >= MAX_RUNS || this.idle.length >= MAX_IDLE) { void w.worker.terminate(); return; }
     this.park(w);
+    // The second worker of a cell in use (see above).
+    if (this.preinstantiate && this.idle.length + this.priming < 2) this.prime(2);
   }
 
-  /** Boots a worker and loads this cell's glue in it, in the background, so the next spawn is warm. */
-  prime(): void {
-    if (this.closed || this.idle.length + this.priming > 0) return;
+  /** Idle workers holding a ready instance (diagnostics and tests). */
+  get readyInstances(): number { return this.idle.filter((i) => i.w.ready !== undefined).length; }
+
+  /** Boots a worker and loads this cell's glue in it, in the background, so the next spawn is warm (until `upTo` are idle or priming). */
+  prime(upTo = 1): void {
+    if (this.closed || this.idle.length + this.priming >= upTo) return;
     this.priming++;
     this.pool.acquire().then((w) => new Promise<void>((resolve) => {
       const onMessage = (m: FromWorker) => {
@@ -55,7 +82,10 @@ export class CellWorkers {
         resolve();
       };
       w.worker.on('message', onMessage);
-      w.worker.postMessage({ type: 'prime', gluePath: this.gluePath });
+      w.worker.postMessage({
+        type: 'prime', gluePath: this.code.gluePath,
+        ...(this.preinstantiate ? { prepare: { ...this.code, memoryBytes: DEFAULT_LIMITS.memoryBytes } } : {}),
+      });
     })).catch(() => {}).finally(() => { this.priming--; });
   }
 
@@ -67,11 +97,14 @@ export class CellWorkers {
 
   private park(w: BootedWorker): void {
     w.worker.unref();
+    w.ready = undefined;
     const timer = setTimeout(() => {
       this.idle = this.idle.filter((i) => i.w !== w);
       void w.worker.terminate();
     }, IDLE_MS);
     timer.unref();
-    this.idle.push({ w, timer });
+    const onMessage = (m: FromWorker) => { if (m.type === 'prepared') w.ready = m.memoryBytes; };
+    w.worker.on('message', onMessage);
+    this.idle.push({ w, timer, onMessage });
   }
 }

@@ -62,6 +62,9 @@ export class Executor {
 
   get cid(): string { return this.cell.cid; }
 
+  /** This cell's idle workers that hold a ready instance (cell-workers.ts); for diagnostics and tests. */
+  get readyInstances(): number { return this.cell.workers.readyInstances; }
+
   spawn(opts: SpawnOptions = {}): CellProcess {
     const limits = resolveLimits(opts.limits);
     const args = [this.name, ...checkArgs(opts.args ?? [])];
@@ -73,7 +76,10 @@ export class Executor {
       if (opts.mode !== 'pid0') env.push(['WW_CELL_MODE', opts.mode]);
     }
     const { gluePath, entry, importKeys, cores, workers } = this.cell;
-    const p = new CellProcess(workers.take(), { gluePath, entry, importKeys, cores, args, env, memoryBytes: limits.memoryBytes, channel: opts.channel === true }, limits,
+    const p = new CellProcess(workers.take(limits.memoryBytes), {
+      gluePath, entry, importKeys, cores, args, env, memoryBytes: limits.memoryBytes, channel: opts.channel === true,
+      prepareNext: workers.preinstantiate,
+    }, limits,
       (w) => workers.give(w));
     const o = this.observer;
     if (o) {

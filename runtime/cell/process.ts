@@ -20,7 +20,7 @@ import { threadCpuMs } from './cpu-time.js';
 import type { CellLimits } from './limits.js';
 import { ACTIVE_WAIT_MS, Doorbells, Ring } from './ring.js';
 import type { BootedWorker } from './worker-pool.js';
-import type { FromWorker, SpawnMessage } from './worker-protocol.js';
+import type { FromWorker, SpawnMessage, SpawnTiming } from './worker-protocol.js';
 
 const RING_BYTES = 64 * 1024;
 const CHUNK = 64 * 1024;
@@ -50,6 +50,10 @@ export class CellProcess {
   startMs?: number;
   /** The worker thread's id (worker_threads threadId), once the cell has one; for diagnostics and tests. */
   workerId?: number;
+  /** The worker had told the node it held a ready instance at this spawn's ceiling when the spawn took it; for tests. */
+  onReadyInstance?: boolean;
+  /** Where the spawn's time went on its worker (set when the worker reports the end); for the benchmark and tests. */
+  timing?: SpawnTiming;
 
   private readonly bells = new Doorbells();
   private readonly inRing = Ring.create(RING_BYTES);
@@ -144,6 +148,7 @@ export class CellProcess {
     if (this.status) { void w.worker.terminate(); return; }
     this.worker = w;
     this.workerId = w.worker.threadId;
+    this.onReadyInstance = w.ready === this.plan.memoryBytes;
     w.worker.on('message', this.onMessage);
     w.worker.on('error', this.onError);
     w.worker.on('exit', this.onExit);
@@ -160,8 +165,8 @@ export class CellProcess {
   }
 
   private readonly onMessage = (m: FromWorker) => {
-    if (m.type === 'exit') this.finish({ code: m.code }, true);
-    else if (m.type === 'error') this.finish({ error: CellError.fromData(m.error as CellErrorData) });
+    if (m.type === 'exit') { this.timing = m.timing; this.finish({ code: m.code }, true); }
+    else if (m.type === 'error') { this.timing = m.timing; this.finish({ error: CellError.fromData(m.error as CellErrorData) }); }
   };
 
   private readonly onError = (e: Error & { code?: string }) => {

@@ -29,6 +29,12 @@ export interface CellRuntimeOptions {
   warmWorkers?: number;
   /** Told of every spawn and every cell stopped by an error (the node counts them). */
   observer?: CellObserver;
+  /**
+   * Idle workers instantiate their cell's next instance ahead of its spawn
+   * (default true; see worker.ts, "ready instances"). Off, every spawn
+   * instantiates: the benchmark's "before".
+   */
+  preinstantiate?: boolean;
 }
 
 /** What the caches did; the tests count compilations with it. */
@@ -51,9 +57,11 @@ export class CellRuntime {
   private readonly warm: boolean;
   private readonly translator = new Translator();
   private readonly observer: CellObserver | undefined;
+  private readonly preinstantiate: boolean;
 
   constructor(opts: CellRuntimeOptions = {}) {
     this.observer = opts.observer;
+    this.preinstantiate = opts.preinstantiate ?? true;
     this.disk = new DiskCache(opts.cacheDir);
     this.pool = new WorkerPool(opts.warmWorkers ?? 1);
     this.warm = (opts.warmWorkers ?? 1) > 0;
@@ -114,6 +122,7 @@ export class CellRuntime {
       this.stats.compiles++;
       cores.push({ file: c.file, module, memories: c.memories });
     }
-    return { cid, gluePath, entry: artifacts.entry, importKeys: artifacts.importKeys, cores, workers: new CellWorkers(this.pool, gluePath) };
+    const code = { gluePath, entry: artifacts.entry, importKeys: artifacts.importKeys, cores };
+    return { cid, ...code, workers: new CellWorkers(this.pool, code, this.preinstantiate) };
   }
 }

@@ -17,6 +17,8 @@ export interface BootedWorker {
   tid: number | null;
   /** How many spawns it has run. */
   runs: number;
+  /** The memory ceiling of the ready instance it holds, if it has made one since it was last given a spawn (cell-workers.ts). */
+  ready?: number;
 }
 
 export class WorkerPool {
