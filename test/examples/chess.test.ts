@@ -1,42 +1,57 @@
-// examples/chess, run as its README says: the board and white on one real
-// `ww run`, black on a second that knows only the first's address
-// (--bootstrap; runtime/test/node/ww-node.ts adds loopback, ports from 0,
-// a temporary home and --no-mdns), the scripted game over the vat, the
-// illegal move refused, both players' replays, and the README's own
-// `ww shell` replay on the board's node, which must reach the position
-// the board holds, from the same chain of CIDs.
+// examples/chess, run as its README says: the chess cell built with `ww
+// build`, the board on one real `ww run`, white and black on two more that
+// know only the board's address (--bootstrap; runtime/test/node/ww-node.ts
+// adds loopback, ports from 0, a temporary home and --no-mdns), the
+// scripted game through the board's cell, the illegal move refused, both
+// players' replays, and the README's own `ww shell` replay on the board's
+// node, which must reach the position the board holds, from the same
+// chain of CIDs. And the board without its build: the log names it.
 import { describe, it, expect, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, BIN } from '../../runtime/test/ww-process.js';
-import { cleanup, type NodeProcess, type LogLine } from '../../runtime/test/node/ww-node.js';
+import { startNode, cleanup, type NodeProcess, type LogLine } from '../../runtime/test/node/ww-node.js';
+import { builtCell } from '../../runtime/test/build/built-cells.js';
 import { ReadmeCommands } from './readme-commands.js';
 import { wwRun, loopbackAddr } from './example-node.js';
 
 const readme = new ReadmeCommands(join(ROOT, 'examples/chess/README.md'));
 const FINAL = 'r.bqkb.r/pppp.Qpp/..n..n../....p.../..B.P.../......../PPPP.PPP/RNB.K.NR';
 
+let board: NodeProcess | undefined;
 let white: NodeProcess | undefined;
 let black: NodeProcess | undefined;
-afterAll(async () => { await cleanup(black); await cleanup(white); });
+afterAll(async () => { await cleanup(black); await cleanup(white); await cleanup(board); });
 
 /** The text a node's 10-chess.glia printed, line by line. */
 const printed = (n: NodeProcess) => n.lines
   .filter((l) => l.script === 'etc/init.d/10-chess.glia' && l.msg.startsWith('10-chess.glia: '))
   .map((l) => l.msg.slice('10-chess.glia: '.length));
-const says = (n: NodeProcess, start: string, ms = 120_000) =>
+const says = (n: NodeProcess, start: string, ms = 150_000) =>
   n.waitFor((l: LogLine) => l.script === 'etc/init.d/10-chess.glia' && l.msg.startsWith(`10-chess.glia: ${start}`), ms, `"${start}"`);
 
 describe('examples/chess', () => {
-  it('two nodes play over the vat; illegal moves are refused; either side and a shell replay the chain of CIDs', async () => {
-    white = wwRun(readme.take('ww run examples/chess'));
-    const started = await says(white, 'new game ');
+  it('two nodes play through the board\'s cell; illegal moves are refused; either side and a shell replay the chain of CIDs', async () => {
+    // `ww build examples/chess`: the real ww build, on a copy of the
+    // project, kept under the hash of its inputs (built-cells.ts), so a
+    // run after an unchanged one does not wait a minute for componentize.
+    expect(readme.take('ww build examples/chess')).toEqual(['ww', 'build', 'examples/chess']);
+    const built = await builtCell(join(ROOT, 'examples/chess'), 'chess');
+    mkdirSync(join(ROOT, 'examples/chess/bin'), { recursive: true });
+    copyFileSync(built.path, join(ROOT, 'examples/chess/bin/chess.wasm'));
+
+    board = wwRun(readme.take('ww run examples/chess'));
+    const started = await says(board, 'new game ');
     const startCid = started.msg.split(' ').pop()!;
     expect(startCid).toMatch(/^bafyrei[a-z2-7]+$/);
-    await says(white, 'board serving vats chess and chess-state');
+    await says(board, 'board serving vats chess and chess-state');
 
-    black = wwRun(readme.take('ww run examples/chess examples/chess/black --bootstrap $ADDR', { ADDR: await loopbackAddr(white) }));
+    const addr = await loopbackAddr(board);
+    white = wwRun(readme.take('ww run examples/chess examples/chess/white --bootstrap $ADDR', { ADDR: addr }));
+    black = wwRun(readme.take('ww run examples/chess examples/chess/black --bootstrap $ADDR', { ADDR: addr }));
     await says(white, 'white replay reached');
     await says(black, 'black replay reached');
 
@@ -46,10 +61,11 @@ describe('examples/chess', () => {
     expect(moves(black, 'black')).toEqual(['e7e5', 'b8c6', 'g8f6']);
     expect(printed(black)).toContain('black was refused: illegal move e5e3: a pawn on e5 cannot move to e3');
     expect(printed(white).find((t) => t.startsWith('white played h5f7'))).toBe(`white played h5f7 ${FINAL}`);
+    // Each move ran in a cell on the board's node, one per player's connection.
+    expect(board.lines.filter((l) => /^vat chess: cell bafkrei/.test(l.msg))).toHaveLength(2);
 
     // Each side replayed the same 8 versions (the start and 7 moves) to the board's position.
-    const chains = [white, black].map((n) => {
-      const color = n === white ? 'white' : 'black';
+    const chains = ([['white', white], ['black', black]] as const).map(([color, n]) => {
       const replayed = printed(n).find((t) => t.startsWith(`${color} replayed `))!;
       expect(replayed).toMatch(new RegExp(`^${color} replayed 7 moves from 8 versions `));
       expect(printed(n)).toContain(`${color} replay reached ${FINAL} and the board is ${FINAL} (the same)`);
@@ -63,7 +79,7 @@ describe('examples/chess', () => {
     // host-state file, logged in with its key, as on the board's machine).
     const words = readme.take(`ww shell --eval '(import "examples/chess/lib/chess" :as chess) (chess/replay (perform host :state-ref "chess"))'`);
     expect(words.slice(0, 2)).toEqual(['ww', 'shell']);
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: white.home, WW_HOST_STATE_PATH: white.hostState, WW_IDENTITY: join(white.home, 'identity'), NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: board.home, WW_HOST_STATE_PATH: board.hostState, WW_IDENTITY: join(board.home, 'identity'), NO_COLOR: '1' };
     delete env.NODE_OPTIONS;
     const { stdout } = await promisify(execFile)(process.execPath, ['--stack-size=3800', BIN, ...words.slice(1)], { cwd: ROOT, env, timeout: 90_000 });
     const result = stdout.trim().split('\n').pop()!;
@@ -71,5 +87,21 @@ describe('examples/chess', () => {
     expect(result).toContain(`:cids [${chains[0]!.map((c) => JSON.stringify(c)).join(' ')}]`);
 
     readme.assertAllRun();
-  }, 240_000);
+  }, 300_000);
+
+  it('the board without its build names the command to run', async () => {
+    const image = mkdtempSync(join(tmpdir(), 'ww-chess-unbuilt-'));
+    let n: NodeProcess | undefined;
+    try {
+      cpSync(join(ROOT, 'examples/chess'), image, { recursive: true, filter: (p) => !p.split('/').includes('bin') });
+      expect(existsSync(join(image, 'bin'))).toBe(false);
+      n = startNode({ args: [image] });
+      const line = await n.waitFor((l: LogLine) => l.script === 'etc/init.d/10-chess.glia' && l.level === 'error', 60_000, 'the script\'s error');
+      expect(line.msg).toContain('/bin/chess.wasm is not in the image');
+      expect(line.hint).toContain(`ww build ${image}`);
+    } finally {
+      await cleanup(n);
+      rmSync(image, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
