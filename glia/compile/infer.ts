@@ -374,6 +374,11 @@ export class EffectInference {
     if (body.op === 'fn') {
       const visit = (x: IR.Node): void => {
         if (x.op === 'fn') return;
+        // A nested dosync performs on its own ref (a capability call the sets show as `?`).
+        if (x.op === 'call' && x.fn.op === 'var' && isTransaction(x.fn.v)) {
+          this.diag('dosync-effect', x.span, 'a dosync inside a dosync body performs on its ref: a conflict runs the outer body again, and would perform it again',
+            'run the transactions one after the other, or keep both values in one ref');
+        }
         if (x.op === 'perform') {
           const t = this.staticOf(x.target);
           const call = t?.kind === 'defcap' ? this.methodCall(x) : null;

@@ -49,6 +49,14 @@ describe('dosync-effect', () => {
     expect(ds.map((d) => [d.code, d.message.includes('clock :now')])).toEqual([['dosync-effect', true]]);
   });
 
+  it('rejects a dosync nested in a dosync body', () => {
+    const body = '(st/dosync r (st/assoc! [:x] 1) (st/dosync r (st/assoc! [:y] 2)))';
+    const ds = errors(check(body));
+    expect(ds.map((d) => d.code)).toEqual(['dosync-effect']);
+    expect(at(body, ds[0]!)).toBe('(st/dosync r (st/assoc! [:y] 2))');
+    expect(ds[0]!.message).toContain('a dosync inside a dosync body');
+  });
+
   it('rejects, where it is called, a function passed into a body through a parameter', () => {
     const body = '(defn in-tx [f] (st/dosync r (f) (st/alter! [:n] inc)))\n(in-tx inc)\n(in-tx println)';
     const ds = errors(check(body));
