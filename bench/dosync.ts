@@ -47,7 +47,8 @@ export async function benchNode(): Promise<BenchNode> {
       const [a, b] = pipePair();
       const server = new Connection(a, { bootstrap: node.membrane.server() });
       const conn = new Connection(b);
-      const grafted = readGraft(await new Membrane$Client(await conn.bootstrapClient()).graft().promise());
+      const m = new Membrane$Client(await conn.bootstrapClient() as any);
+      const grafted = readGraft(await m.graft().promise());
       const bridge = new GliaBridge();
       const session = new Session({ capabilities: bindGraft(bridge, grafted) });
       bridge.session = session;
