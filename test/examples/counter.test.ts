@@ -1,8 +1,9 @@
 // examples/counter, run as its README says: `ww build` makes the Glia
 // cell, a real node serves it at /counter with the node's StateRef
-// "counter" granted; GET reads the count, POST adds one through dosync,
-// DELETE is refused with 405; the node is stopped and started again on the
-// same home, and GET still answers the count. The image without its build
+// "counter" granted; GET reads the count, POST adds one through dosync
+// (four at once lose nothing and all answer), DELETE is refused with 405;
+// the node is stopped and started again on the same home, and GET still
+// answers the count. The image without its build
 // output gets a log line naming the `ww build` to run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -60,6 +61,12 @@ describe('examples/counter', () => {
     expect(first.body).toBe('{"count":0}\n');
     for (const n of [1, 2, 3]) expect((await ask(POST, WAGI)).body).toBe(`{"count":${n}}\n`);
     expect((await ask(GET, WAGI)).body).toBe('{"count":3}\n');
+    // Four POSTs at once: their transactions conflict and retry (waiting in the cell between
+    // tries), and every one answers; the counts they give are 4 to 7, each once.
+    const together = await Promise.all([0, 1, 2, 3].map(() => curl(readme.take(POST, { WAGI }))));
+    expect(together.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(together.map((r) => r.body).sort()).toEqual([4, 5, 6, 7].map((n) => `{"count":${n}}\n`));
+    expect((await ask(GET, WAGI)).body).toBe('{"count":7}\n');
     const del = await curl(readme.take('curl -si -X DELETE http://$WAGI/counter', { WAGI }));
     expect(del.status).toBe(405);
     expect(del.headers.get('allow')).toBe('GET, POST');
@@ -71,8 +78,8 @@ describe('examples/counter', () => {
     node = wwRun(readme.take('ww run examples/counter'), { home });
     await node.waitFor(serving, 90_000, 'the script serving /counter again');
     const WAGI = await wagiAddr(node);
-    expect((await ask(GET, WAGI)).body).toBe('{"count":3}\n');
-    expect((await ask(POST, WAGI)).body).toBe('{"count":4}\n');
+    expect((await ask(GET, WAGI)).body).toBe('{"count":7}\n');
+    expect((await ask(POST, WAGI)).body).toBe('{"count":8}\n');
   }, 150_000);
 
   it('without bin/counter.wasm the log names the ww build to run, and the node stays up', async () => {

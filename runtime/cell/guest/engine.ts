@@ -6,7 +6,7 @@
 // no node:* and no wasi:* modules, so both can use it.
 import { Map as IMap } from 'immutable';
 import { Session, type EffectHandler } from '../../../glia/eval/session.js';
-import { GEN } from '../../../glia/values/fn.js';
+import { GEN, FN_INFO } from '../../../glia/values/fn.js';
 import { CapabilityBase } from '../../../glia/values/capability.js';
 import { kw } from '../../../glia/values/keyword.js';
 import { GrantCap } from './grant-cap.js';
@@ -54,7 +54,33 @@ export function cellSession(cfg: CellConfig, effects: Record<string, EffectHandl
       if (iface) capabilities[name] = new GrantCap(name, capabilityMethods(iface).map((m) => m.name));
     }
   }
-  return new Session({ effects, capabilities });
+  const session = new Session({ effects, capabilities });
+  clockPause(session);
+  return session;
+}
+
+/**
+ * A cell answers each call to its end with no event loop to wait on, so a
+ * wait on a timer would leave `handle` a promise it can never see resolved.
+ * ww/state's backoff between the tries of a transaction
+ * (`glia.core/-pause`) waits on the clock here instead: a conflicting
+ * dosync in a cell retries after its wait rather than failing.
+ */
+function clockPause(session: Session): void {
+  const v = session.registry.core.vars.get('-pause');
+  const original = v?.value;
+  if (!v || typeof original?.[GEN] !== 'function') return;
+  function* pause(ms: any): Generator<any, any, any> {
+    // A bad argument is reported by the original, with its message.
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return yield* original[GEN](ms);
+    const until = Date.now() + Math.min(ms, 60_000);
+    while (Date.now() < until) { /* the cell's own thread: nothing else to run */ }
+    return null;
+  }
+  const f: any = (ms: any) => pause(ms).next().value;
+  f[GEN] = pause;
+  f[FN_INFO] = original[FN_INFO];
+  v.set(f);
 }
 
 /** The capability a top-level var holds (a defcap), or undefined. */
