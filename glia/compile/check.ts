@@ -61,7 +61,9 @@ export interface CheckOptions {
   /**
    * One document's analyses, kept between its checks (form-cache.ts): only
    * the forms that changed, and those that depend on what changed, are
-   * analysed again. The result is the same as without it.
+   * analysed again. The result is the same as without it. A result shares
+   * spans with the cache, which later checks move: use it before checking
+   * the document again (the language server converts it at once).
    */
   cache?: FormCache;
 }
