@@ -21,6 +21,14 @@
 // it, and a cell spawned again and again keeps a second worker, so that
 // one makes the next instance (on another core) while the other runs: on
 // one worker, back-to-back spawns would wait for the instance each time.
+//
+// A burst (a WAGI route with many clients) would otherwise boot a worker
+// for every spawn past the idle ones, and end it after, paying a worker
+// boot, a glue import and an instantiation each time. So a spawn that finds
+// no idle worker while MAX_IDLE of the cell's spawns run waits up to
+// WAIT_MS for one of them to come back before it takes a fresh worker: a
+// burst of short spawns runs on the cell's own workers, and a long-running
+// cell (a vat) delays a new spawn by WAIT_MS at most.
 import { DEFAULT_LIMITS } from './limits.js';
 import type { BootedWorker, WorkerPool } from './worker-pool.js';
 import type { CellCode, FromWorker } from './worker-protocol.js';
@@ -28,10 +36,14 @@ import type { CellCode, FromWorker } from './worker-protocol.js';
 const MAX_IDLE = 4;
 const MAX_RUNS = 256;
 const IDLE_MS = 30_000;
+const WAIT_MS = 50;
 
 export class CellWorkers {
   private idle: Array<{ w: BootedWorker; timer: NodeJS.Timeout; onMessage: (m: FromWorker) => void }> = [];
   private priming = 0;
+  /** Spawns that hold (or are getting) a worker. */
+  private busy = 0;
+  private waiting: Array<(w: BootedWorker) => void> = [];
   private closed = false;
 
   constructor(
@@ -50,19 +62,38 @@ export class CellWorkers {
     let i = this.idle.length - 1;
     for (let j = i; j >= 0; j--) if (this.idle[j]!.w.ready === memoryBytes) { i = j; break; }
     const idle = i >= 0 ? this.idle.splice(i, 1)[0] : undefined;
+    this.busy++;
     if (idle) {
       clearTimeout(idle.timer);
       idle.w.worker.off('message', idle.onMessage);
       idle.w.worker.ref();
       return Promise.resolve(idle.w);
     }
-    return this.pool.acquire();
+    if (this.busy <= MAX_IDLE || this.closed) return this.pool.acquire();
+    return new Promise<BootedWorker>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting = this.waiting.filter((f) => f !== handOver);
+        resolve(this.pool.acquire());
+      }, WAIT_MS);
+      const handOver = (w: BootedWorker) => { clearTimeout(timer); resolve(w); };
+      this.waiting.push(handOver);
+    });
   }
+
+  /** A spawn ended without giving its worker back (it failed, or never got one). */
+  lost(): void { this.busy--; }
 
   /** Back from a spawn that ended cleanly (the worker sent its exit): keep it, or end it. */
   give(w: BootedWorker): void {
+    this.busy--;
     w.runs++;
-    if (this.closed || w.runs >= MAX_RUNS || this.idle.length >= MAX_IDLE) { void w.worker.terminate(); return; }
+    // Its instance, if it makes one, is not made yet.
+    w.ready = undefined;
+    if (this.closed || w.runs >= MAX_RUNS) { void w.worker.terminate(); return; }
+    // A waiting spawn was counted as busy when it asked.
+    const next = this.waiting.shift();
+    if (next) { next(w); return; }
+    if (this.idle.length >= MAX_IDLE) { void w.worker.terminate(); return; }
     this.park(w);
     // The second worker of a cell in use (see above).
     if (this.preinstantiate && this.idle.length + this.priming < 2) this.prime(2);

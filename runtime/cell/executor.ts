@@ -80,7 +80,7 @@ export class Executor {
       gluePath, entry, importKeys, cores, args, env, memoryBytes: limits.memoryBytes, channel: opts.channel === true,
       prepareNext: workers.preinstantiate,
     }, limits,
-      (w) => workers.give(w));
+      (w) => workers.give(w), () => workers.lost());
     const o = this.observer;
     if (o) {
       o.spawned(this.cell.cid);

@@ -80,6 +80,8 @@ export class CellProcess {
     private readonly limits: CellLimits,
     /** Takes the worker back after a clean exit, for the next spawn of the same cell. */
     private readonly giveBack: (w: BootedWorker) => void = (w) => { void w.worker.terminate(); },
+    /** Told once when the spawn ends without giving its worker back (or never had one). */
+    private readonly lost: () => void = () => {},
   ) {
     this.settled = new Promise((resolve) => { this.settle = resolve; });
     const self = this;
@@ -307,6 +309,7 @@ export class CellProcess {
       this.settle(status);
       return;
     }
+    this.lost();
     const stopped = w ? w.worker.terminate().catch(() => 0) : Promise.resolve(0);
     void stopped.then(() => {
       // The thread is gone: whatever it wrote is all there will be.
