@@ -4,14 +4,14 @@
 // GliaCap if it answers GliaCap.describe (a Glia cell's bootstrap), else
 // zero. Releasing the last reference closes the connection; but a
 // capability reached through a graft is wrapped in its policy, which does
-// not pass releases on yet, so such a connection lasts until a side goes. A dial to this node's own peer id gives
-// the served capability itself.
+// not pass releases on yet, so such a connection lasts until a side goes.
+// A dial to this node's own peer id is answered in the node: a served
+// capability itself, or a listened vat's fresh cell.
 import * as $ from 'capnp-es';
 import { VatClient$Server, Typed$Client } from '../../../schema/generated/system.js';
 import { GliaCap$Client } from '../../../schema/generated/glia.js';
 import { Hook, type Answer, type CallSpec, type ResultSlot } from '../../rpc/hooks.js';
 import { RpcError } from '../../rpc/errors.js';
-import type { Connection } from '../../rpc/conn.js';
 import { dialVat } from '../p2p/vat-protocol.js';
 import { parsePeerId } from '../p2p/dial.js';
 import { protocolOf } from '../p2p/protocols.js';
@@ -30,12 +30,11 @@ export function vatClientServer(ctx: P2pContext): VatClient$Server {
       if (peer.equals(ctx.node.peerId)) {
         const served = ctx.served.get(protocol);
         if (!served?.alive()) throw new RpcError('failed', `dialing ${peer} (this node) on ${protocol}: this node serves no vat named ${JSON.stringify(p.name)}`);
-        cap = served.cap.dup();
-        interfaceId = served.interfaceId;
+        ({ cap, interfaceId } = await served.open());
       } else {
         const vat = await dialVat(ctx.node, peer, protocol, ctx.dialTimeoutMs !== undefined ? { timeoutMs: ctx.dialTimeoutMs } : {});
         interfaceId = await probeInterface(vat.bootstrap);
-        cap = new ConnectionCap(vat.bootstrap, vat.conn);
+        cap = new OwningCap(vat.bootstrap, () => vat.conn.close());
       }
       $.utils.setInterfacePointer(r.segment.message.addCap(cap as any), $.utils.getPointer(0, r));
       r.interfaceId = interfaceId;
@@ -44,7 +43,7 @@ export function vatClientServer(ctx: P2pContext): VatClient$Server {
 }
 
 /** Typed.interfaceId, else GliaCap.describe, else zero. Bounded; only a dropped connection fails it. */
-async function probeInterface(cap: Hook): Promise<bigint> {
+export async function probeInterface(cap: Hook): Promise<bigint> {
   const ask = async (method: any): Promise<$.Struct> => {
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -62,11 +61,14 @@ async function probeInterface(cap: Hook): Promise<bigint> {
   return 0n;
 }
 
-/** The bootstrap of a dialed vat, owning its connection: the last release closes it. */
-class ConnectionCap extends Hook {
+/**
+ * A vat's bootstrap that owns what serves it (a dialed vat's connection, a
+ * cell started for this node's own dial): the last release ends that.
+ */
+export class OwningCap extends Hook {
   private refs = 1;
-  constructor(private readonly inner: Hook, private readonly conn: Connection) { super(); }
+  constructor(private readonly inner: Hook, private readonly onLastRelease: () => void) { super(); }
   call(call: CallSpec, slot?: ResultSlot): Answer { return this.inner.call(call, slot); }
   override dup(): Hook { this.refs++; return this; }
-  override close(): void { if (--this.refs === 0) this.conn.close(); }
+  override close(): void { if (--this.refs === 0) { this.inner.close(); this.onLastRelease(); } }
 }

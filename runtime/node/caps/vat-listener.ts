@@ -10,6 +10,7 @@
 // while the connections made go on.
 import { VatListener$Server } from '../../../schema/generated/system.js';
 import { capOfPointer } from '../../rpc/hooks.js';
+import { OwningCap, probeInterface } from './vat-client.js';
 import { Policy, attenuate } from '../../membrane/policy.js';
 import { spawnCell } from '../../cell/cell-session.js';
 import { CellError } from '../../cell/errors.js';
@@ -35,8 +36,9 @@ export function vatListenerServer(ctx: P2pContext): VatListener$Server {
         });
       } catch (e) { served.close(); throw e; }
       const protocol = reg.protocol;
-      ctx.served.set(protocol, { cap: served, interfaceId: p.interfaceId, alive: () => reg.alive() });
-      const end = () => { if (ctx.served.get(protocol)?.cap === served) ctx.served.delete(protocol); served.close(); };
+      const entry = { open: async () => ({ cap: served.dup(), interfaceId: p.interfaceId }), alive: () => reg.alive() };
+      ctx.served.set(protocol, entry);
+      const end = () => { if (ctx.served.get(protocol) === entry) ctx.served.delete(protocol); served.close(); };
       const off = ctx.epoch.onAdvance(() => { if (!reg.alive()) { off(); end(); } });
       r.registration = registrationClient(reg, () => { off(); end(); });
     }),
@@ -44,27 +46,51 @@ export function vatListenerServer(ctx: P2pContext): VatListener$Server {
       protocolOf('vat', p.name);
       if (!p._hasCell()) throw new CellError('cell/bad-spawn', 'listen needs a CellSpec', {}, 'pass (cell wasm grants)');
       const cell = await readLocalCell(p.cell, ctx.runtime, 'VatListener.listen');
+      // A vat-mode cell with its grants; `end` releases the grants once.
+      const start = () => {
+        const grants = grantsFor(cell);
+        try {
+          const session = spawnCell(cell.executor, { args: cell.args, env: [...cell.env, ['WW_CELL_MODE', 'vat']], grants, limits: cell.limits, epoch: ctx.epoch });
+          let ended = false;
+          return { session, end: () => { if (!ended) { ended = true; for (const g of grants) g.cap.close(); } } };
+        } catch (e) {
+          for (const g of grants) g.cap.close();
+          throw e;
+        }
+      };
       let reg;
       try {
         reg = await ctx.registry.register('vat', p.name, (stream, connection) => {
-          const grants = grantsFor(cell);
-          let session;
-          try {
-            session = spawnCell(cell.executor, { args: cell.args, env: [...cell.env, ['WW_CELL_MODE', 'vat']], grants, limits: cell.limits, epoch: ctx.epoch });
-          } catch (e) {
-            for (const g of grants) g.cap.close();
+          let started;
+          try { started = start(); } catch (e) {
             stream.abort(e as Error);
             ctx.log.warn(`vat ${p.name}: the cell did not start: ${(e as Error).message}`);
             return;
           }
+          const { session, end } = started;
           const conn = acceptVat(stream, session.bootstrap().dup());
-          void session.process.result().then(() => { conn.close(); for (const g of grants) g.cap.close(); });
+          void session.process.result().then(() => { conn.close(); end(); });
           void conn.closed.then(() => session.process.kill('its connection closed'));
           ctx.log.info(`vat ${p.name}: cell ${cell.executor.cid} for ${connection.remotePeer}`);
         });
       } catch (e) { cell.release(); throw e; }
-      const off = ctx.epoch.onAdvance(() => { if (!reg.alive()) { off(); cell.release(); } });
-      r.registration = registrationClient(reg, () => { off(); cell.release(); });
+      // This node's own dial gets a cell of its own, as another node's does,
+      // without libp2p: its bootstrap, which ends the cell when released.
+      const protocol = reg.protocol;
+      const entry = {
+        alive: () => reg.alive(),
+        open: async () => {
+          const { session, end } = start();
+          void session.process.result().then(end);
+          const boot = session.bootstrap().dup();
+          ctx.log.info(`vat ${p.name}: cell ${cell.executor.cid} for this node`);
+          return { cap: new OwningCap(boot, () => session.process.kill('its last reference was released')), interfaceId: await probeInterface(boot) };
+        },
+      };
+      ctx.served.set(protocol, entry);
+      const forget = () => { if (ctx.served.get(protocol) === entry) ctx.served.delete(protocol); };
+      const off = ctx.epoch.onAdvance(() => { if (!reg.alive()) { off(); forget(); cell.release(); } });
+      r.registration = registrationClient(reg, () => { off(); forget(); cell.release(); });
     }),
   });
 }

@@ -1,7 +1,7 @@
 // What the network capabilities of one node share: its libp2p node, the
-// registry of served names, the epoch, the cell runtime, and the vats
-// served with a capability (so that a dial to this node's own peer id gets
-// that capability directly: libp2p does not dial itself).
+// registry of served names, the epoch, the cell runtime, and the vats it
+// serves (so that a dial to this node's own peer id is answered here:
+// libp2p does not dial itself).
 import type { Libp2p } from '@libp2p/interface';
 import type { Epoch } from '../../membrane/epoch.js';
 import type { Hook } from '../../rpc/hooks.js';
@@ -10,9 +10,13 @@ import type { Logger } from '../log.js';
 import type { P2pRegistry } from './registry.js';
 
 export interface ServedVat {
-  /** The capability as served: epoch-guarded, answering Typed. A reference of the registry's own. */
-  cap: Hook;
-  interfaceId: bigint;
+  /**
+   * What a dial from this node itself gets, as a dial from another node
+   * would: the served capability (a reference of its own), or for a
+   * listened cell a fresh cell's bootstrap, which ends the cell when
+   * released.
+   */
+  open(): Promise<{ cap: Hook; interfaceId: bigint }>;
   alive(): boolean;
 }
 

@@ -107,7 +107,15 @@ describe('vats', () => {
     const r2 = await bnet.vatClient.dial((p: any) => { p.peerId = a.id; p.name = 'cell-vat'; }).promise();
     expect((await new Host$Client(capOfPointer(r2.cap as any) as any).id().promise()).peerId).toBe('vat-cell');
     expect(a.log.filter((l) => l.startsWith('vat cell-vat: cell '))).toHaveLength(2);
+    // A dial from A itself gets a cell of its own too, without libp2p; releasing it ends that cell.
+    const anet = await new Host$Client(a.host as any).network().promise();
+    const own = await anet.vatClient.dial((p: any) => { p.peerId = a.id; p.name = 'cell-vat'; }).promise();
+    const ownCap = capOfPointer(own.cap as any)!;
+    expect((await new Host$Client(ownCap as any).id().promise()).peerId).toBe('vat-cell');
+    expect(a.log.filter((l) => l.startsWith('vat cell-vat: cell ') && l.endsWith('for this node'))).toHaveLength(1);
+    ownCap.close();
     await reg.registration.cancel().promise();
+    await expect(anet.vatClient.dial((p: any) => { p.peerId = a.id; p.name = 'cell-vat'; }).promise()).rejects.toThrow(/serves no vat named "cell-vat"/);
     await expect(bnet.vatClient.dial((p: any) => { p.peerId = a.id; p.name = 'cell-vat'; }).promise()).rejects.toThrow(/does not serve \/ww\/0\.1\.0\/vat\/cell-vat/);
   }, 300_000);
 });
