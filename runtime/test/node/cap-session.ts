@@ -19,7 +19,11 @@ export interface GraftedSession {
 }
 
 export async function graftedSession(exports: Array<{ name: string; interfaceId: bigint; cap: Hook }>, epoch?: Epoch): Promise<GraftedSession> {
-  const membrane = new Membrane(() => exports, epoch);
+  return graftMembrane(new Membrane(() => exports, epoch));
+}
+
+/** A session grafted onto `membrane` over a pipe, as a login's session is. */
+export async function graftMembrane(membrane: Membrane): Promise<GraftedSession> {
   const [a, b] = pipePair();
   const server = new Connection(a, { bootstrap: membrane.server() });
   const client = new Connection(b);

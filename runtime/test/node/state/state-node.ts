@@ -6,22 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session, prStr } from '../../../../glia/index.js';
-import { Connection } from '../../../rpc/conn.js';
-import { pipePair } from '../../../rpc/transport.js';
-import { readGraft } from '../../../membrane/membrane.js';
-import { GliaBridge, bindGraft } from '../../../membrane/glia-cap.js';
-import { Membrane$Client } from '../../../../schema/generated/membrane.js';
 import { WetwareNode } from '../../../node/node.js';
+import { graftMembrane, type GraftedSession } from '../cap-session.js';
 import { silentLogger } from '../../../node/log.js';
 import '../../../membrane/host-cap.js';
 
-export interface StateSession {
-  session: Session;
-  /** Evaluates and prints the value, as the REPL would. */
-  eval(src: string): Promise<string>;
-  close(): void;
-}
+export type StateSession = GraftedSession;
 
 export interface StateNode { node: WetwareNode; home: string; graft(): Promise<StateSession>; stop(): Promise<void> }
 
@@ -37,19 +27,7 @@ export async function startStateNode(home = mkdtempSync(join(tmpdir(), 'ww-state
   return {
     node, home,
     graft: async () => {
-      const [a, b] = pipePair();
-      const server = new Connection(a, { bootstrap: node.membrane.server() });
-      const client = new Connection(b);
-      const m = new Membrane$Client(await client.bootstrapClient());
-      const grafted = readGraft(await m.graft().promise());
-      const bridge = new GliaBridge();
-      const session = new Session({ capabilities: bindGraft(bridge, grafted) });
-      bridge.session = session;
-      const s: StateSession = {
-        session,
-        eval: async (src) => prStr(await session.evalString(src)),
-        close: () => { client.close(); server.close(); },
-      };
+      const s = await graftMembrane(node.membrane);
       sessions.push(s);
       return s;
     },
