@@ -10,6 +10,7 @@ import * as rpc from 'capnp-es/capnp/rpc';
 import { Connection } from '../rpc/conn.js';
 import { pipePair, type MessageTransport } from '../rpc/transport.js';
 import * as vats from './fixtures/generated/vats.js';
+import { tap } from './rpc-tap.js';
 
 const gen: any = vats;
 
@@ -22,19 +23,7 @@ function service() {
 }
 
 /** Counts the kinds of the messages a transport sends. */
-function counted(t: MessageTransport, kinds: string[]): MessageTransport {
-  return {
-    get closedWith() { return t.closedWith; },
-    get closed() { return t.closed; },
-    recv: () => t.recv(),
-    close: (e) => t.close(e),
-    send(frame) {
-      const w = new $.Message(frame, false).getRoot(rpc.Message).which();
-      kinds.push(Object.keys(rpc.Message_Which).find((k) => (rpc.Message_Which as any)[k] === w)!);
-      t.send(frame);
-    },
-  };
-}
+const counted = (t: MessageTransport, kinds: string[]) => tap(t, (k) => kinds.push(k));
 
 describe('noFinishNeeded between two of our connections', () => {
   it('a call whose results hold no capability needs no Finish; one whose results hold one does', async () => {

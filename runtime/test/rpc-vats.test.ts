@@ -13,6 +13,7 @@ import { pipePair, streamTransport, type MessageTransport } from '../rpc/transpo
 import { PromiseHook, toHook } from '../rpc/hooks.js';
 import { RpcError } from '../rpc/errors.js';
 import * as vats from './fixtures/generated/vats.js';
+import { tap, kindOf } from './rpc-tap.js';
 
 // Committed code generated from fixtures/vats.capnp (npm run gen:schema).
 const gen: any = vats;
@@ -47,27 +48,6 @@ function makeVat(name: string) {
   return { log, svc, subServer };
 }
 
-function kindOf(frame: Uint8Array): string {
-  try {
-    const w = new $.Message(frame, false).getRoot(rpc.Message).which();
-    return Object.keys(rpc.Message_Which).find((k) => (rpc.Message_Which as any)[k] === w) ?? `kind ${w}`;
-  } catch { return 'MALFORMED'; }
-}
-
-/** Records the kind of every message a transport sends. */
-function tap(t: MessageTransport, seen: Set<string>): MessageTransport {
-  return {
-    get closedWith() { return t.closedWith; },
-    get closed() { return t.closed; },
-    recv: () => t.recv(),
-    close: (e) => t.close(e),
-    send(frame) {
-      seen.add(kindOf(frame));
-      t.send(frame);
-    },
-  };
-}
-
 interface Pair { a: MessageTransport; b: MessageTransport; done(): void }
 
 const transports: Array<[string, () => Promise<Pair>]> = [
@@ -90,8 +70,8 @@ describe.each(transports)('two vats over %s', (_name, makePair) => {
   async function vats(seenA?: Set<string>, seenB?: Set<string>) {
     const p = await makePair();
     const A = makeVat('A'), B = makeVat('B');
-    const left = new Connection(seenA ? tap(p.a, seenA) : p.a, { bootstrap: A.svc });
-    const right = new Connection(seenB ? tap(p.b, seenB) : p.b, { bootstrap: B.svc });
+    const left = new Connection(seenA ? tap(p.a, (k) => seenA.add(k)) : p.a, { bootstrap: A.svc });
+    const right = new Connection(seenB ? tap(p.b, (k) => seenB.add(k)) : p.b, { bootstrap: B.svc });
     return { A, B, left, right, done: p.done };
   }
 
