@@ -25,6 +25,16 @@
 // Host served by a Connection over an in-memory pipe (the peer: our RPC
 // layer without a cell in the way).
 // `npm run bench -- cells [--quick] [--no-js] [--no-glia]`.
+//
+// `npm run bench -- cells --ready [--status FILE] [--rounds N]`: ready
+// instances (runtime/cell/worker.ts) before and after, on std/status (built
+// here, or FILE): two runtimes over one cache, one with
+// `preinstantiate: false`, measured in alternating rounds (the order
+// swapped each round, as the machine is shared): warm spawn p50 with where
+// its time went on the worker (waiting for or doing the instantiation,
+// then the run), and /status over WAGI with 16 keep-alive clients. The
+// medians of the rounds are reported with their spread, and the load
+// average before and after.
 
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -257,7 +267,75 @@ function spawnLine(cell: string, phase: string, s: Stats, peer?: { name: string;
   return line(f);
 }
 
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
+const spread = (xs: number[]) => `${f2(Math.min(...xs))}-${f2(Math.max(...xs))}`;
+
+/** Warm spawns of `ex`, with the worker's own account of each (SpawnTiming). */
+async function timedSpawns(ex: Executor, runs: number, spec: Spec): Promise<{ p50: number; instantiate: number; run: number; ready: number }> {
+  for (let i = 0; i < 3; i++) await spawnToExit(ex, spec);
+  const ms: number[] = [], inst: number[] = [], run: number[] = [];
+  let ready = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const p = ex.spawn(spec);
+    p.stdin.end(); p.stdout.resume(); p.stderr.resume();
+    const code = await p.wait();
+    ms.push(performance.now() - t);
+    if (code !== 0) throw new Error(`the cell exited with ${code}`);
+    if (p.timing) { inst.push(p.timing.instantiateMs); run.push(p.timing.runMs); if (p.timing.ready) ready++; }
+  }
+  return { p50: median(ms), instantiate: median(inst), run: median(run), ready: ready / runs };
+}
+
+async function readyAB(bytes: Uint8Array, rounds: number, spawns: number, seconds: number): Promise<void> {
+  const cache = mkdtempSync(join(tmpdir(), 'ww-bench-ready-'));
+  const rts = { before: new CellRuntime({ cacheDir: cache, preinstantiate: false }), after: new CellRuntime({ cacheDir: cache }) };
+  const spec = SPECS.glia!;
+  const load0 = (await import('node:os')).loadavg();
+  const rows: Record<'before' | 'after', { p50: number[]; inst: number[]; run: number[]; rps: number[] }> = {
+    before: { p50: [], inst: [], run: [], rps: [] }, after: { p50: [], inst: [], run: [], rps: [] },
+  };
+  try {
+    const ex = { before: await rts.before.load(bytes), after: await rts.after.load(bytes) };
+    // The peers, each round: the WAT echo cell's warm spawn and the WAT CGI cell over WAGI at 16 clients.
+    const wat = await rts.after.load(await buildWat('echo'));
+    const cgi = await rts.after.load(await buildWat('cgi'));
+    const peer = { p50: [] as number[], rps: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      const w = await timedSpawns(wat, spawns, {});
+      const h = await wagiRps(cgi, 16, seconds, 'POST');
+      peer.p50.push(w.p50); peer.rps.push(h.rps);
+      console.log(line({ peer: 'wat', round: String(r + 1), warm_p50_ms: w.p50, cgi_rps_16: h.rps }));
+      for (const which of (r % 2 ? ['after', 'before'] : ['before', 'after']) as Array<'before' | 'after'>) {
+        const w = await timedSpawns(ex[which], spawns, spec);
+        const h = await wagiRps(ex[which], 16, seconds, 'GET');
+        const row = rows[which];
+        row.p50.push(w.p50); row.inst.push(w.instantiate); row.run.push(w.run); row.rps.push(h.rps);
+        console.log(line({ ready: which, round: String(r + 1), warm_p50_ms: w.p50, instantiate_ms: w.instantiate, run_ms: w.run, ready_share: w.ready.toFixed(2), status_rps_16: h.rps, status_p50_ms: h.p50, errors: String(h.errors) }));
+      }
+    }
+    const load1 = (await import('node:os')).loadavg();
+    console.log(line({ peer: 'wat', rounds: String(rounds), warm_p50_ms: median(peer.p50), warm_spread: spread(peer.p50), cgi_rps_16: median(peer.rps), rps_spread: spread(peer.rps) }));
+    for (const which of ['before', 'after'] as const) {
+      const row = rows[which];
+      console.log(line({ ready: which, rounds: String(rounds), warm_p50_ms: median(row.p50), warm_spread: spread(row.p50), instantiate_ms: median(row.inst), run_ms: median(row.run),
+        status_rps_16: median(row.rps), rps_spread: spread(row.rps) }));
+    }
+    console.log(line({ load_before: load0.map((x) => x.toFixed(1)).join('/'), load_after: load1.map((x) => x.toFixed(1)).join('/') }));
+  } finally {
+    await rts.before.close(); await rts.after.close();
+    rmSync(cache, { recursive: true, force: true });
+  }
+}
+
 export async function main(args: string[]): Promise<number> {
+  if (args.includes('--ready')) {
+    const at = (k: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : undefined; };
+    const file = at('--status');
+    const bytes = file ? new Uint8Array(readFileSync(file)) : (await buildGlia()).bytes;
+    await readyAB(bytes, Number(at('--rounds') ?? 5), Number(at('--spawns') ?? 20), Number(at('--seconds') ?? 3));
+    return 0;
+  }
   const o: Options = { quick: args.includes('--quick'), js: !args.includes('--no-js'), glia: !args.includes('--no-glia') };
   for (const a of args) if (!['--quick', '--no-js', '--no-glia'].includes(a)) { console.error(`bench cells: unknown argument ${a}\nusage: npm run bench -- cells [--quick] [--no-js] [--no-glia]`); return 2; }
   const warmRuns = o.quick ? 50 : 300;
