@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { cleanup, type NodeProcess } from '../../runtime/test/node/ww-node.js';
 import { ROOT, ww } from '../../runtime/test/ww-process.js';
 import { ReadmeCommands } from './readme-commands.js';
-import { curl, said, wagiAddr, wwRun } from './example-node.js';
+import { curl, said, wagiAddr, wwRun, expectUnbuiltHint } from './example-node.js';
 
 const readme = new ReadmeCommands(join(ROOT, 'examples', 'counter', 'README.md'));
 const unbuilt = mkdtempSync(join(tmpdir(), 'ww-counter-unbuilt-'));
@@ -83,9 +83,6 @@ describe('examples/counter', () => {
   }, 150_000);
 
   it('without bin/counter.wasm the log names the ww build to run, and the node stays up', async () => {
-    const line = await bare.waitFor((l) => l.script === 'etc/init.d/10-counter.glia' && l.level === 'error', 90_000, 'the script failing');
-    expect(line.msg).toContain('cannot load /bin/counter.wasm: /bin/counter.wasm is not in the image');
-    expect(line.hint).toBe(`bin/counter.wasm is what \`ww build ${unbuilt}\` makes of the cell project there: run it, then start the node again`);
-    expect(bare.child.exitCode).toBeNull();
+    await expectUnbuiltHint(bare, '10-counter.glia', 'counter.wasm', unbuilt);
   }, 100_000);
 });

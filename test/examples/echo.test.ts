@@ -11,7 +11,7 @@ import { cleanup, type NodeProcess } from '../../runtime/test/node/ww-node.js';
 import { ROOT, ww } from '../../runtime/test/ww-process.js';
 import { cidOf } from '../../runtime/cell/cid.js';
 import { ReadmeCommands } from './readme-commands.js';
-import { loopbackAddr, said, wwRun } from './example-node.js';
+import { loopbackAddr, said, wwRun, expectUnbuiltHint } from './example-node.js';
 
 const readme = new ReadmeCommands(join(ROOT, 'examples', 'echo', 'README.md'));
 const unbuilt = mkdtempSync(join(tmpdir(), 'ww-echo-unbuilt-'));
@@ -54,9 +54,6 @@ describe('examples/echo', () => {
   }, 100_000);
 
   it('without bin/echo.wasm the log names the ww build to run, and the node stays up', async () => {
-    const line = await bare.waitFor((l) => l.script === 'etc/init.d/10-echo.glia' && l.level === 'error', 90_000, 'the script failing');
-    expect(line.msg).toContain('cannot load /bin/echo.wasm: /bin/echo.wasm is not in the image');
-    expect(line.hint).toBe(`bin/echo.wasm is what \`ww build ${unbuilt}\` makes of the cell project there: run it, then start the node again`);
-    expect(bare.child.exitCode).toBeNull();
+    await expectUnbuiltHint(bare, '10-echo.glia', 'echo.wasm', unbuilt);
   }, 100_000);
 });

@@ -3,6 +3,7 @@
 // the test-only flags: loopback, ports from 0, a temp home, no mDNS, JSON
 // logs), and `curl ...` as fetch() with the same method, body and URL.
 // Not a test file itself.
+import { expect } from 'vitest';
 import { startNode, type NodeProcess, type LogLine } from '../../runtime/test/node/ww-node.js';
 
 /** `ww run LAYER... FLAGS...` from a README command's words. */
@@ -51,4 +52,16 @@ export async function loopbackAddr(n: NodeProcess): Promise<string> {
 /** The WAGI address the node logged (`127.0.0.1:PORT`), without the scheme. */
 export async function wagiAddr(n: NodeProcess): Promise<string> {
   return (await n.http()).replace(/^http:\/\//, '');
+}
+
+/**
+ * Checks that a node started on an example whose cell was never built
+ * (`unbuilt`, a copy of the example without bin/NAME.wasm) logs, for its
+ * init.d script, the `ww build` that makes the cell, and stays up.
+ */
+export async function expectUnbuiltHint(bare: NodeProcess, script: string, wasm: string, unbuilt: string): Promise<void> {
+  const line = await bare.waitFor((l) => l.script === `etc/init.d/${script}` && l.level === 'error', 90_000, 'the script failing');
+  expect(line.msg).toContain(`cannot load /bin/${wasm}: /bin/${wasm} is not in the image`);
+  expect(line.hint).toBe(`bin/${wasm} is what \`ww build ${unbuilt}\` makes of the cell project there: run it, then start the node again`);
+  expect(bare.child.exitCode).toBeNull();
 }
