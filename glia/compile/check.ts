@@ -66,6 +66,23 @@ export interface CheckOptions {
    * the document again (the language server converts it at once).
    */
   cache?: FormCache;
+  /**
+   * What a session's earlier evaluations defined, for a unit the session
+   * is about to run (runtime/session/evaluator.ts): those names resolve,
+   * with nothing known of their values, so the rest of the unit is still
+   * checked. Without it they are unbound-symbol.
+   */
+  session?: SessionNames;
+}
+
+/** The names a session's namespace has from its earlier evaluations. */
+export interface SessionNames {
+  /** Its vars (functions, values, capabilities it obtained): calling or performing on one is an unknown effect, left to the run-time checks. */
+  vars: readonly string[];
+  /** Its macros: a call of one is not analysed, since expanding it would run session code. */
+  macros: readonly string[];
+  /** Its aliases, each to a std module path (`ww/string`) or null for another module, whose names are not known. */
+  aliases: ReadonlyMap<string, string | null>;
 }
 
 /** What a hover at a name shows. */
@@ -235,7 +252,8 @@ function headerSpan(file: string, source: string, h: { offset: number; end: numb
 export function checkSource(source: string, opts: CheckOptions = {}, world: CheckWorld = checkWorld()): CheckResult {
   const file = opts.file ?? '<check>';
   const { context, diagnostics: contextDiags } = resolveContext(source, file, opts.context, opts.allow, opts.project);
-  const cache = opts.cache;
+  // The form cache keys a unit by its own text, not by what a session defined before it.
+  const cache = opts.session ? undefined : opts.cache;
   const r = cache ? cache.reader.read(source, file) : read(source, file);
   const user = cache?.begin(world, r.forms, source, file, context, JSON.stringify([opts.allow ?? [], opts.project ?? null])) ?? world.reset();
   const caps = new Map<Var, Static>();
@@ -244,6 +262,7 @@ export function checkSource(source: string, opts: CheckOptions = {}, world: Chec
   }
   // A Glia cell also finds its project's {:name :version :mode} bound as cell-info.
   if (context.name === 'cell') user.intern('cell-info');
+  if (opts.session) declareSession(user, opts.session, world);
   const checker = new UnitChecker(world, opts, caps);
   const unit = checker.analyzeUnit(r.forms, source, file, r.diagnostics, true, cache);
   if (cache?.aborted) {
@@ -301,6 +320,12 @@ class UnitChecker {
     const session = this.world.session;
     const registry = session.registry;
     const analyzer = new Analyzer(registry, session.runMacro, file);
+    const earlier = report ? this.opts.session : undefined;
+    if (earlier) {
+      // The session's macros and non-std aliases are opaque: a form using one is left to the run-time checks.
+      analyzer.lenientAliases = true;
+      for (const alias of earlier.aliases.keys()) if (!registry.current.aliases.has(alias)) analyzer.pendingAliases.add(alias);
+    }
     const broken = readDiags.filter((d) => d.severity === 'error').map((d) => d.span.offset);
     declareTopLevel(registry.current, forms, (name) => registry.ensure(name));
     cache?.declared(registry, this.world);
@@ -407,6 +432,21 @@ class UnitChecker {
     } finally {
       registry.current = saved;
     }
+  }
+}
+
+/**
+ * Binds what a session defined before this unit, in the unit's namespace:
+ * vars with no value (a call of one performs an unknown effect), macros
+ * unbound (the analyzer leaves their calls unanalysed), and aliases of std
+ * modules to the modules.
+ */
+function declareSession(user: Namespace, names: SessionNames, world: CheckWorld): void {
+  for (const name of names.vars) user.intern(name);
+  for (const name of names.macros) user.intern(name).macro = true;
+  for (const [alias, path] of names.aliases) {
+    const ns = path === null ? null : world.stdModule(path);
+    if (ns) user.aliases.set(alias, ns);
   }
 }
 

@@ -7,7 +7,7 @@
 import { Session as GliaSession, type Tier } from '../../glia/eval/session.js';
 import { SessionExit } from '../../glia/eval/ops.js';
 import { prStr } from '../../glia/values/printer.js';
-import { checkSource } from '../../glia/compile/check.js';
+import { checkSource, type SessionNames } from '../../glia/compile/check.js';
 import { makeContext, type Context } from '../../glia/compile/contexts.js';
 import type { Diagnostic } from '../../glia/diagnostics.js';
 import type { Span } from '../../glia/span.js';
@@ -95,18 +95,32 @@ export class Evaluator {
   }
 
   /**
-   * The first effect the context does not allow, or null. The checker sees
-   * one text alone, not what earlier evaluations defined, so a text that
-   * uses an earlier definition (the checker finds it unbound: it may be a
-   * macro the checker cannot expand) is left to the run-time checks.
+   * The first effect the context does not allow, or null. The checker is
+   * told the names earlier evaluations defined (sessionNames): what uses
+   * them is left to the run-time checks, and the rest of the text is
+   * checked. A name still unbound is one the session lacks too (its
+   * compile error stops the text before anything runs), or one this text
+   * defines in a way the checker cannot follow: the run-time checks decide.
    */
   private check(source: string, file: string): Diagnostic | null {
     if (!this.opts.context) return null;
     let diagnostics: Diagnostic[];
-    try { diagnostics = checkSource(source, { file, context: this.opts.context }).diagnostics; }
+    try { diagnostics = checkSource(source, { file, context: this.opts.context, session: this.sessionNames() }).diagnostics; }
     catch { return null; }
     if (diagnostics.some((d) => d.code === 'unbound-symbol' || d.code === 'unknown-alias')) return null;
     return diagnostics.find((d) => d.code === 'effect-not-allowed' && d.severity === 'error') ?? null;
+  }
+
+  /** The vars, macros and aliases of the session's namespace, as earlier evaluations left them. */
+  private sessionNames(): SessionNames {
+    const ns = this.glia.registry.current;
+    const vars: string[] = [];
+    const macros: string[] = [];
+    for (const [name, v] of ns.vars) (v.macro ? macros : vars).push(name);
+    // A std module's namespace is ww.string for ww/string; another module's names are not known to the checker.
+    const aliases = new Map<string, string | null>();
+    for (const [alias, target] of ns.aliases) aliases.set(alias, target.name.startsWith('ww.') ? target.name.replace(/\./g, '/') : null);
+    return { vars, macros, aliases };
   }
 
   private remember(file: string, source: string): void {

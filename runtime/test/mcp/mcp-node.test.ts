@@ -33,4 +33,18 @@ describe('ww mcp attached to a running node', () => {
     const checked = await call(s!, 'check', { source: '(perform host :id)' });
     expect(checked.structured).toMatchObject({ errors: 0, effects: ['host/:id'] });
   }, 2 * CALL_TIMEOUT_MS);
+
+  it('refuses :load before anything runs, though the expression also performs on a capability an earlier eval defined', async () => {
+    const def = await call(s!, 'eval', { expression: '(def notes (perform host :state-ref "mcp-notes"))' });
+    expect(def.isError, def.text).toBeFalsy();
+    const r = await call(s!, 'eval', { expression: '(println "ran") (def head-seen (perform notes :head)) (load "/etc/passwd")' });
+    expect(r.isError).toBe(true);
+    expect(r.structured).toMatchObject({ code: 'effect-not-allowed', span: { line: 1, col: 55 } });
+    expect(r.text).toContain('which an MCP session does not allow');
+    expect(r.text).toMatch(/^error\[effect-not-allowed\]/); // nothing printed before it
+    expect((await call(s!, 'eval', { expression: 'head-seen' })).structured.code).toBe('unbound-symbol');
+    // Without the load, the same capability call runs.
+    const ok = await call(s!, 'eval', { expression: '(:seq (perform notes :head))' });
+    expect(ok.isError, ok.text).toBeFalsy();
+  }, 4 * CALL_TIMEOUT_MS);
 });

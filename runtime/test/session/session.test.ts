@@ -106,6 +106,48 @@ describe('an mcp session', () => {
   });
 });
 
+describe('the effect check of a text that uses earlier definitions', () => {
+  for (const context of ['mcp', 'shell'] as const) {
+    it(`${context}: refuses what the context does not allow before anything runs, though the text also calls an earlier function`, async () => {
+      const p = inProcessSession({ context, name: context });
+      try {
+        const seen: string[] = [];
+        expect(await p.evaluate('(defn note [x] (println "noted" x))')).toMatchObject({ ok: true });
+        const out = await p.evaluate('(note "x") (def ran 1)\n(perform :not/allowed 1)', { onStdout: (t) => seen.push(t) });
+        expect(out.ok).toBe(false);
+        if (out.ok) return;
+        expect(out.error.code).toBe('effect-not-allowed');
+        expect(out.error.span).toMatchObject({ line: 2, col: 1 });
+        expect(seen).toEqual([]);
+        expect(out.values).toEqual([]);
+        expect(await p.evaluate('ran')).toMatchObject({ ok: false, error: { code: 'unbound-symbol' } });
+      } finally { await p.close(); }
+    });
+  }
+
+  it('mcp: (load ...) beside a call of an earlier function and a std alias imported earlier is refused, nothing run', async () => {
+    const p = inProcessSession({ context: 'mcp', name: 'mcp' });
+    try {
+      const seen: string[] = [];
+      expect(await p.evaluate('(defn note [x] (println "noted" x)) (import "ww/string" :as str)')).toMatchObject({ ok: true });
+      const out = await p.evaluate('(note (str/join "," ["a" "b"])) (load "/etc/passwd")', { onStdout: (t) => seen.push(t) });
+      expect(out).toMatchObject({ ok: false, error: { code: 'effect-not-allowed', span: { line: 1, col: 33 } } });
+      expect(seen).toEqual([]);
+      // The same text without the load runs.
+      expect(await p.evaluate('(note (str/join "," ["a" "b"]))', { onStdout: (t) => seen.push(t) })).toMatchObject({ ok: true });
+      expect(seen.join('')).toBe('noted a,b\n');
+    } finally { await p.close(); }
+  });
+
+  it('mcp: a call of an earlier macro is not judged by its arguments (the macro decides what runs)', async () => {
+    const p = inProcessSession({ context: 'mcp', name: 'mcp' });
+    try {
+      expect(await p.evaluate('(defmacro ignore [& body] nil)')).toMatchObject({ ok: true });
+      expect(await p.evaluate('(ignore (load "/etc/passwd")) 7')).toMatchObject({ ok: true, values: ['nil', '7'] });
+    } finally { await p.close(); }
+  });
+});
+
 /** Evaluates `source` and aborts it once it has started (after its first :stdout). */
 async function interrupted(session: Session, source: string): Promise<EvalOutcome> {
   const ac = new AbortController();
