@@ -17,7 +17,7 @@ import { ROOT, BIN } from '../../runtime/test/ww-process.js';
 import { startNode, cleanup, type NodeProcess, type LogLine } from '../../runtime/test/node/ww-node.js';
 import { builtCell } from '../../runtime/test/build/built-cells.js';
 import { ReadmeCommands } from './readme-commands.js';
-import { wwRun, loopbackAddr } from './example-node.js';
+import { wwRun, loopbackAddr, expectUnbuiltHint } from './example-node.js';
 
 const readme = new ReadmeCommands(join(ROOT, 'examples/chess/README.md'));
 const FINAL = 'r.bqkb.r/pppp.Qpp/..n..n../....p.../..B.P.../......../PPPP.PPP/RNB.K.NR';
@@ -107,9 +107,7 @@ describe('examples/chess', () => {
       cpSync(join(ROOT, 'examples/chess'), image, { recursive: true, filter: (p) => !p.split('/').includes('bin') });
       expect(existsSync(join(image, 'bin'))).toBe(false);
       n = startNode({ args: [image] });
-      const line = await n.waitFor((l: LogLine) => l.script === 'etc/init.d/10-chess.glia' && l.level === 'error', 60_000, 'the script\'s error');
-      expect(line.msg).toContain('/bin/chess.wasm is not in the image');
-      expect(line.hint).toContain(`ww build ${image}`);
+      await expectUnbuiltHint(n, '10-chess.glia', 'chess.wasm', image);
     } finally {
       await cleanup(n);
       rmSync(image, { recursive: true, force: true });
