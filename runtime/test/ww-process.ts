@@ -25,6 +25,12 @@ export const SHARED_CELL_CACHE = process.env.WW_CACHE_DIR ?? join(tmpdir(), 'ww-
 export const RUN_TIMEOUT_MS = 30_000;
 /** Per-test timeout: above RUN_TIMEOUT_MS so a hang shows up as a failed assertion, not a vitest timeout. */
 export const TEST_TIMEOUT_MS = RUN_TIMEOUT_MS + 15_000;
+/**
+ * How long a `ww cell run` of a componentize-js cell (25 MiB) may take: a
+ * fresh process translates or reads it and compiles it, seconds on an idle
+ * machine and past 30 s on a loaded one. A hang guard, not a timing.
+ */
+export const CELL_RUN_TIMEOUT_MS = 120_000;
 
 export interface WwResult {
   /** Exit status, or null when the process was killed by a signal. */

@@ -15,7 +15,7 @@ import { testRuntime } from '../cell/helpers.js';
 import { toHook, type Hook } from '../../rpc/hooks.js';
 import { Policy, allowOnly } from '../../membrane/policy.js';
 import { Host$Server, Host$Client } from '../../../schema/generated/system.js';
-import { assertBuilt, ROOT, ww, describeRun } from '../ww-process.js';
+import { assertBuilt, CELL_RUN_TIMEOUT_MS, ROOT, ww, describeRun } from '../ww-process.js';
 import { builtCell, type BuiltCell } from './built-cells.js';
 
 const BUILD_MS = 300_000;
@@ -113,11 +113,11 @@ describe('ww build std/status', () => {
   });
 
   it('runs under ww cell run --mode http', async () => {
-    const r = await ww(['cell', 'run', built.path, '--mode', 'http', '--request', 'GET /']);
+    const r = await ww(['cell', 'run', built.path, '--mode', 'http', '--request', 'GET /'], { timeoutMs: CELL_RUN_TIMEOUT_MS });
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toMatch(/^HTTP\/1.1 200 OK\r\n/);
     expect(r.stdout).toContain('"peer_id":null');
-  });
+  }, CELL_RUN_TIMEOUT_MS + 15_000);
 });
 
 const HOST = Host$Client.interfaceId;
@@ -146,7 +146,7 @@ describe('ww init', () => {
     for (const f of ['cell.edn', 'hello-cell.glia', 'README.md']) expect(existsSync(join(dir, f))).toBe(true);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('ww build');
     const built = await builtCell(dir, 'hello-cell');
-    const run = await ww(['cell', 'run', built.path, '--mode', 'http', '--request', 'GET /there']);
+    const run = await ww(['cell', 'run', built.path, '--mode', 'http', '--request', 'GET /there'], { timeoutMs: CELL_RUN_TIMEOUT_MS });
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.stdout).toMatch(/^HTTP\/1.1 200 OK\r\n/);
     expect(run.stdout).toContain('hello from hello-cell at /there');

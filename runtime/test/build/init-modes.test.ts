@@ -15,7 +15,7 @@ import { GliaBridge, GLIA_CAP_INTERFACE_ID } from '../../membrane/glia-cap.js';
 import { Host$Client } from '../../../schema/generated/system.js';
 import { collect, testRuntime } from '../cell/helpers.js';
 import { hostHook } from '../cell/host-fixture.js';
-import { assertBuilt, describeRun, ww } from '../ww-process.js';
+import { assertBuilt, CELL_RUN_TIMEOUT_MS, describeRun, ww } from '../ww-process.js';
 import { builtCell, type BuiltCell } from './built-cells.js';
 
 const BUILD_MS = 300_000;
@@ -43,7 +43,7 @@ describe('ww init --mode raw', { timeout: 180_000 }, () => {
   beforeAll(async () => { assertBuilt(); built = await scaffolded('raw-cell', 'raw'); }, BUILD_MS);
 
   it('runs main with the arguments and prints on stdout', async () => {
-    const run = await ww(['cell', 'run', built.path, '--arg', 'you']);
+    const run = await ww(['cell', 'run', built.path, '--arg', 'you'], { timeoutMs: CELL_RUN_TIMEOUT_MS });
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.stdout).toBe('hello, you from raw-cell\n');
   });
@@ -66,7 +66,7 @@ describe('ww init --mode pid0', { timeout: 180_000 }, () => {
   });
 
   it('with ww cell run (no grants), main says so and exits 0', async () => {
-    const run = await ww(['cell', 'run', built.path, '--arg', 'a']);
+    const run = await ww(['cell', 'run', built.path, '--arg', 'a'], { timeoutMs: CELL_RUN_TIMEOUT_MS });
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.stdout).toMatch(/^pid0-cell running as no host: .*the host did not hand this cell its host grant.* with 1 arguments\n$/);
   });
