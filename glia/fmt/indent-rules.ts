@@ -71,6 +71,8 @@ export const INDENT_RULES: Readonly<Record<string, IndentRule[]>> = {
   deftest: inner0,
   stub: block(1),
   recorder: block(1),
+  // ww/state.
+  dosync: block(1), // (dosync ref⏎  body...), as Clojure's dosync with its ref
   // Clojure's binding form, for code written from Clojure habit.
   binding: block(1),
 };
