@@ -25,7 +25,7 @@ import { EffectInference, type Static, type FnSummary } from './infer.js';
 import { lintNames, writtenAt } from './lint.js';
 import { elementSpan } from './element-spans.js';
 import {
-  makeContext, parseHeader, contextForPath, verdict, describeAllowed, ContextError, DEFAULT_CONTEXT, GRAFTED,
+  makeContext, parseHeader, contextForPath, verdict, describeAllowed, ContextError, DEFAULT_CONTEXT, GRAFTED, GRAFT_CONDITIONS, bindsGrafted,
   type Context, type ContextSpec,
 } from './contexts.js';
 import { capabilityInterface } from './capabilities.js';
@@ -604,12 +604,24 @@ function contextViolations(unit: Unit, ctx: Context, inference: EffectInference)
   return out;
 }
 
-/** An unbound capability name is usually a file checked in the wrong context: say so. */
+/**
+ * An unbound capability name: in a context that binds the grafted names,
+ * one the node does not grant (say on what condition it would); elsewhere,
+ * usually a file checked in the wrong context (say so).
+ */
 function explainUnbound(d: Diagnostic, ctx: Context): Diagnostic {
   if (d.code !== 'unbound-symbol') return d;
   const m = /^unable to resolve symbol '([^']+)'$/.exec(d.message);
-  if (!m || !(GRAFTED as readonly string[]).includes(m[1]!) || ctx.capabilities.has(m[1]!)) return d;
-  return { ...d, hint: `${m[1]} is a capability that init.d scripts and MCP sessions find bound, but this file is checked as ${ctx.title}; if it is one of those, start it with ;; glia: context=init.d` };
+  const name = m?.[1];
+  if (!name || !(GRAFTED as readonly string[]).includes(name) || ctx.capabilities.has(name)) return d;
+  const condition = GRAFT_CONDITIONS[name];
+  if (bindsGrafted(ctx.name)) {
+    const granted = [...ctx.capabilities.keys()];
+    if (!granted.length) return { ...d, hint: `no node's capabilities are bound here, so neither is ${name}${condition ? `; ${condition}` : ''}` };
+    return { ...d, hint: condition ? `${condition}; this node was started without it`
+      : `this node does not grant ${name} (it grants ${granted.join(', ')})` };
+  }
+  return { ...d, hint: `${name} is a capability that init.d scripts and MCP sessions find bound, but this file is checked as ${ctx.title}; if it is one of those, start it with ;; glia: context=init.d${condition ? ` (${condition})` : ''}` };
 }
 
 /**

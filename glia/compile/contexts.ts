@@ -47,6 +47,20 @@ export interface Context {
 
 export const GRAFTED = ['host', 'runtime', 'routing', 'identity', 'http-client', 'ipfs'] as const;
 export const CONTEXT_NAMES = ['init.d', 'mcp', 'shell', 'pure', 'cell', 'eval'] as const;
+
+/**
+ * Grafted names a node grants only when started so (runtime/node/node.ts,
+ * doc/node.md): when one is unbound, this says why, rather than suggesting
+ * the file is in the wrong context.
+ */
+export const GRAFT_CONDITIONS: Readonly<Record<string, string>> = {
+  'http-client': 'http-client is granted only when the node is started with --http-dial HOST (such as ww run IMAGE --http-dial api.example.com; doc/node.md)',
+};
+
+/** Whether a built-in context binds the grafted names (init.d, mcp, shell): a grafted name unbound there is one the node did not grant. */
+export function bindsGrafted(contextName: string): boolean {
+  return BUILTIN[contextName]?.grants === GRAFTED;
+}
 export const DEFAULT_CONTEXT = 'eval';
 
 export interface ContextSpec {

@@ -105,6 +105,30 @@ describe('contexts', () => {
     expect(verdict(init, 'host/*')).toBe('allowed');
   });
 
+  it('a grafted name the node did not grant: the hint gives the condition (http-client needs --http-dial), not the context', () => {
+    // As the init.d runner and the sessions make it: the context's grafted names filtered to the node's grants.
+    const granted = (name: string, grants: string[]) => {
+      const base = makeContext({ name });
+      return { ...base, capabilities: new Map([...base.capabilities].filter(([n]) => grants.includes(n))),
+        methods: new Map([...base.methods].filter(([n]) => grants.includes(n))) };
+    };
+    const node = ['host', 'runtime', 'routing', 'identity', 'ipfs'];
+    for (const name of ['init.d', 'shell', 'mcp']) {
+      const r = check('(perform http-client :get "http://127.0.0.1/")', { context: granted(name, node) });
+      const d = r.diagnostics.find((x) => x.code === 'unbound-symbol');
+      expect(d?.hint, name).toContain('--http-dial HOST');
+      expect(d?.hint, name).toContain('this node was started without it');
+      expect(d?.hint, name).not.toContain('glia: context');
+    }
+    const noIpfs = check('(perform ipfs :read "/x")', { context: granted('init.d', ['host']) });
+    expect(noIpfs.diagnostics.find((x) => x.code === 'unbound-symbol')?.hint).toBe('this node does not grant ipfs (it grants host)');
+    const noNode = check('(perform http-client :get "x")', { context: granted('mcp', []) });
+    expect(noNode.diagnostics.find((x) => x.code === 'unbound-symbol')?.hint).toMatch(/^no node's capabilities are bound here, so neither is http-client; http-client is granted only when/);
+    // Outside those contexts, the file is probably in the wrong one; the condition is said too.
+    const evalCtx = check('(perform http-client :get "x")', { context: 'eval' });
+    expect(evalCtx.diagnostics.find((x) => x.code === 'unbound-symbol')?.hint).toMatch(/start it with ;; glia: context=init\.d \(http-client is granted only when the node is started with --http-dial HOST/);
+  });
+
   it('headers: only comment lines before the first form count', () => {
     expect(parseHeader(';; a comment\n;; glia: context=cell grants=host/:id allow=:stdout\n(main)')?.spec)
       .toEqual({ name: 'cell', grants: ['host/:id'], allow: [':stdout'] });

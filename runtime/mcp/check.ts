@@ -6,7 +6,7 @@
 // bound, so `(perform host :id)` in a --local session is reported before
 // it fails at run time.
 import { checkSource } from '../../glia/compile/check.js';
-import { makeContext, describeAllowed, CONTEXT_NAMES, ContextError, GRAFTED } from '../../glia/compile/contexts.js';
+import { makeContext, describeAllowed, CONTEXT_NAMES, ContextError, GRAFTED, GRAFT_CONDITIONS } from '../../glia/compile/contexts.js';
 // The context the session itself checks each evaluation against, so check and eval agree.
 import { sessionContext } from '../session/evaluator.js';
 import type { Diagnostic } from '../../glia/diagnostics.js';
@@ -64,9 +64,10 @@ export function checkForModel(source: string, context: string | undefined, bound
 function unboundHere(d: Diagnostic, bound: readonly string[]): Diagnostic {
   const name = d.code === 'unbound-symbol' ? /^unable to resolve symbol '([^']+)'$/.exec(d.message)?.[1] : undefined;
   if (!name || !(GRAFTED as readonly string[]).includes(name) || bound.includes(name)) return d;
+  const condition = GRAFT_CONDITIONS[name];
   return {
     ...d,
-    hint: bound.length ? `this session's node grants ${bound.join(', ')}, not ${name}`
+    hint: bound.length ? `this session's node grants ${bound.join(', ')}, not ${name}${condition ? `; ${condition}` : ''}`
       : `this session has no node (ww mcp --local), so no capability such as ${name} is bound; serve a node's session (ww mcp, with ww run going) to use it`,
   };
 }

@@ -8,7 +8,7 @@ import { Session as GliaSession, type Tier } from '../../glia/eval/session.js';
 import { SessionExit } from '../../glia/eval/ops.js';
 import { prStr } from '../../glia/values/printer.js';
 import { checkSource, type SessionNames } from '../../glia/compile/check.js';
-import { makeContext, type Context } from '../../glia/compile/contexts.js';
+import { makeContext, GRAFTED, type Context } from '../../glia/compile/contexts.js';
 import type { Diagnostic } from '../../glia/diagnostics.js';
 import type { Span } from '../../glia/span.js';
 import { localEffects } from '../host/local-effects.js';
@@ -95,7 +95,8 @@ export class Evaluator {
   }
 
   /**
-   * The first effect the context does not allow, or null. The checker is
+   * The first effect the context does not allow, or a capability name the
+   * node did not grant (its hint says why), or null. The checker is
    * told the names earlier evaluations defined (sessionNames): what uses
    * them is left to the run-time checks, and the rest of the text is
    * checked. A name still unbound is one the session lacks too (its
@@ -107,6 +108,9 @@ export class Evaluator {
     let diagnostics: Diagnostic[];
     try { diagnostics = checkSource(source, { file, context: this.opts.context, session: this.sessionNames() }).diagnostics; }
     catch { return null; }
+    // A capability the node did not grant: the checker's hint says why (the compiler's would only say it is unbound).
+    const ungranted = diagnostics.find((d) => d.code === 'unbound-symbol' && (GRAFTED as readonly string[]).includes(/^unable to resolve symbol '([^']+)'$/.exec(d.message)?.[1] ?? ''));
+    if (ungranted) return ungranted;
     if (diagnostics.some((d) => d.code === 'unbound-symbol' || d.code === 'unknown-alias')) return null;
     return diagnostics.find((d) => d.code === 'effect-not-allowed' && d.severity === 'error') ?? null;
   }

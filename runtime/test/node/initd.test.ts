@@ -30,6 +30,8 @@ beforeAll(async () => {
   script('10-first.glia', '(import "greet" :as g)\n(println (g/hello "init.d"))\n(println "peer" (perform host :id))\n');
   // An unbound name: a static error, so nothing of it runs (not even the println before it).
   script('20-broken.glia', '(println "broken ran")\n(undefined-thing 1)\n');
+  // http-client is granted only with --http-dial, which this node does not have.
+  script('25-http.glia', '(perform http-client :get "http://127.0.0.1:9/")\n');
   script('30-loads.glia', '(println (load-string "/data/note.txt"))\n');
   script('35-missing.glia', '(load "/data/nope.bin")\n');
   // A service: loops for ever with a pause; the next script must still start.
@@ -67,6 +69,12 @@ describe('init.d', () => {
     expect(err?.line).toBe(2);
     expect(lines.some((l) => /broken ran/.test(l.msg))).toBe(false);
     expect(lines.some((l) => /not run: it has errors/.test(l.msg))).toBe(true);
+  });
+
+  it('says that http-client needs --http-dial when a script uses it on a node started without', () => {
+    const err = scriptLines('25-http.glia').find((l) => l.code === 'unbound-symbol');
+    expect(err?.msg).toMatch(/25-http\.glia:1:10: error\[unbound-symbol\]: unable to resolve symbol 'http-client'/);
+    expect(err?.hint).toMatch(/^http-client is granted only when the node is started with --http-dial HOST .*; this node was started without it$/);
   });
 
   it('checks effects against the init.d context', () => {

@@ -139,6 +139,20 @@ describe('the effect check of a text that uses earlier definitions', () => {
     } finally { await p.close(); }
   });
 
+  it('a capability the session lacks is refused before anything runs, saying on what condition a node grants it', async () => {
+    for (const context of ['mcp', 'shell'] as const) {
+      const p = inProcessSession({ context, name: context });
+      try {
+        const seen: string[] = [];
+        const out = await p.evaluate('(println "ran") (perform http-client :get "http://127.0.0.1:9/")', { onStdout: (t) => seen.push(t) });
+        expect(out).toMatchObject({ ok: false, error: { code: 'unbound-symbol', span: { line: 1, col: 26 } } });
+        if (out.ok) return;
+        expect(out.error.hint).toContain('http-client is granted only when the node is started with --http-dial HOST');
+        expect(seen).toEqual([]);
+      } finally { await p.close(); }
+    }
+  });
+
   it('mcp: a call of an earlier macro is not judged by its arguments (the macro decides what runs)', async () => {
     const p = inProcessSession({ context: 'mcp', name: 'mcp' });
     try {
