@@ -72,7 +72,7 @@ export const INDENT_RULES: Readonly<Record<string, IndentRule[]>> = {
   stub: block(1),
   recorder: block(1),
   // ww/state.
-  dosync: block(1), // (dosync ref⏎  body...), as Clojure's dosync with its ref
+  dosync: block(1), // (dosync ref⏎  body...): the ref, then the body
   // Clojure's binding form, for code written from Clojure habit.
   binding: block(1),
 };
