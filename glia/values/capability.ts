@@ -43,7 +43,11 @@ export class LocalCap extends CapabilityBase {
 }
 
 export class Attenuated extends CapabilityBase {
-  constructor(readonly inner: CapabilityBase, readonly allow: ReadonlySet<Keyword>) { super(); }
+  /**
+   * `inherited`: for a capability that came back through an attenuated one,
+   * the parent's method list it carries, so a refusal by it says so.
+   */
+  constructor(readonly inner: CapabilityBase, readonly allow: ReadonlySet<Keyword>, readonly inherited: ReadonlySet<Keyword> | null = null) { super(); }
   get interfaceName(): string { return this.inner.interfaceName; }
   methods(): Keyword[] | null {
     const m = this.inner.methods();
@@ -51,8 +55,11 @@ export class Attenuated extends CapabilityBase {
   }
   invoke(method: Keyword, args: any[]): any {
     if (!this.allow.has(method)) {
-      fail('permission-denied', `${this.interfaceName} ${prStr(method)} is not allowed by this capability's attenuation`,
-        { method, interface: this.interfaceName }, `allowed: ${[...this.allow].map(prStr).join(' ') || 'nothing'}`);
+      const allowed = `allowed: ${[...this.allow].map(prStr).join(' ') || 'nothing'}`;
+      const fromParent = this.inherited !== null && !this.inherited.has(method);
+      fail('permission-denied', `${this.interfaceName} ${prStr(method)} is not allowed by this capability's attenuation${fromParent
+        ? `: it came back through an attenuated capability and keeps its method list (${[...this.inherited!].map(prStr).join(' ') || 'nothing'})` : ''}`,
+      { method, interface: this.interfaceName }, fromParent ? `${allowed}; attenuate the capability itself instead, (attenuate cap [${prStr(method)} ...])` : allowed);
     }
     const r = this.inner.invoke(method, args);
     return confine(r, this.allow);
@@ -61,7 +68,10 @@ export class Attenuated extends CapabilityBase {
 
 /** Wraps capabilities coming back through an attenuated one in the same policy. */
 function confine(result: any, allow: ReadonlySet<Keyword>): any {
-  if (result instanceof CapabilityBase) return attenuate(result, [...allow]);
+  if (result instanceof CapabilityBase) {
+    const a = attenuate(result, [...allow]);
+    return a instanceof Attenuated ? new Attenuated(a.inner, a.allow, a.inherited ?? allow) : a;
+  }
   if (result instanceof Promise) return result.then((v) => confine(v, allow));
   if (result && typeof result === 'object' && typeof result.next === 'function' && typeof result.throw === 'function') {
     return (function* (): Generator<any, any, any> { return confine(yield result, allow); })();
@@ -72,5 +82,5 @@ function confine(result: any, allow: ReadonlySet<Keyword>): any {
 export function attenuate(cap: CapabilityBase, methods: Keyword[]): CapabilityBase {
   if (!(cap instanceof Attenuated)) return cap.attenuateMethods(methods);
   // Attenuating again intersects the lists.
-  return new Attenuated(cap.inner, new Set(methods.filter((m) => cap.allow.has(m))));
+  return new Attenuated(cap.inner, new Set(methods.filter((m) => cap.allow.has(m))), cap.inherited);
 }

@@ -29,21 +29,36 @@ export class Policy {
    * `gliaMethods` narrows a GliaCap (a `defcap` served over RPC, whose
    * methods are called by name through GliaCap.call): null allows them all.
    */
-  constructor(readonly allow: Allowlist, readonly guards: readonly Guard[] = [], readonly gliaMethods: ReadonlySet<string> | null = null) {}
+  /**
+   * `inherited`: for a capability that came back through a call on an
+   * attenuated one (ConfinedAnswer), the parent's allowlist it carries, so
+   * a refusal by it can say the method list is the parent's: the usual
+   * surprise with (attenuate host [:state-ref]).
+   */
+  constructor(readonly allow: Allowlist, readonly guards: readonly Guard[] = [], readonly gliaMethods: ReadonlySet<string> | null = null,
+    readonly inherited: Allowlist = null) {}
 
   /** Both policies at once: allowlists intersect, every guard applies. */
   and(other: Policy): Policy {
     const glia = this.gliaMethods === null ? other.gliaMethods
       : other.gliaMethods === null ? this.gliaMethods
         : new Set([...this.gliaMethods].filter((m) => other.gliaMethods!.has(m)));
-    return new Policy(intersect(this.allow, other.allow), [...this.guards, ...other.guards], glia);
+    return new Policy(intersect(this.allow, other.allow), [...this.guards, ...other.guards], glia, intersect(this.inherited, other.inherited));
+  }
+
+  /** This policy as a capability returned through a call under it holds it. */
+  inheritedCopy(): Policy {
+    return this.allow === null || this.inherited === this.allow ? this : new Policy(this.allow, this.guards, this.gliaMethods, this.allow);
   }
 
   /** Why a call is refused, or null when it may go through. */
   refusal(call: CallSpec): RpcError | null {
     const { interfaceId, methodId } = call.method;
     if (this.allow !== null && !this.allow.get(interfaceId)?.has(methodId)) {
-      return new RpcError('permission-denied', `${methodLabel(interfaceId, methodId)} is not allowed by this capability's policy`);
+      const fromParent = this.inherited !== null && !this.inherited.get(interfaceId)?.has(methodId);
+      const why = fromParent ? `: it came back through an attenuated capability and keeps its method list (${allowedLabels(this.inherited!)}); `
+        + 'attenuate the capability itself instead, such as (attenuate (perform host :state-ref "name") [:head :history :get])' : '';
+      return new RpcError('permission-denied', `${methodLabel(interfaceId, methodId)} is not allowed by this capability's policy${why}`);
     }
     if (this.gliaMethods !== null && interfaceId === GliaCap$Client.interfaceId && methodId === 0) {
       const name = gliaMethodOf(call);
@@ -62,6 +77,12 @@ export class Policy {
 /** The method name a GliaCap.call asks for (its params are built by then). */
 function gliaMethodOf(call: CallSpec): string {
   return call.params ? getAs(GliaCap_Call$Params, call.params).method : '';
+}
+
+/** `Host.stateRef (@4), Host.id (@0)`, or `nothing`. */
+function allowedLabels(allow: ReadonlyMap<bigint, ReadonlySet<number>>): string {
+  const labels = [...allow].flatMap(([iid, ms]) => [...ms].map((m) => methodLabel(iid, m)));
+  return labels.length ? labels.join(', ') : 'nothing';
 }
 
 function intersect(a: Allowlist, b: Allowlist): Allowlist {
@@ -114,13 +135,13 @@ class ConfinedAnswer extends Answer {
       if (table) {
         for (let i = 0; i < table.length; i++) {
           const h = toHook(table[i]);
-          if (h) table[i] = attenuate(h, this.policy);
+          if (h) table[i] = attenuate(h, this.policy.inheritedCopy());
         }
       }
       return s;
     }));
   }
-  protected makePipeline(t: Transform): Hook { return attenuate(this.inner.pipelineHook(t), this.policy); }
+  protected makePipeline(t: Transform): Hook { return attenuate(this.inner.pipelineHook(t), this.policy.inheritedCopy()); }
 }
 
 /** A switch the issuer keeps: once revoked, every call fails `permission-denied`. */

@@ -106,6 +106,19 @@ describe('(perform host :state-ref "name")', () => {
     expect(await s.eval('(:cid (perform ro :head))')).toBe(JSON.stringify(c));
   });
 
+  it('a ref obtained through (attenuate host [:state-ref]) keeps that method list: its :head is denied, and the message says why', async () => {
+    await s.eval('(def via (perform (attenuate host [:state-ref]) :state-ref "inherited"))');
+    const denied = await thrown(s, '(perform via :head)');
+    expect(denied).toMatch(/^\[:glia\.error\/permission-denied ".*StateRef\.head/);
+    expect(denied).toContain('it came back through an attenuated capability and keeps its method list (Host.stateRef');
+    expect(denied).toContain('attenuate the capability itself');
+    // The pattern the message recommends: the ref itself, attenuated.
+    await s.eval('(def ro-ref (attenuate (perform host :state-ref "inherited") [:head :history :get]))');
+    expect(await s.eval('(:seq (perform ro-ref :head))')).toBe('0');
+    // A ref attenuated by its holder is denied without that explanation.
+    expect(await thrown(s, '(perform ro-ref :put 1 "")')).not.toContain('came back through');
+  });
+
   it('bad names are node/bad-name, as for vats', async () => {
     for (const name of ['""', '"a/b"', '"a b"', `"${'x'.repeat(129)}"`]) {
       expect(await thrown(s, `(perform host :state-ref ${name})`)).toMatch(/^\[:node\/bad-name "/);
