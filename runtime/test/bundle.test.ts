@@ -40,10 +40,12 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 describe('the bundles', () => {
-  it('are few files: the ww entry, its chunks, the init.d and session workers and the server', () => {
+  it('are few files: the ww entry, its chunks, its help text, the init.d and session workers and the server', () => {
     const cli = readdirSync(join(out, 'runtime/cli')).filter((f) => f.endsWith('.js'));
     expect(cli).toContain('main.js');
-    expect(cli.every((f) => f === 'main.js' || f.startsWith('chunk-'))).toBe(true);
+    // main-help.js: `ww --help` as text, which bin/ww.js prints without loading the command.
+    expect(cli).toContain('main-help.js');
+    expect(cli.every((f) => f === 'main.js' || f === 'main-help.js' || f.startsWith('chunk-'))).toBe(true);
     expect(existsSync(join(out, 'runtime/node/initd/worker.js'))).toBe(true);
     expect(existsSync(join(out, 'runtime/session/worker.js'))).toBe(true);
     expect(existsSync(join(out, 'lsp/server-main.js'))).toBe(true);
