@@ -18,10 +18,14 @@ export function interfaceName(interfaceId: bigint): string {
   return full ? full.slice(full.lastIndexOf(':') + 1) : `0x${interfaceId.toString(16)}`;
 }
 
+/** "peers" for Host @2; `method2` when the interface is unknown here. */
+export function methodName(interfaceId: bigint, methodId: number): string {
+  return clientFor(interfaceId)?.methods[methodId]?.methodName ?? `method${methodId}`;
+}
+
 /** "Host.peers (@2)". */
 export function methodLabel(interfaceId: bigint, methodId: number): string {
-  const m = clientFor(interfaceId)?.methods[methodId];
-  return `${interfaceName(interfaceId)}.${m?.methodName ?? `method${methodId}`} (@${methodId})`;
+  return `${interfaceName(interfaceId)}.${methodName(interfaceId, methodId)} (@${methodId})`;
 }
 
 /** `find-providers` and `findProviders` both name Routing.findProviders. */

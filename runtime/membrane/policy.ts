@@ -12,7 +12,7 @@ import { RpcError } from '../rpc/errors.js';
 import type * as $ from 'capnp-es';
 import { utils } from 'capnp-es';
 const { getAs } = utils;
-import { methodLabel } from './names.js';
+import { methodLabel, methodName, kebabCase } from './names.js';
 
 /** A check besides the allowlist: a revocable switch, a rate limit, an epoch. */
 export interface Guard {
@@ -57,7 +57,7 @@ export class Policy {
     if (this.allow !== null && !this.allow.get(interfaceId)?.has(methodId)) {
       const fromParent = this.inherited !== null && !this.inherited.get(interfaceId)?.has(methodId);
       const why = fromParent ? `: it came back through an attenuated capability and keeps its method list (${allowedLabels(this.inherited!)}); `
-        + 'attenuate the capability itself instead, such as (attenuate (perform host :state-ref "name") [:head :history :get])' : '';
+        + `attenuate the capability itself instead: (attenuate cap [${':' + kebabCase(methodName(interfaceId, methodId))} ...])` : '';
       return new RpcError('permission-denied', `${methodLabel(interfaceId, methodId)} is not allowed by this capability's policy${why}`);
     }
     if (this.gliaMethods !== null && interfaceId === GliaCap$Client.interfaceId && methodId === 0) {

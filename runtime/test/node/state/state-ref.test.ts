@@ -111,7 +111,7 @@ describe('(perform host :state-ref "name")', () => {
     const denied = await thrown(s, '(perform via :head)');
     expect(denied).toMatch(/^\[:glia\.error\/permission-denied ".*StateRef\.head/);
     expect(denied).toContain('it came back through an attenuated capability and keeps its method list (Host.stateRef');
-    expect(denied).toContain('attenuate the capability itself');
+    expect(denied).toContain('attenuate the capability itself instead: (attenuate cap [:head ...])');
     // The pattern the message recommends: the ref itself, attenuated.
     await s.eval('(def ro-ref (attenuate (perform host :state-ref "inherited") [:head :history :get]))');
     expect(await s.eval('(:seq (perform ro-ref :head))')).toBe('0');
