@@ -55,6 +55,8 @@ export type FromWorker =
 export interface SpawnTiming {
   /** The spawn ran on an instance prepared ahead, while the worker was idle. */
   ready: boolean;
+  /** The instance's memory was an exited instance's, zeroed (worker.ts, "recycled memory"). */
+  recycledMemory: boolean;
   /** Milliseconds waiting for, or doing, the instantiation (glue and core modules). */
   instantiateMs: number;
   /** Milliseconds in the cell's run export. */

@@ -16,7 +16,7 @@ async function spawnDone(cell: Executor, opts: Parameters<Executor['spawn']>[0] 
   const p = cell.spawn(opts);
   p.stdin.end(input ? Buffer.from(input) : undefined);
   const [out, status] = await Promise.all([collect(p.stdout), p.result(), collect(p.stderr)]);
-  return { out, status, workerId: p.workerId!, ready: p.timing?.ready, held: p.onReadyInstance };
+  return { out, status, workerId: p.workerId!, ready: p.timing?.ready, recycled: p.timing?.recycledMemory, held: p.onReadyInstance };
 }
 
 const MiB = 1024 * 1024;
@@ -42,6 +42,35 @@ describe('cell workers', () => {
     // 4 MiB more of an instance that kept the last run's 4 MiB would be past the 8 MiB ceiling.
     expect([b.ready, c.ready]).toEqual([true, true]);
     expect(c.workerId).toBe(b.workerId);
+  });
+
+  it('recycle an exited instance\'s memory only zeroed: the data segments as the module has them, nothing a spawn wrote', async () => {
+    const scribble = await t.rt.load(await watFixture('scribble'));
+    const runs = [];
+    for (let i = 0; i < 6; i++) runs.push(await spawnDone(scribble));
+    for (const r of runs) expect([r.status, Buffer.from(r.out).toString('latin1')]).toEqual([{ code: 0 }, 'fresh\0']);
+    // The memories were recycled (otherwise this test shows nothing): every spawn after a worker's first.
+    const seen = new Set<number>();
+    for (const r of runs) {
+      expect(r.recycled).toBe(seen.has(r.workerId));
+      seen.add(r.workerId);
+    }
+    expect(runs.filter((r) => r.recycled).length).toBeGreaterThan(0);
+  });
+
+  it('recycle no memory a spawn grew', async () => {
+    const grow = await t.rt.load(await watFixture('grow-by'));
+    const limits = { memoryBytes: 8 * MiB };
+    const runs = [];
+    for (const n of [0, 0, 4, 0, 4, 4, 0]) runs.push({ n, ...await spawnDone(grow, { limits }, [n]) });
+    for (const r of runs) expect([r.status, [...r.out]]).toEqual([{ code: 0 }, [r.n]]);
+    // Per worker: a spawn runs on a recycled memory exactly when that worker's previous spawn did not grow its memory.
+    const last = new Map<number, number>();
+    for (const r of runs) {
+      const before = last.get(r.workerId);
+      expect(r.recycled).toBe(before === 0);
+      last.set(r.workerId, r.n);
+    }
   });
 
   it('hold a ready instance to its spawn\'s memory ceiling, and make none for another ceiling', async () => {
