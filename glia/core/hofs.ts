@@ -14,7 +14,7 @@ import { ResumeOp } from '../eval/ops.js';
 import { isInfinite, markInfinite, assoc, sortValues } from './colls.js';
 import { get } from './lookup.js';
 import { compare } from './compare.js';
-import { Atom } from '../values/atom.js';
+import { Atom, SWAP_ASSOC_IN_PLACE } from '../values/atom.js';
 import { typeName } from './type.js';
 import { equals } from '../values/equality.js';
 
@@ -350,6 +350,10 @@ export function defineHofs(lib: Library): void {
       default: return (a.value = g(a.value, ...Array.prototype.slice.call(arguments, 2)));
     }
   });
+  // (swap! a assoc k v) in statement position (glia/emit/js.ts): done in the
+  // atom's own transient when this is still the core swap! and assoc.
+  (lib.entries.get('swap!') as any)[SWAP_ASSOC_IN_PLACE] = (a: any, f: any, k: any, v: any): boolean =>
+    f === assocBuiltin && a instanceof Atom && a.assocInPlace(k, v);
   lib.hof('swap-vals!', function* (a: any, f: any, ...args: any[]) {
     const old = a.value;
     a.value = yield* call(f, a.value, ...args);

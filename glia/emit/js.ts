@@ -7,6 +7,7 @@
 // The same emitter writes code for `new Function` (the evaluator's fast
 // path) and, wrapped as a module, for compiled cells.
 import type * as IR from '../compile/ir.js';
+import { CORE_NS } from '../compile/registry.js';
 
 export interface EmitOptions {
   /** Put every function on the resumable tier (the reference path for differential tests). */
@@ -34,7 +35,7 @@ const INTRINSIC_FN: Record<string, string> = {
 };
 const BOOLEAN_INTRINSICS = new Set(['<', '>', '<=', '>=', '=', '==', 'zero?', 'pos?', 'neg?', 'not', 'nil?', 'some?', 'identical?', 'not=']);
 const HELPERS = ['truthy', 'fnOf', 'mkfn', 'mkgen', 'arityFail', 'vec', 'hashMap', 'hashSet', 'readVar', 'def', 'perform', 'tail',
-  'performStar', 'handle', 'catchable', 'catchMatches', 'noMatch', 'restSeq', 'GEN', ...Object.values(INTRINSIC_FN).map((s) => s.slice(1))];
+  'performStar', 'handle', 'catchable', 'catchMatches', 'noMatch', 'restSeq', 'GEN', 'swapAssocInPlace', ...Object.values(INTRINSIC_FN).map((s) => s.slice(1))];
 
 type Target = { kind: 'return' } | { kind: 'assign'; name: string } | { kind: 'discard' };
 const RETURN: Target = { kind: 'return' };
@@ -109,6 +110,7 @@ class Body {
       case 'try': return this.emitTry(node, target);
       case 'match': return this.emitMatch(node, target);
       default: {
+        if (target.kind === 'discard' && node.op === 'call' && isSwapAssoc(node)) return this.emitSwapAssocInPlace(node);
         if (target.kind === 'return' && node.op === 'call' && this.isTailCall(node)) {
           this.out.push(`return ${mark(node)}${this.callExpr(node, true)};`);
           return;
@@ -122,6 +124,22 @@ class Body {
   /** A resumable call whose value this generator only returns: the driver may drop this frame first. */
   private isTailCall(node: IR.CallNode): boolean {
     return this.gen && this.tryDepth === 0 && !node.intrinsic && !this.directCall(node);
+  }
+
+  /**
+   * `(swap! a assoc k v)` whose value nobody reads: the atom may update its
+   * map in place (Atom.assocInPlace), since no one can see the maps between
+   * two such calls. Checked again at run time (the vars may have been
+   * rebound, the atom may not hold a map); otherwise the ordinary call.
+   */
+  private emitSwapAssocInPlace(node: IR.CallNode): void {
+    const vals = this.values([node.fn, ...node.args]).map((v) => {
+      if (isTrivial(v)) return v;
+      const t = this.temp();
+      this.out.push(`${t} = ${v};`);
+      return t;
+    });
+    this.out.push(`if (!$swapAssocInPlace(${vals.join(', ')})) ${mark(node)}${this.callExpr(node, false, vals)};`);
   }
 
   private finish(expr: string, target: Target): void {
@@ -325,7 +343,8 @@ class Body {
     return (!this.gen || !!node.calleePure) && !(this.gen && this.unit.opts.forceResumable);
   }
 
-  private callExpr(node: IR.CallNode, tail = false): string {
+  /** `pre`: the callee's and the arguments' values, already evaluated (as `values` gives them). */
+  private callExpr(node: IR.CallNode, tail = false, pre?: string[]): string {
     if (node.intrinsic) {
       const args = this.values(node.args);
       const name = INTRINSIC_FN[node.intrinsic]!;
@@ -345,7 +364,7 @@ class Body {
       }
       return `${name}(${args.join(', ')})`;
     }
-    const [f, ...args] = this.values([node.fn, ...node.args]);
+    const [f, ...args] = pre ?? this.values([node.fn, ...node.args]);
     if (this.directCall(node)) {
       if (node.fn.op === 'fn') return `${f}(${args.join(', ')})`;
       const t = this.temp();
@@ -445,6 +464,13 @@ class Body {
  */
 function mark(node: IR.Node): string {
   return node.span ? `/*@${node.span.line}:${node.span.col}*/` : '';
+}
+
+/** `(swap! a assoc k v)` with the core swap! and assoc (Body.emitSwapAssocInPlace). */
+function isSwapAssoc(node: IR.CallNode): boolean {
+  const f = node.fn, g = node.args[1];
+  return node.args.length === 4 && f.op === 'var' && f.v.ns === CORE_NS && f.v.name === 'swap!' &&
+    g!.op === 'var' && g!.v.ns === CORE_NS && g!.v.name === 'assoc';
 }
 
 function isTrivial(expr: string): boolean {
