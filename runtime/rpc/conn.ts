@@ -235,7 +235,12 @@ export class Connection {
     this.maxExports = opts.maxExports ?? 4096;
     this.maxImports = opts.maxImports ?? 4096;
     this.bootstrapCap = opts.bootstrap ? toHook(opts.bootstrap) : null;
-    void this.receive();
+    // A transport that can hand messages over as they arrive saves a
+    // promise and a microtask per message; it starts after this constructor,
+    // as the recv() loop does.
+    const t = transport;
+    if (t.listen) void Promise.resolve().then(() => t.listen!((frame) => { this.onFrame(frame); }));
+    else void this.receive();
   }
 
   get isClosed(): boolean { return this.closedWith !== null; }
@@ -484,18 +489,20 @@ export class Connection {
     else answer = target().call({ method: { interfaceId, methodId }, params: content }, slot);
     const entry = this.beginAnswer(id, answer);
     entry.resultsKept = kept;
-    const sentElsewhere = () => {
-      if (this.closedWith || this.answers.get(id) !== entry) return;
-      entry.returned = true;
-      const m = newMessage();
-      const r = m.initRoot(rpc.Message)._initReturn();
-      r.answerId = id;
-      r.releaseParamCaps = false;
-      r.resultsSentElsewhere = true;
-      this.send(m);
-      this.afterReturn(id, entry);
-    };
-    if (kept) return void answer.struct().then(sentElsewhere, sentElsewhere);
+    if (kept) {
+      const sentElsewhere = () => {
+        if (this.closedWith || this.answers.get(id) !== entry) return;
+        entry.returned = true;
+        const m = newMessage();
+        const r = m.initRoot(rpc.Message)._initReturn();
+        r.answerId = id;
+        r.releaseParamCaps = false;
+        r.resultsSentElsewhere = true;
+        this.send(m);
+        this.afterReturn(id, entry);
+      };
+      return void answer.struct().then(sentElsewhere, sentElsewhere);
+    }
     answer.struct().then((results) => {
       if (this.closedWith || this.answers.get(id) !== entry) return;
       if (results.segment.message !== out.msg) copyPointer(results, new $.Pointer(seg, out.contentAt));
@@ -822,26 +829,29 @@ export class Connection {
   }
 
   private async receive(): Promise<void> {
-    for (;;) {
-      const frame = await this.transport.recv();
-      if (this.closedWith) return;
-      if (!frame) { this.close(new RpcError('disconnected', this.transport.closedWith?.message ?? 'the peer closed the connection')); return; }
-      try {
-        const msg = readFrame(frame, validateMessage(frame, this.readLimits));
-        const fast = decodeFast(msg);
-        if (fast) this.handleFast(fast, msg);
-        else this.handle(msg.getRoot(rpc.Message));
-      } catch (e) {
-        // capnp-es throws CAPNP-TS... errors for messages it cannot read (an
-        // unknown union tag, say): those are malformed input, not our failure.
-        const text = String((e as Error)?.message ?? e);
-        const reason = e instanceof WireError ? new RpcError('malformed', e.message)
-          : text.startsWith('CAPNP-TS') ? new RpcError('malformed', `unreadable message: ${text}`)
-            : new RpcError('failed', `protocol error: ${text}`);
-        this.abort(reason);
-        return;
-      }
+    while (this.onFrame(await this.transport.recv()));
+  }
+
+  /** Handles one received message (null: the transport closed); false once the connection is closed. */
+  private onFrame(frame: Uint8Array | null): boolean {
+    if (this.closedWith) return false;
+    if (!frame) { this.close(new RpcError('disconnected', this.transport.closedWith?.message ?? 'the peer closed the connection')); return false; }
+    try {
+      const msg = readFrame(frame, validateMessage(frame, this.readLimits));
+      const fast = decodeFast(msg);
+      if (fast) this.handleFast(fast, msg);
+      else this.handle(msg.getRoot(rpc.Message));
+    } catch (e) {
+      // capnp-es throws CAPNP-TS... errors for messages it cannot read (an
+      // unknown union tag, say): those are malformed input, not our failure.
+      const text = String((e as Error)?.message ?? e);
+      const reason = e instanceof WireError ? new RpcError('malformed', e.message)
+        : text.startsWith('CAPNP-TS') ? new RpcError('malformed', `unreadable message: ${text}`)
+          : new RpcError('failed', `protocol error: ${text}`);
+      this.abort(reason);
+      return false;
     }
+    return !this.closedWith;
   }
 
   /** Call, Return with results and Finish in their common layout (wire.ts). */

@@ -33,6 +33,47 @@ export class FrameDecoder {
   constructor(private readonly limits: FrameLimits = DEFAULT_FRAME_LIMITS) {}
 
   /**
+   * Adds bytes and calls `emit` with every message they complete, as push
+   * does, without an array for them. When nothing is pending (a socket read
+   * usually ends on a frame boundary), the frames are views cut straight out
+   * of `chunk`, with no copy and no bookkeeping; only a frame split across
+   * chunks is gathered. `emit` may close the transport; the frames after it
+   * are then still emitted, and the receiver drops them.
+   */
+  feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
+    if (this.failed) throw this.failed;
+    if (this.buffered === 0) {
+      const n = chunk.length;
+      let at = 0;
+      while (n - at >= 4) {
+        const size = this.sizeAt(chunk, at);
+        if (size < 0 || n - at < size) break;
+        emit(chunk.subarray(at, at + size));
+        at += size;
+      }
+      if (at === n) return;
+      chunk = at === 0 ? chunk : chunk.subarray(at);
+    }
+    for (const m of this.push(chunk)) emit(m);
+  }
+
+  /**
+   * The size of the frame starting at `at` in `chunk` (its segment table
+   * must be there whole, else -1), after checking the limits.
+   */
+  private sizeAt(chunk: Uint8Array, at: number): number {
+    const count = u32(chunk, at) + 1;
+    if (count > this.limits.maxSegments) return this.fail(`frame declares ${count} segments; the limit is ${this.limits.maxSegments}`);
+    const headerBytes = 4 + 4 * count + (count % 2 === 0 ? 4 : 0);
+    if (chunk.length - at < headerBytes) return -1;
+    let words = 0;
+    for (let i = 0; i < count; i++) words += u32(chunk, at + 4 + 4 * i);
+    const total = headerBytes + words * 8;
+    if (total > this.limits.maxMessageBytes) return this.fail(`frame of ${total} bytes exceeds the limit of ${this.limits.maxMessageBytes}`);
+    return total;
+  }
+
+  /**
    * Adds bytes and returns every message they complete, each as one
    * contiguous Uint8Array holding the whole frame. After a FrameError the
    * decoder stays failed: the stream is out of sync and must be closed.
@@ -107,4 +148,9 @@ export class FrameDecoder {
     this.buffered -= n;
     return out;
   }
+}
+
+/** The little-endian u32 at `at` (the caller checked that 4 bytes are there). */
+function u32(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }

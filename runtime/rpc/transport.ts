@@ -17,6 +17,13 @@ export interface MessageTransport {
   send(frame: Uint8Array): void;
   /** Resolves with the next whole message, or null once the transport is closed. */
   recv(): Promise<Uint8Array | null>;
+  /**
+   * Optional: hands each whole message to `f` as it arrives (those already
+   * queued first, at once), then null once the transport is closed, instead
+   * of through recv(); recv() must not be used afterwards. This saves a
+   * promise and a microtask per message. `f` must not throw.
+   */
+  listen?(f: (m: Uint8Array | null) => void): void;
   /** Closes both directions; pending and later recv() calls give null. */
   close(reason?: Error): void;
   /** Why the transport closed (a FrameError for a malformed frame), once it has. */
@@ -31,9 +38,11 @@ class Inbox {
   private queue: Uint8Array[] = [];
   private head = 0;
   private waiters: Array<(m: Uint8Array | null) => void> = [];
+  private listener: ((m: Uint8Array | null) => void) | null = null;
   closed = false;
   deliver(m: Uint8Array): void {
     if (this.closed) return;
+    if (this.listener) { this.listener(m); return; }
     const w = this.waiters.shift();
     if (w) w(m); else this.queue.push(m);
   }
@@ -48,11 +57,37 @@ class Inbox {
     if (this.closed) return Promise.resolve(null);
     return new Promise((res) => this.waiters.push(res));
   }
+  /** Hands what is queued, then each message as it arrives, then null at close, to `f`. */
+  listen(f: (m: Uint8Array | null) => void): void {
+    // As with next(), what was queued before a close still comes first. A
+    // message delivered while the queue drains joins it, so order holds.
+    while (this.head < this.queue.length) {
+      const m = this.queue[this.head]!;
+      this.queue[this.head++] = undefined as unknown as Uint8Array;
+      f(m);
+    }
+    this.queue = [];
+    this.head = 0;
+    if (this.closed) { f(null); return; }
+    this.listener = f;
+  }
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     for (const w of this.waiters.splice(0)) w(null);
+    const l = this.listener;
+    this.listener = null;
+    l?.(null);
   }
 }
+
+/**
+ * Runs `f` in a microtask. queueMicrotask would do, but Node wraps each
+ * callback in an AsyncResource (an object, an async id and two hook calls
+ * per message batch); a reaction on a settled promise costs one promise.
+ */
+const settled = Promise.resolve();
+function soon(f: () => void): void { void settled.then(f); }
 
 /** Two connected in-memory transports. Delivery is asynchronous, as on a socket. */
 export function pipePair(limits: FrameLimits = DEFAULT_FRAME_LIMITS): [MessageTransport, MessageTransport] {
@@ -68,27 +103,29 @@ export function pipePair(limits: FrameLimits = DEFAULT_FRAME_LIMITS): [MessageTr
       const p = end.peer;
       for (const frame of frames) {
         if (p.inbox.closed) return;
-        try { for (const m of p.decoder.push(frame)) p.inbox.deliver(m); }
+        try { p.decoder.feed(frame, p.take); }
         catch (e) { p.close(e as Error); return; }
       }
     };
     const end = {
       peer: null as any,
       inbox, decoder,
+      take: (m: Uint8Array) => inbox.deliver(m),
       closedWith: null as Error | null,
       get closed() { return inbox.closed; },
       send(frame: Uint8Array) {
         if (inbox.closed) return;
         if (outbox) { outbox.push(frame); return; }
         outbox = [frame];
-        queueMicrotask(deliver);
+        soon(deliver);
       },
       recv: () => inbox.next(),
+      listen: (f: (m: Uint8Array | null) => void) => inbox.listen(f),
       close(reason?: Error) {
         if (inbox.closed) return;
         end.closedWith = reason ?? null;
         inbox.close();
-        queueMicrotask(() => end.peer.close());
+        soon(() => end.peer.close());
       },
     };
     return end;
@@ -114,26 +151,36 @@ export function streamTransport(stream: Duplex, limits: FrameLimits = DEFAULT_FR
   // the stream's cork, which would queue each frame as a write of its own
   // (a callback and a buffer entry per frame). A batch that reaches
   // FLUSH_BYTES is written at once, so a burst is not held back (nor copied
-  // whole).
-  let outbox: Uint8Array[] | null = null;
+  // whole). Frames that lie one after the other in one buffer (the
+  // connection carves them in turn from a slab, wire.ts) are sent as one
+  // view over them, with no copy; others are concatenated.
+  let run: Uint8Array | null = null; // the batch while it is one contiguous view
+  let outbox: Uint8Array[] | null = null; // the batch once it is not
   let outBytes = 0;
+  let scheduled = false;
   const flush = (): void => {
-    const frames = outbox;
-    if (!frames) return;
-    outbox = null;
-    if (inbox.closed || stream.destroyed) return;
-    stream.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames, outBytes));
+    const one = run, frames = outbox;
+    run = null; outbox = null; outBytes = 0;
+    if ((!one && !frames) || inbox.closed || stream.destroyed) return;
+    stream.write(one ?? Buffer.concat(frames!));
   };
+  const flushSoon = (): void => { scheduled = false; flush(); };
   const t: MessageTransport = {
     closedWith: null,
     get closed() { return inbox.closed; },
     send(frame) {
       if (inbox.closed || stream.destroyed) return;
-      if (outbox) { outbox.push(frame); outBytes += frame.length; }
-      else { outbox = [frame]; outBytes = frame.length; queueMicrotask(flush); }
+      if (outbox) outbox.push(frame);
+      else if (!run) run = frame;
+      else if (frame.buffer === run.buffer && frame.byteOffset === run.byteOffset + run.byteLength) {
+        run = new Uint8Array(run.buffer, run.byteOffset, run.byteLength + frame.byteLength);
+      } else { outbox = [run, frame]; run = null; }
+      outBytes += frame.byteLength;
       if (outBytes >= FLUSH_BYTES) flush();
+      else if (!scheduled) { scheduled = true; soon(flushSoon); }
     },
     recv: () => inbox.next(),
+    listen: (f) => inbox.listen(f),
     close(reason) {
       if (inbox.closed) return;
       // What was sent before closing (an Abort, say) still goes out.
@@ -143,8 +190,9 @@ export function streamTransport(stream: Duplex, limits: FrameLimits = DEFAULT_FR
       stream.destroy();
     },
   };
+  const take = (m: Uint8Array): void => inbox.deliver(m);
   stream.on('data', (chunk: Buffer) => {
-    try { for (const m of decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length))) inbox.deliver(m); }
+    try { decoder.feed(chunk, take); }
     catch (e) { t.close(e instanceof FrameError ? e : new FrameError(String(e))); }
   });
   stream.on('end', () => t.close());
@@ -169,6 +217,7 @@ export function chunkTransport(out: { write(frame: Uint8Array): void; close(): v
     get closed() { return inbox.closed; },
     send(frame) { if (!inbox.closed) out.write(frame); },
     recv: () => inbox.next(),
+    listen: (f) => inbox.listen(f),
     close(reason) {
       if (inbox.closed) return;
       (t as { closedWith: Error | null }).closedWith = reason ?? null;
@@ -176,10 +225,11 @@ export function chunkTransport(out: { write(frame: Uint8Array): void; close(): v
       out.close();
     },
   };
+  const take = (m: Uint8Array): void => inbox.deliver(m);
   return {
     transport: t,
     received(chunk) {
-      try { for (const m of decoder.push(chunk)) inbox.deliver(m); }
+      try { decoder.feed(chunk, take); }
       catch (e) { t.close(e instanceof FrameError ? e : new FrameError(String(e))); }
     },
     ended: (reason) => t.close(reason),
@@ -207,6 +257,7 @@ export function portTransport(port: MessagePort, limits: FrameLimits = DEFAULT_F
       port.postMessage(out, [out.buffer as ArrayBuffer]);
     },
     recv: () => inbox.next(),
+    listen: (f) => inbox.listen(f),
     close(reason) {
       if (inbox.closed) return;
       (t as { closedWith: Error | null }).closedWith = reason ?? null;
@@ -214,9 +265,10 @@ export function portTransport(port: MessagePort, limits: FrameLimits = DEFAULT_F
       port.close();
     },
   };
+  const take = (f: Uint8Array): void => inbox.deliver(f);
   port.on('message', (m: unknown) => {
     if (!(m instanceof Uint8Array)) { t.close(new FrameError('a port message that is not bytes')); return; }
-    try { for (const f of decoder.push(m)) inbox.deliver(f); }
+    try { decoder.feed(m, take); }
     catch (e) { t.close(e instanceof FrameError ? e : new FrameError(String(e))); }
   });
   port.on('close', () => t.close());

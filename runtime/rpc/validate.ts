@@ -46,65 +46,82 @@ const ELEMENT_BITS = [0, 1, 8, 16, 32, 64];
 export function validateMessage(frame: Uint8Array, limits: ReadLimits = DEFAULT_READ_LIMITS): DataView[] {
   const segs = segmentsOf(frame);
   if (segs[0]!.byteLength < 8) throw new WireError('message has no root pointer');
-  let budget = limits.traversalLimitWords;
-  const charge = (words: number) => {
-    budget -= words;
-    if (budget < 0) throw new WireError(`message exceeds the traversal limit of ${limits.traversalLimitWords} words`);
-  };
-  const wordsIn = (seg: number) => segs[seg]!.byteLength / 8;
-  const lo = (seg: number, w: number) => segs[seg]!.getInt32(w * 8, true);
-  const hi = (seg: number, w: number) => segs[seg]!.getUint32(w * 8 + 4, true);
-  const inside = (seg: number, start: number, words: number, what: string) => {
-    if (start < 0 || words < 0 || start + words > wordsIn(seg)) throw new WireError(`${what} points outside segment ${seg}`);
-  };
+  // One walker for every message (the walk calls nothing outside this file,
+  // so walks never overlap): a message costs no closures or walker object.
+  const v = walker;
+  v.segs = segs;
+  v.limits = limits;
+  v.budget = limits.traversalLimitWords;
+  try { v.pointer(0, 0, 0); }
+  finally { v.segs = NO_SEGMENTS; }
+  return segs;
+}
+
+const NO_SEGMENTS: DataView[] = [];
+
+/** The state of one validation walk, and its steps. */
+class Walker {
+  segs: DataView[] = NO_SEGMENTS;
+  limits: ReadLimits = DEFAULT_READ_LIMITS;
+  budget = 0;
+
+  private charge(words: number): void {
+    this.budget -= words;
+    if (this.budget < 0) throw new WireError(`message exceeds the traversal limit of ${this.limits.traversalLimitWords} words`);
+  }
+  private lo(seg: number, w: number): number { return this.segs[seg]!.getInt32(w * 8, true); }
+  private hi(seg: number, w: number): number { return this.segs[seg]!.getUint32(w * 8 + 4, true); }
+  private inside(seg: number, start: number, words: number, what: string): void {
+    if (start < 0 || words < 0 || start + words > this.segs[seg]!.byteLength / 8) throw new WireError(`${what} points outside segment ${seg}`);
+  }
 
   /**
    * Checks the object described by the pointer (or tag) word `w` in `ds`,
    * whose content starts at word `target` of segment `seg` (the same
    * segment, except after a double-far pointer).
    */
-  const object = (ds: number, w: number, seg: number, target: number, depth: number): void => {
-    const a = lo(ds, w), b = hi(ds, w);
+  private object(ds: number, w: number, seg: number, target: number, depth: number): void {
+    const a = this.lo(ds, w), b = this.hi(ds, w);
     if ((a & 3) === 0) {
       const dataWords = b & 0xffff, ptrWords = b >>> 16;
-      inside(seg, target, dataWords + ptrWords, 'struct pointer');
-      charge(Math.max(1, dataWords + ptrWords));
-      for (let i = 0; i < ptrWords; i++) pointer(seg, target + dataWords + i, depth + 1);
+      this.inside(seg, target, dataWords + ptrWords, 'struct pointer');
+      this.charge(Math.max(1, dataWords + ptrWords));
+      for (let i = 0; i < ptrWords; i++) this.pointer(seg, target + dataWords + i, depth + 1);
       return;
     }
     // A list.
     const size = b & 7, count = b >>> 3;
     if (size === 7) {
-      inside(seg, target, count + 1, 'list pointer');
-      const tagLo = lo(seg, target), tagHi = hi(seg, target);
+      this.inside(seg, target, count + 1, 'list pointer');
+      const tagLo = this.lo(seg, target), tagHi = this.hi(seg, target);
       if ((tagLo & 3) !== 0) throw new WireError('inline composite list tag is not a struct tag');
       const elements = tagLo >>> 2, dataWords = tagHi & 0xffff, ptrWords = tagHi >>> 16;
       const each = dataWords + ptrWords;
       if (elements * each > count) throw new WireError('inline composite list elements overrun the list');
       // Zero-size elements cost their count, so a tiny message cannot claim billions of them.
-      charge(Math.max(count, elements));
+      this.charge(Math.max(count, elements));
       for (let e = 0; e < elements; e++) {
-        for (let i = 0; i < ptrWords; i++) pointer(seg, target + 1 + e * each + dataWords + i, depth + 1);
+        for (let i = 0; i < ptrWords; i++) this.pointer(seg, target + 1 + e * each + dataWords + i, depth + 1);
       }
       return;
     }
     if (size === 6) {
-      inside(seg, target, count, 'list pointer');
-      charge(Math.max(1, count));
-      for (let i = 0; i < count; i++) pointer(seg, target + i, depth + 1);
+      this.inside(seg, target, count, 'list pointer');
+      this.charge(Math.max(1, count));
+      for (let i = 0; i < count; i++) this.pointer(seg, target + i, depth + 1);
       return;
     }
     const words = Math.ceil((count * ELEMENT_BITS[size]!) / 64);
-    inside(seg, target, words, 'list pointer');
-    charge(Math.max(words, size === 0 ? count : 1));
-  };
+    this.inside(seg, target, words, 'list pointer');
+    this.charge(Math.max(words, size === 0 ? count : 1));
+  }
 
-  const pointer = (seg: number, w: number, depth: number): void => {
-    if (depth > limits.nestingLimit) throw new WireError(`message nests deeper than ${limits.nestingLimit} pointers`);
-    const a = lo(seg, w), b = hi(seg, w);
+  pointer(seg: number, w: number, depth: number): void {
+    if (depth > this.limits.nestingLimit) throw new WireError(`message nests deeper than ${this.limits.nestingLimit} pointers`);
+    const a = this.lo(seg, w), b = this.hi(seg, w);
     if (a === 0 && b === 0) return;
     const kind = a & 3;
-    if (kind === 0 || kind === 1) { object(seg, w, seg, w + 1 + (a >> 2), depth); return; }
+    if (kind === 0 || kind === 1) { this.object(seg, w, seg, w + 1 + (a >> 2), depth); return; }
     if (kind === 3) {
       if ((a >>> 2) !== 0) throw new WireError('unknown pointer kind');
       return; // a capability: its index is checked against the cap table by the RPC layer
@@ -112,26 +129,25 @@ export function validateMessage(frame: Uint8Array, limits: ReadLimits = DEFAULT_
     // A far pointer.
     const doubleFar = (a & 4) !== 0;
     const padSeg = b, pad = a >>> 3;
-    if (padSeg >= segs.length) throw new WireError(`far pointer to segment ${padSeg}, which does not exist`);
-    inside(padSeg, pad, doubleFar ? 2 : 1, 'far pointer');
-    charge(1);
+    if (padSeg >= this.segs.length) throw new WireError(`far pointer to segment ${padSeg}, which does not exist`);
+    this.inside(padSeg, pad, doubleFar ? 2 : 1, 'far pointer');
+    this.charge(1);
     if (!doubleFar) {
-      const pa = lo(padSeg, pad);
+      const pa = this.lo(padSeg, pad);
       if ((pa & 3) === 2) throw new WireError('far pointer landing pad is itself a far pointer');
-      pointer(padSeg, pad, depth);
+      this.pointer(padSeg, pad, depth);
       return;
     }
-    const fa = lo(padSeg, pad), fb = hi(padSeg, pad);
+    const fa = this.lo(padSeg, pad), fb = this.hi(padSeg, pad);
     if ((fa & 3) !== 2 || (fa & 4) !== 0) throw new WireError('double-far landing pad does not start with a single far pointer');
     const contentSeg = fb, content = fa >>> 3;
-    if (contentSeg >= segs.length) throw new WireError(`far pointer to segment ${contentSeg}, which does not exist`);
-    const tagKind = lo(padSeg, pad + 1) & 3;
+    if (contentSeg >= this.segs.length) throw new WireError(`far pointer to segment ${contentSeg}, which does not exist`);
+    const tagKind = this.lo(padSeg, pad + 1) & 3;
     if (tagKind !== 0 && tagKind !== 1) throw new WireError('double-far tag is not a struct or list pointer');
-    if ((lo(padSeg, pad + 1) >> 2) !== 0) throw new WireError('double-far tag has a non-zero offset');
+    if ((this.lo(padSeg, pad + 1) >> 2) !== 0) throw new WireError('double-far tag has a non-zero offset');
     // The tag describes the object; its content lives in another segment.
-    object(padSeg, pad + 1, contentSeg, content, depth);
-  };
-
-  pointer(0, 0, 0);
-  return segs;
+    this.object(padSeg, pad + 1, contentSeg, content, depth);
+  }
 }
+
+const walker = new Walker();

@@ -202,25 +202,35 @@ export function setNoFinishNeeded(out: OutgoingReturn): void {
   dv.setUint8(28, dv.getUint8(28) | 2);    // bit 33
 }
 
-/** A near struct pointer at byte `at` of `dv`: where its data and pointers start. Null for null, far or other pointers. */
-function nearStruct(dv: DataView, at: number): { data: number; dataWords: number; ptrs: number; ptrWords: number } | null {
+// Where the last struct nearStruct found starts: module fields, not an
+// object per pointer read (four per message on the hot path).
+let sData = 0, sDataWords = 0, sPtrs = 0, sPtrWords = 0;
+
+/**
+ * Reads the near struct pointer at byte `at` of `dv` into sData, sDataWords,
+ * sPtrs and sPtrWords (where its data and pointers start). False for null,
+ * far or other pointers.
+ */
+function nearStruct(dv: DataView, at: number): boolean {
   const lo = dv.getUint32(at, true);
-  if ((lo & 3) !== 0) return null;
+  if ((lo & 3) !== 0) return false;
   const hi = dv.getUint32(at + 4, true);
-  if (lo === 0 && hi === 0) return null;
-  const data = at + 8 + ((lo | 0) >> 2) * 8;
-  const dataWords = hi & 0xffff;
-  return { data, dataWords, ptrs: data + dataWords * 8, ptrWords: hi >>> 16 };
+  if (lo === 0 && hi === 0) return false;
+  sData = at + 8 + ((lo | 0) >> 2) * 8;
+  sDataWords = hi & 0xffff;
+  sPtrs = sData + sDataWords * 8;
+  sPtrWords = hi >>> 16;
+  return true;
 }
 
-/** A MessageTarget's PromisedAnswer with a transform of getPointerField ops, or null for anything else. */
-function promisedAnswer(dv: DataView, target: { ptrs: number; ptrWords: number }): { questionId: number; transform: Array<{ field: number }> } | null {
-  if (target.ptrWords < 1) return null;
-  const pa = nearStruct(dv, target.ptrs);
-  if (!pa || pa.dataWords < 1) return null;
+/** A MessageTarget's PromisedAnswer (its pointers at `ptrs`) with a transform of getPointerField ops, or null for anything else. */
+function promisedAnswer(dv: DataView, ptrs: number, ptrWords: number): { questionId: number; transform: Array<{ field: number }> } | null {
+  if (ptrWords < 1) return null;
+  if (!nearStruct(dv, ptrs) || sDataWords < 1) return null;
+  const questionId = dv.getUint32(sData, true);
   const transform: Array<{ field: number }> = [];
-  if (pa.ptrWords >= 1) {
-    const at = pa.ptrs;
+  if (sPtrWords >= 1) {
+    const at = sPtrs;
     const lo = dv.getUint32(at, true), hi = dv.getUint32(at + 4, true);
     if (lo !== 0 || hi !== 0) {
       if ((lo & 3) !== 1 || (hi & 7) !== 7) return null;                  // not a composite list
@@ -237,7 +247,17 @@ function promisedAnswer(dv: DataView, target: { ptrs: number; ptrWords: number }
       }
     }
   }
-  return { questionId: dv.getUint32(pa.data, true), transform };
+  return { questionId, transform };
+}
+
+// The interface id of the last Call read, as a bigint: calls mostly go to
+// one interface, and reading a u64 as a bigint allocates one each time.
+let lastIfLo = 0, lastIfHi = 0, lastIf = 0n;
+
+function interfaceIdAt(dv: DataView, at: number): bigint {
+  const lo = dv.getUint32(at, true), hi = dv.getUint32(at + 4, true);
+  if (lo !== lastIfLo || hi !== lastIfHi || lastIf === 0n) { lastIfLo = lo; lastIfHi = hi; lastIf = dv.getBigUint64(at, true); }
+  return lastIf;
 }
 
 export type FastMessage =
@@ -257,54 +277,51 @@ export type FastMessage =
 export function decodeFast(msg: $.Message): FastMessage | null {
   const seg = msg.getSegment(0);
   const dv: DataView = (seg as any)._dv;
-  const root = nearStruct(dv, 0);
-  if (!root || root.dataWords < 1 || root.ptrWords < 1) return null;
-  const which = dv.getUint16(root.data, true);
-  const body = nearStruct(dv, root.ptrs);
-  if (!body) return null;
+  if (!nearStruct(dv, 0) || sDataWords < 1 || sPtrWords < 1) return null;
+  const which = dv.getUint16(sData, true);
+  if (!nearStruct(dv, sPtrs)) return null;
+  const bodyData = sData, bodyDataWords = sDataWords, bodyPtrs = sPtrs, bodyPtrWords = sPtrWords;
   if (which === MSG_FINISH) {
-    if (body.dataWords < 1) return null;
-    return { kind: 'finish', questionId: dv.getUint32(body.data, true), releaseResultCaps: (dv.getUint8(body.data + 4) & 1) === 0 };
+    if (bodyDataWords < 1) return null;
+    return { kind: 'finish', questionId: dv.getUint32(bodyData, true), releaseResultCaps: (dv.getUint8(bodyData + 4) & 1) === 0 };
   }
   if (which === MSG_CALL) {
-    if (body.dataWords < 2 || body.ptrWords < 2) return null;
-    if (dv.getUint16(body.data + 6, true) !== 0) return null;             // sendResultsTo != caller
-    const target = nearStruct(dv, body.ptrs);
-    if (!target || target.dataWords < 1) return null;
-    const targetKind = dv.getUint16(target.data + 4, true);
+    if (bodyDataWords < 2 || bodyPtrWords < 2) return null;
+    if (dv.getUint16(bodyData + 6, true) !== 0) return null;             // sendResultsTo != caller
+    if (!nearStruct(dv, bodyPtrs) || sDataWords < 1) return null;
+    const targetData = sData;
+    const targetKind = dv.getUint16(targetData + 4, true);
     let promised: { questionId: number; transform: Array<{ field: number }> } | null = null;
     if (targetKind === 1) {
-      promised = promisedAnswer(dv, target);
+      promised = promisedAnswer(dv, sPtrs, sPtrWords);
       if (!promised) return null;
     } else if (targetKind !== 0) return null;
-    const payloadAt = body.ptrs + 8;
-    const payload = nearStruct(dv, payloadAt);
-    if (!payload || payload.ptrWords < 1) return null;
-    const hasCaps = payload.ptrWords >= 2 && (dv.getUint32(payload.ptrs + 8, true) !== 0 || dv.getUint32(payload.ptrs + 12, true) !== 0);
+    const payloadAt = bodyPtrs + 8;
+    if (!nearStruct(dv, payloadAt) || sPtrWords < 1) return null;
+    const hasCaps = sPtrWords >= 2 && (dv.getUint32(sPtrs + 8, true) !== 0 || dv.getUint32(sPtrs + 12, true) !== 0);
     return {
       kind: 'call',
-      questionId: dv.getUint32(body.data, true),
-      methodId: dv.getUint16(body.data + 4, true),
-      interfaceId: dv.getBigUint64(body.data + 8, true),
-      importedCap: promised ? null : dv.getUint32(target.data, true),
+      questionId: dv.getUint32(bodyData, true),
+      methodId: dv.getUint16(bodyData + 4, true),
+      interfaceId: interfaceIdAt(dv, bodyData + 8),
+      importedCap: promised ? null : dv.getUint32(targetData, true),
       promised,
-      content: new $.Pointer(seg, payload.ptrs),
+      content: new $.Pointer(seg, sPtrs),
       hasCaps,
       payload: () => new rpc.Payload(seg, payloadAt),
     };
   }
   if (which === MSG_RETURN) {
-    if (body.dataWords < 1 || body.ptrWords < 1) return null;
-    if (dv.getUint16(body.data + 6, true) !== 0) return null;             // not results
-    const payloadAt = body.ptrs;
-    const payload = nearStruct(dv, payloadAt);
-    if (!payload || payload.ptrWords < 1) return null;
-    const hasCaps = payload.ptrWords >= 2 && (dv.getUint32(payload.ptrs + 8, true) !== 0 || dv.getUint32(payload.ptrs + 12, true) !== 0);
+    if (bodyDataWords < 1 || bodyPtrWords < 1) return null;
+    if (dv.getUint16(bodyData + 6, true) !== 0) return null;             // not results
+    const payloadAt = bodyPtrs;
+    if (!nearStruct(dv, payloadAt) || sPtrWords < 1) return null;
+    const hasCaps = sPtrWords >= 2 && (dv.getUint32(sPtrs + 8, true) !== 0 || dv.getUint32(sPtrs + 12, true) !== 0);
     return {
-      kind: 'return', answerId: dv.getUint32(body.data, true),
-      releaseParamCaps: (dv.getUint8(body.data + 4) & 1) === 0,            // bit 32, default true, stored inverted
-      noFinishNeeded: (dv.getUint8(body.data + 4) & 2) !== 0,              // bit 33
-      content: new $.Pointer(seg, payload.ptrs), hasCaps, payload: () => new rpc.Payload(seg, payloadAt),
+      kind: 'return', answerId: dv.getUint32(bodyData, true),
+      releaseParamCaps: (dv.getUint8(bodyData + 4) & 1) === 0,            // bit 32, default true, stored inverted
+      noFinishNeeded: (dv.getUint8(bodyData + 4) & 2) !== 0,              // bit 33
+      content: new $.Pointer(seg, sPtrs), hasCaps, payload: () => new rpc.Payload(seg, payloadAt),
     };
   }
   return null;

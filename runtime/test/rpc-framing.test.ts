@@ -67,6 +67,44 @@ describe('FrameDecoder', () => {
     expect(back.addrs.get(199)).toBe('/ip4/127.0.0.1/tcp/199');
   });
 
+  it('gives the same frames through feed as through push, however the stream is cut', () => {
+    const msgs = [0, 5, 120, 3].map((n) => {
+      const m = new $.Message();
+      m.initRoot(PeerInfo).peerId = 'y'.repeat(n);
+      return new Uint8Array(m.toArrayBuffer());
+    });
+    const stream = new Uint8Array(Buffer.concat(msgs));
+    fc.assert(fc.property(fc.array(fc.nat(), { maxLength: 12 }), (cuts) => {
+      const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+      const dec = new FrameDecoder();
+      const out: Uint8Array[] = [];
+      let last = 0;
+      for (const p of [...points, stream.length]) { dec.feed(stream.subarray(last, p), (f) => out.push(f)); last = p; }
+      expect(out.map((f) => Buffer.from(f).toString('hex'))).toEqual(msgs.map((b) => Buffer.from(b).toString('hex')));
+      expect(dec.pending).toBe(0);
+    }), { numRuns: 300 });
+  });
+
+  it('feed refuses what push refuses, at the same frame, with FrameError', () => {
+    fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 40 }), (chunks) => {
+      const limits = { maxMessageBytes: 4096, maxSegments: 8 };
+      const a = new FrameDecoder(limits), b = new FrameDecoder(limits);
+      for (const c of chunks) {
+        let pushed: Uint8Array[] | Error, fed: Uint8Array[] | Error = [];
+        try { pushed = a.push(c); } catch (e) { pushed = e as Error; }
+        const got: Uint8Array[] = [];
+        try { b.feed(c, (f) => got.push(f)); fed = got; } catch (e) { fed = e as Error; }
+        if (pushed instanceof Error) {
+          expect(fed).toBeInstanceOf(FrameError);
+          expect((fed as Error).message).toBe(pushed.message);
+          return;
+        }
+        expect(fed).not.toBeInstanceOf(Error);
+        expect((fed as Uint8Array[]).map((f) => Buffer.from(f).toString('hex'))).toEqual(pushed.map((f) => Buffer.from(f).toString('hex')));
+      }
+    }), { numRuns: 2000 });
+  });
+
   it('refuses a header that announces more than the message-size limit, before the body arrives', () => {
     const dec = new FrameDecoder({ maxMessageBytes: 1024, maxSegments: 16 });
     const header = new Uint8Array(8);

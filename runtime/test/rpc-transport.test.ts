@@ -83,6 +83,42 @@ describe('stream transport, writes and reads', () => {
     t.close();
   });
 
+  it('writes frames that lie one after the other in one buffer as one view over them, without a copy', async () => {
+    const chunks: Buffer[] = [];
+    const stream = new Duplex({ write(chunk: Buffer, _enc, done) { chunks.push(chunk); done(); }, read() {} });
+    const t = streamTransport(stream);
+    const frames = [message(1), message(2), message(3), message(4)];
+    const slab = concat(frames);
+    let at = 0;
+    const views = frames.map((f) => { const v = new Uint8Array(slab.buffer, slab.byteOffset + at, f.length); at += f.length; return v; });
+    for (const v of views.slice(0, 3)) t.send(v);
+    await turn();
+    expect(chunks.length).toBe(1);
+    expect(chunks[0]!.buffer).toBe(slab.buffer); // the sender's own bytes: no concatenation
+    expect(same(chunks[0]!, concat(frames.slice(0, 3)))).toBe(true);
+    // A frame elsewhere in the same tick ends the run: the batch is concatenated, in order.
+    t.send(views[3]!); t.send(message(5)); t.send(views[0]!);
+    await turn();
+    expect(chunks.length).toBe(2);
+    expect(same(chunks[1]!, concat([frames[3]!, message(5), frames[0]!]))).toBe(true);
+    t.close();
+  });
+
+  it('hands queued messages to a listener first, in order, then each new one, then null at close', async () => {
+    const { stream } = recorder();
+    const t = streamTransport(stream);
+    stream.push(concat([message(1), message(2)]));
+    await turn();
+    const got: Array<string | null> = [];
+    t.listen!((m) => got.push(m ? idOf(m)! : null));
+    expect(got).toEqual(['1', '2']);
+    stream.push(concat([message(3), message(4)]));
+    await turn();
+    expect(got).toEqual(['1', '2', '3', '4']);
+    t.close();
+    expect(got).toEqual(['1', '2', '3', '4', null]);
+  });
+
   it('writes a batch that reaches 64 KiB at once, and the rest at the tick\'s end', async () => {
     const { stream, writes } = recorder();
     const t = streamTransport(stream);
