@@ -14,7 +14,7 @@ import { guardMemory, type GuardedMemory } from './wasm/memory-guard.js';
 import { WASI_SURFACE, isSupportedVersion, isSurfaceVersion, splitVersion } from './wasi/surface.js';
 
 /** Bumped whenever translation output changes shape; part of the cache key. */
-export const TRANSLATION_VERSION = 1;
+export const TRANSLATION_VERSION = 2;
 
 export interface CoreModule {
   /** The name the glue asks getCoreModule for. */
@@ -73,7 +73,7 @@ export async function translate(bytes: Uint8Array): Promise<CellArtifacts> {
   } catch (e) {
     throw new CellError('cell/invalid', `not a valid component: ${firstLine(e)}`);
   }
-  const glue = new TextDecoder().decode(out.files[`${GLUE_NAME}.js`]);
+  const glue = withoutJspiThrows(new TextDecoder().decode(out.files[`${GLUE_NAME}.js`]));
   checkImports([...new Set([...out.imports, ...await declaredImports(bytes)])], glue);
   const entry = out.exports.map(([name]) => name).find((n) => {
     const [base, version] = splitVersion(n);
@@ -95,6 +95,23 @@ export async function translate(bytes: Uint8Array): Promise<CellArtifacts> {
     }
   }
   return { glue, cores, importKeys: [...out.imports], entry };
+}
+
+/**
+ * jco's glue wraps a few core exports with `WebAssembly.promising` (JSPI)
+ * inside a try, and falls back to the export itself when that throws, as
+ * it does on Node 20, which has no JSPI. Each throw is a TypeError whose
+ * message ("... is not a function") V8 builds by parsing the calling
+ * function again, and the caller is the glue's 10,000-line instantiation
+ * generator: three throws cost 10-40 ms of every instantiation (measured
+ * on std/status). So the glue calls a stand-in that is JSPI's own function
+ * where there is one and otherwise returns the export, which is what the
+ * fallback gives, without the throw.
+ */
+export function withoutJspiThrows(glue: string): string {
+  if (!glue.includes('WebAssembly.promising(')) return glue;
+  return 'const _wwPromising = typeof WebAssembly.promising === \'function\' ? WebAssembly.promising : (f) => f;\n'
+    + glue.replaceAll('WebAssembly.promising(', '_wwPromising(');
 }
 
 /**

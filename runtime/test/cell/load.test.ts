@@ -10,6 +10,7 @@ import { CellError } from '../../cell/errors.js';
 import { cidOf } from '../../cell/cid.js';
 import { DiskCache } from '../../cell/cache.js';
 import { toGliaError } from '../../cell/glia-error.js';
+import { translate, withoutJspiThrows } from '../../cell/translate.js';
 import { collect, tempCacheDir, testRuntime } from './helpers.js';
 import { watFixture } from './wat-fixtures.js';
 
@@ -86,6 +87,18 @@ describe('loading refuses what is not a runnable component, with a coded error',
     const e2 = await loadError(plain);
     expect(e2.code).toBe('cell/denied-import');
     expect(e2.details.imports).toEqual(['log']);
+  });
+});
+
+describe('the glue', () => {
+  it('calls no WebAssembly.promising that would throw without JSPI; the export itself stands in, as jco\'s fallback gives', async () => {
+    const glue = withoutJspiThrows('let x; const f = () => 1; try { x = WebAssembly.promising(f); } catch (e) { x = null; } return [x, f];');
+    expect(glue).not.toContain('WebAssembly.promising(');
+    const [x, f] = new Function(glue)();
+    if (typeof (WebAssembly as any).promising === 'function') expect(typeof x).toBe('function');
+    else expect(x).toBe(f); // Node 20: no throw, and what the catch would have assigned
+    // A real translation's glue (componentize-js's are the ones with these calls) is rewritten the same way.
+    expect((await translate(echo)).glue).not.toContain('WebAssembly.promising(');
   });
 });
 
