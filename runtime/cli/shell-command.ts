@@ -8,7 +8,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openSession } from '../session/open-session.js';
 import type { Session } from '../session/session.js';
-import { evalOnce, runLineMode } from '../shell/line-mode.js';
 import { outStyle, paintHelp } from './colour.js';
 import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -50,17 +49,20 @@ export async function shellCommand(args: string[], io: Io, stdin: NodeJS.Readabl
   const tier = (values.tier ?? 'auto') as Tier;
   if (tier !== 'auto' && tier !== 'resumable') throw new UsageError(`--tier must be auto or resumable, not ${JSON.stringify(tier)}`);
 
-  // On a terminal, load Ink and React while the session opens (a worker, a login), not after.
-  if (stdin.isTTY && values.eval === undefined) void import('../shell/app.js').then((a) => a.preloadShellApp()).catch(() => {});
+  // The session's thread starts first (openSession loads nothing of Glia on
+  // this thread, nor does this module): on a terminal, Ink, React and the
+  // app then load here while that thread starts on another core, not after.
   let session: Session;
+  const opening = openSession({
+    ...(values.local ? { local: true } : {}),
+    ...(positionals[0] !== undefined ? { addr: positionals[0] } : {}),
+    ...(values.identity !== undefined ? { identityPath: values.identity } : {}),
+    tier,
+    name: 'shell',
+  });
+  if (stdin.isTTY && values.eval === undefined) void import('../shell/app.js').then((a) => a.preloadShellApp()).catch(() => {});
   try {
-    session = await openSession({
-      ...(values.local ? { local: true } : {}),
-      ...(positionals[0] !== undefined ? { addr: positionals[0] } : {}),
-      ...(values.identity !== undefined ? { identityPath: values.identity } : {}),
-      tier,
-      name: 'shell',
-    });
+    session = await opening;
   } catch (e) {
     // No node, a refused login, an unreadable identity: one coded message, never a stack.
     const err = e as { format?: () => string; message?: string };
@@ -68,14 +70,14 @@ export async function shellCommand(args: string[], io: Io, stdin: NodeJS.Readabl
     return 1;
   }
   try {
-    if (values.eval !== undefined) return await evalOnce(session, values.eval, io);
-    if (!stdin.isTTY) return await runLineMode(session, stdin as AsyncIterable<Uint8Array>, io);
+    if (values.eval !== undefined) return await (await import('../shell/line-mode.js')).evalOnce(session, values.eval, io);
+    if (!stdin.isTTY) return await (await import('../shell/line-mode.js')).runLineMode(session, stdin as AsyncIterable<Uint8Array>, io);
     let app: typeof import('../shell/app.js');
     try {
       app = await import('../shell/app.js');
     } catch (e) {
       io.err(`note: the terminal app could not load (${(e as Error).message}); reading lines instead\n`);
-      return await runLineMode(session, stdin as AsyncIterable<Uint8Array>, io);
+      return await (await import('../shell/line-mode.js')).runLineMode(session, stdin as AsyncIterable<Uint8Array>, io);
     }
     return await app.runShellApp(session, { historyPath: join(homedir(), '.ww', 'history') });
   } finally {

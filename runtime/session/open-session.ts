@@ -1,8 +1,11 @@
 // openSession: the one way `ww shell` and `ww mcp` get a Session. It picks
 // the node (an ADDR, the local node from its host-state file, or none with
 // `local`) and starts the thread that evaluates (worker-session.ts).
+// Nothing of the Glia compiler loads on this thread to open a session: the
+// worker loads its own, and `ww shell` starts it before it loads anything
+// else (the in-process session loads the evaluator on its first use).
 import type { Tier } from '../../glia/eval/session.js';
-import { Evaluator, sessionContext } from './evaluator.js';
+import type { Evaluator } from './evaluator.js';
 import { WorkerSession } from './worker-session.js';
 import type { EvalOptions, EvalOutcome, Session } from './session.js';
 
@@ -34,16 +37,21 @@ export async function openSession(opts: OpenSessionOptions = {}): Promise<Sessio
   const context = opts.context ?? (name === 'mcp' ? 'mcp' : 'shell');
   const base = { baseDir: opts.baseDir ?? process.cwd(), name, context, ...(opts.tier ? { tier: opts.tier } : {}) } as const;
   if (opts.local) return WorkerSession.open({ ...base, node: null, label: 'local' });
-  const { connectNode, shortPeerId } = await import('./node-link.js');
-  const node = await connectNode({
-    ...(opts.addr !== undefined ? { addr: opts.addr } : {}),
-    ...(opts.identityPath !== undefined ? { identityPath: opts.identityPath } : {}),
-    ...(opts.hostStatePath !== undefined ? { hostStatePath: opts.hostStatePath } : {}),
+  // The session's thread starts at once and loads while this thread dials and logs in.
+  let short: (peerId: string) => string = (id) => id;
+  const linking = import('./node-link.js').then(({ connectNode, shortPeerId }) => {
+    short = shortPeerId;
+    return connectNode({
+      ...(opts.addr !== undefined ? { addr: opts.addr } : {}),
+      ...(opts.identityPath !== undefined ? { identityPath: opts.identityPath } : {}),
+      ...(opts.hostStatePath !== undefined ? { hostStatePath: opts.hostStatePath } : {}),
+    });
   });
   try {
-    return await WorkerSession.open({ ...base, node, label: shortPeerId(node.peerId) });
+    return await WorkerSession.open({ ...base, node: linking, label: (node) => short(node.peerId) });
   } catch (e) {
-    await node.close();
+    // The link is closed if it was made (the thread failed); a failed link is the error itself.
+    await linking.then((node) => node.close(), () => {});
     throw e;
   }
 }
@@ -53,23 +61,24 @@ export async function openSession(opts: OpenSessionOptions = {}): Promise<Sessio
  * that cannot start threads. Nothing stops code that never yields.
  */
 export function inProcessSession(opts: Pick<OpenSessionOptions, 'baseDir' | 'tier' | 'name' | 'context'> = {}): Session {
-  return new InProcessSession(new Evaluator({
-    baseDir: opts.baseDir ?? process.cwd(),
+  const baseDir = opts.baseDir ?? process.cwd();
+  return new InProcessSession(import('./evaluator.js').then(({ Evaluator, sessionContext }) => new Evaluator({
+    baseDir,
     ...(opts.tier ? { tier: opts.tier } : {}),
     context: sessionContext(opts.context ?? 'shell', []),
     ...(opts.name ? { name: opts.name } : {}),
-  }));
+  })));
 }
 
 class InProcessSession implements Session {
   readonly label = 'local';
   private queue: Promise<unknown> = Promise.resolve();
-  constructor(private readonly evaluator: Evaluator) {}
+  constructor(private readonly evaluator: Promise<Evaluator>) {}
 
   capabilityNames(): string[] { return []; }
 
   evaluate(source: string, opts: EvalOptions = {}): Promise<EvalOutcome> {
-    const run = this.queue.then(() => this.evaluator.evaluate(source, opts.onStdout));
+    const run = this.queue.then(async () => (await this.evaluator).evaluate(source, opts.onStdout));
     this.queue = run.catch(() => {});
     return run;
   }

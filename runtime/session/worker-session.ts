@@ -6,6 +6,11 @@
 // thread has not answered STOP_GRACE_MS later (a JS builtin that runs
 // long, such as sorting a huge vector), it is terminated and a fresh one
 // started; that outcome says every definition is gone.
+//
+// With a node, the thread starts while the node is still being dialled
+// (the NodeLink may be a promise): it loads its Glia on another core while
+// this one dials and logs in, and its first graft waits on its port until
+// the link serves it.
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { Tier } from '../../glia/eval/session.js';
 import { workerEntryNextTo } from '../cell/worker-url.js';
@@ -22,9 +27,10 @@ export interface WorkerSessionOptions {
   tier?: Tier;
   name: string;
   context: 'shell' | 'mcp';
-  /** The node; none with --local. */
-  node: NodeLink | null;
-  label: string;
+  /** The node, or the dial and login that gives it; none with --local. */
+  node: NodeLink | Promise<NodeLink> | null;
+  /** The prompt's name for the session (`local`), or how to name it from the node once it is linked. */
+  label: string | ((node: NodeLink) => string);
   /** Heap ceiling of the evaluating thread, in MiB (default 2048). */
   heapMb?: number;
 }
@@ -47,6 +53,8 @@ export class WorkerSession implements Session {
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
   private closed = false;
+  /** The node, once linked. */
+  private link: NodeLink | null = null;
 
   private constructor(private readonly opts: WorkerSessionOptions) {}
 
@@ -56,7 +64,10 @@ export class WorkerSession implements Session {
     return s;
   }
 
-  get label(): string { return this.opts.label; }
+  get label(): string {
+    const l = this.opts.label;
+    return typeof l === 'string' ? l : this.link ? l(this.link) : '';
+  }
 
   capabilityNames(): string[] { return [...this.running.names]; }
 
@@ -76,7 +87,7 @@ export class WorkerSession implements Session {
     r.current = null;
     r.conn?.close();
     await r.worker.terminate();
-    await this.opts.node?.close();
+    await this.link?.close();
   }
 
   private async run(source: string, opts: EvalOptions): Promise<EvalOutcome> {
@@ -132,13 +143,8 @@ export class WorkerSession implements Session {
 
   private async spawn(): Promise<Running> {
     entry ??= workerEntryNextTo(new URL('./worker.js', import.meta.url));
-    let conn: Connection | null = null;
-    let rpcPort;
-    if (this.opts.node) {
-      const { port1, port2 } = new MessageChannel();
-      conn = this.opts.node.serve(port1);
-      rpcPort = port2;
-    }
+    const channel = this.opts.node ? new MessageChannel() : null;
+    const rpcPort = channel?.port2;
     const data: SessionWorkerData = {
       baseDir: this.opts.baseDir, name: this.opts.name, context: this.opts.context, interrupt: this.flag,
       ...(this.opts.tier ? { tier: this.opts.tier } : {}), ...(rpcPort ? { rpcPort } : {}),
@@ -148,8 +154,8 @@ export class WorkerSession implements Session {
       resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 2048, stackSizeMb: 16 },
       stdout: false, stderr: false,
     });
-    const r: Running = { worker, conn, names: [], current: null, ended: null };
-    await new Promise<void>((resolve, reject) => {
+    const r: Running = { worker, conn: null, names: [], current: null, ended: null };
+    const ready = new Promise<void>((resolve, reject) => {
       let started = false;
       worker.on('message', (m: SessionEvent) => {
         switch (m.t) {
@@ -167,7 +173,22 @@ export class WorkerSession implements Session {
         if (!started) reject(new Error(`the session's thread exited with ${code} before it was ready`));
         this.kill(r, 'crashed', `it exited with ${code}`);
       });
-    }).catch(async (e) => { conn?.close(); await worker.terminate(); throw e; });
+    });
+    // Awaited below, after the link: a thread that fails first must not count as an unhandled rejection meanwhile.
+    ready.catch(() => {});
+    try {
+      // The link's failure (no node, a refused login) is the one to report, even when the thread failed too.
+      if (channel) {
+        this.link ??= await this.opts.node!;
+        r.conn = this.link.serve(channel.port1);
+      }
+      await ready;
+    } catch (e) {
+      r.conn?.close();
+      channel?.port1.close();
+      await worker.terminate();
+      throw e;
+    }
     // A session idle at its prompt must not keep the process alive by itself.
     worker.unref();
     return r;
