@@ -24,6 +24,12 @@ export interface MessageTransport {
    * promise and a microtask per message. `f` must not throw.
    */
   listen?(f: (m: Uint8Array | null) => void): void;
+  /**
+   * Optional: each batch this transport sends costs a system call (a
+   * socket write), so a sender should hand it the messages of a whole turn
+   * at once rather than as they are made (conn.ts does).
+   */
+  readonly coalesce?: boolean;
   /** Closes both directions; pending and later recv() calls give null. */
   close(reason?: Error): void;
   /** Why the transport closed (a FrameError for a malformed frame), once it has. */
@@ -88,6 +94,15 @@ class Inbox {
  */
 const settled = Promise.resolve();
 function soon(f: () => void): void { void settled.then(f); }
+
+/**
+ * Runs `f` once the microtasks of this turn have all run, and before the
+ * event loop goes on: Node runs next-tick callbacks only after the
+ * microtask queue is empty, so a tick queued from a microtask waits for
+ * every later microtask too. (setImmediate would wait for a turn of the
+ * loop, a poll of its own where nothing else is pending.)
+ */
+export function afterMicrotasks(f: () => void): void { void settled.then(() => process.nextTick(f)); }
 
 /** Two connected in-memory transports. Delivery is asynchronous, as on a socket. */
 export function pipePair(limits: FrameLimits = DEFAULT_FRAME_LIMITS): [MessageTransport, MessageTransport] {
@@ -167,6 +182,7 @@ export function streamTransport(stream: Duplex, limits: FrameLimits = DEFAULT_FR
   const flushSoon = (): void => { scheduled = false; flush(); };
   const t: MessageTransport = {
     closedWith: null,
+    coalesce: true,
     get closed() { return inbox.closed; },
     send(frame) {
       if (inbox.closed || stream.destroyed) return;
