@@ -21,6 +21,8 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { PrivateKey, PeerId, PeerInfo } from '@libp2p/interface';
 import type { Datastore } from 'interface-datastore';
 import { NodeError } from './errors.js';
+import { batchedMuxer, wholeMessages } from './swarm-writes.js';
+import { quickLengths } from './noise-lengths.js';
 
 export const AGENT_VERSION = 'wetware/0.1.0';
 export const WAN_DHT_PROTOCOL = '/ipfs/kad/1.0.0';
@@ -167,8 +169,11 @@ export async function createSwarm(opts: SwarmOptions = {}): Promise<Swarm> {
       // exempt; every other address keeps the limit.
       connectionManager: { allow: LOOPBACK_NETS },
       transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
+      // The same noise and yamux, with fewer and whole socket writes (one
+      // per event-loop turn rather than four per RPC call: swarm-writes.ts)
+      // and reads that do not throw a fresh error each (noise-lengths.ts).
+      connectionEncrypters: [wholeMessages(quickLengths(noise()))],
+      streamMuxers: [batchedMuxer(yamux())],
       peerDiscovery: discovery,
       services: {
         identify: identify(),

@@ -1,0 +1,162 @@
+// The swarm's write batching (runtime/node/swarm-writes.ts) and its noise
+// length reader (runtime/node/noise-lengths.ts): the batching rules on a
+// recording connection, then two real swarms on 127.0.0.1 whose vat calls
+// go out in one socket write per side and arrive intact.
+import net from 'node:net';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { MessageStream } from '@libp2p/interface';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { createSwarm, type Swarm } from '../../node/swarm.js';
+import { batchSends, sendsBatched, BATCH_BYTES } from '../../node/swarm-writes.js';
+import { noiseLength, readsQuickLengths } from '../../node/noise-lengths.js';
+import { serveVat, dialVat } from '../../node/p2p/vat-protocol.js';
+import { toHook } from '../../rpc/hooks.js';
+import * as vats from '../fixtures/generated/vats.js';
+import { waitFor } from './swarm-helpers.js';
+
+/** A connection that records what reaches its send(), as libp2p's would take it. */
+function recorder(): { conn: MessageStream; sent: Uint8Array[]; aborted: Error[] } {
+  const sent: Uint8Array[] = [];
+  const aborted: Error[] = [];
+  const conn = {
+    status: 'open',
+    writableNeedsDrain: false,
+    send(data: Uint8Array | { subarray(): Uint8Array }) {
+      if (this.status !== 'open') throw new Error(`send on a ${this.status} connection`);
+      sent.push(data instanceof Uint8Array ? data : data.subarray());
+      return true;
+    },
+    abort(e: Error) { aborted.push(e); this.status = 'aborted'; },
+  };
+  return { conn: conn as unknown as MessageStream, sent, aborted };
+}
+
+/** A two-buffer list like the Uint8ArrayList yamux hands its connection (a header and a body). */
+function list(...bufs: Uint8Array[]) {
+  const byteLength = bufs.reduce((n, b) => n + b.byteLength, 0);
+  return {
+    byteLength,
+    [Symbol.iterator]: () => bufs[Symbol.iterator](),
+    subarray: () => { const out = new Uint8Array(byteLength); let at = 0; for (const b of bufs) { out.set(b, at); at += b.byteLength; } return out; },
+  };
+}
+
+const turn = () => new Promise<void>((res) => setImmediate(res));
+const bytes = (...xs: number[]) => new Uint8Array(xs);
+
+describe('batchSends', () => {
+  it('sends what one turn queued as one message, in order, at the end of the turn', async () => {
+    const { conn, sent } = recorder();
+    batchSends(conn);
+    expect(conn.send(bytes(1, 2))).toBe(true);
+    conn.send(list(bytes(3), bytes(4, 5)) as never);
+    conn.send(bytes(6));
+    expect(sent).toEqual([]);
+    await turn();
+    expect(sent).toEqual([bytes(1, 2, 3, 4, 5, 6)]);
+    conn.send(bytes(7));
+    await turn();
+    expect(sent).toEqual([bytes(1, 2, 3, 4, 5, 6), bytes(7)]);
+  });
+
+  it('sends a big frame at once, after what was queued and without copying it', () => {
+    const { conn, sent } = recorder();
+    batchSends(conn);
+    const big = new Uint8Array(BATCH_BYTES).fill(9);
+    conn.send(bytes(1));
+    conn.send(big);
+    expect(sent.length).toBe(2);
+    expect(sent[0]).toEqual(bytes(1));
+    expect(sent[1]).toBe(big);
+  });
+
+  it('answers false while the connection below wants a drain, so the muxer pauses its streams', () => {
+    const { conn } = recorder();
+    batchSends(conn);
+    (conn as { writableNeedsDrain: boolean }).writableNeedsDrain = true;
+    expect(conn.send(bytes(1))).toBe(false);
+  });
+
+  it('the flush it returns sends the queue now (the muxer calls it as it closes)', () => {
+    const { conn, sent } = recorder();
+    const flushNow = batchSends(conn);
+    conn.send(bytes(1)); conn.send(bytes(2));
+    flushNow();
+    expect(sent).toEqual([bytes(1, 2)]);
+    expect(sendsBatched(conn)).toBe(true);
+    expect(sendsBatched({})).toBe(false);
+  });
+
+  it('a queued send the closed connection refuses aborts it instead of throwing into the event loop', async () => {
+    const { conn, aborted } = recorder();
+    batchSends(conn);
+    conn.send(bytes(1));
+    (conn as { status: string }).status = 'closed';
+    await turn();
+    expect(aborted.length).toBe(1);
+    expect(aborted[0]!.message).toMatch(/closed connection/);
+  });
+});
+
+describe('noiseLength', () => {
+  it('reads a big-endian 2-byte length from an array or a list, and throws RangeError when short', () => {
+    expect(noiseLength(bytes(0x12, 0x34, 0xff))).toBe(0x1234);
+    expect(noiseLength({ byteLength: 3, get: (i: number) => [0xff, 0xfe, 0][i]! })).toBe(0xfffe);
+    expect(() => noiseLength(bytes(1))).toThrow(RangeError);
+    expect(() => noiseLength(bytes())).toThrow(RangeError);
+  });
+});
+
+describe('two swarms on 127.0.0.1', () => {
+  let a: Swarm, b: Swarm;
+  beforeAll(async () => {
+    a = await createSwarm({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false });
+    b = await createSwarm({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false });
+    await a.dial(b.getMultiaddrs()[0]!);
+    await waitFor('the inbound connection', () => b.getConnections().length === 1);
+  }, 60_000);
+  afterAll(async () => { await Promise.all([a?.stop(), b?.stop()]); });
+
+  it('batch their yamux frames and read noise lengths with noiseLength', () => {
+    // libp2p's Connection keeps its muxer, and the muxer the encrypted
+    // connection, in fields outside the interface: this test is where an
+    // upgrade that moves them shows.
+    for (const node of [a, b]) {
+      const conns = node.getConnections();
+      expect(conns.length).toBe(1);
+      const encrypted = (conns[0] as unknown as { muxer?: { maConn?: unknown } }).muxer?.maConn;
+      expect(sendsBatched(encrypted)).toBe(true);
+      expect(readsQuickLengths(encrypted)).toBe(true);
+    }
+  });
+
+  it('a vat call costs about one socket write per side, and every answer is right', async () => {
+    await serveVat(b, '/ww/0.1.0/vat/writes-test', () => toHook(new vats.Svc$Server({ ping: async (p: any, r: any) => { r.n = p.n + 1n; } } as any))!);
+    const vat = await dialVat(a, b.peerId, '/ww/0.1.0/vat/writes-test');
+    const svc = new vats.Svc$Client(vat.bootstrap as any);
+    const call = async (i: number) => {
+      const r = await svc.ping((p) => { p.n = BigInt(i); }).promise();
+      expect(r.n).toBe(BigInt(i) + 1n);
+    };
+    for (let i = 0; i < 20; i++) await call(i);
+    let writes = 0;
+    const write = net.Socket.prototype.write;
+    net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+      writes++;
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as typeof write;
+    const calls = 200;
+    try {
+      for (let i = 0; i < calls; i++) await call(i);
+    } finally {
+      net.Socket.prototype.write = write;
+    }
+    vat.close();
+    // Both ends are in this process: a call and its answer are 2 writes
+    // (without batching, 8: a frame and a window update each way, each a
+    // length and a ciphertext). The margin is for the DHTs' and identify's
+    // own traffic on the same connection.
+    expect(writes).toBeGreaterThanOrEqual(2 * calls);
+    expect(writes).toBeLessThan(3 * calls);
+  }, 60_000);
+});
