@@ -858,7 +858,9 @@ export class Connection {
     if (!frames) return;
     this.outbox = null;
     this.outBytes = 0;
-    for (const f of frames) this.transport.send(f);
+    const t = this.transport;
+    if (t.sendAll) t.sendAll(frames);
+    else for (const f of frames) t.send(f);
   };
 
   private async receive(): Promise<void> {

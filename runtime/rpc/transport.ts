@@ -30,6 +30,12 @@ export interface MessageTransport {
    * at once rather than as they are made (conn.ts does).
    */
   readonly coalesce?: boolean;
+  /**
+   * Optional: sends these frames, after any sent before, and writes them
+   * now rather than at the end of the microtask round (the sender batched
+   * them already).
+   */
+  sendAll?(frames: Uint8Array[]): void;
   /** Closes both directions; pending and later recv() calls give null. */
   close(reason?: Error): void;
   /** Why the transport closed (a FrameError for a malformed frame), once it has. */
@@ -180,20 +186,29 @@ export function streamTransport(stream: Duplex, limits: FrameLimits = DEFAULT_FR
     stream.write(one ?? Buffer.concat(frames!));
   };
   const flushSoon = (): void => { scheduled = false; flush(); };
+  /** Adds a frame to the batch; a batch that has grown to FLUSH_BYTES is written at once. */
+  const add = (frame: Uint8Array): void => {
+    if (outbox) outbox.push(frame);
+    else if (!run) run = frame;
+    else if (frame.buffer === run.buffer && frame.byteOffset === run.byteOffset + run.byteLength) {
+      run = new Uint8Array(run.buffer, run.byteOffset, run.byteLength + frame.byteLength);
+    } else { outbox = [run, frame]; run = null; }
+    outBytes += frame.byteLength;
+    if (outBytes >= FLUSH_BYTES) flush();
+  };
   const t: MessageTransport = {
     closedWith: null,
     coalesce: true,
     get closed() { return inbox.closed; },
     send(frame) {
       if (inbox.closed || stream.destroyed) return;
-      if (outbox) outbox.push(frame);
-      else if (!run) run = frame;
-      else if (frame.buffer === run.buffer && frame.byteOffset === run.byteOffset + run.byteLength) {
-        run = new Uint8Array(run.buffer, run.byteOffset, run.byteLength + frame.byteLength);
-      } else { outbox = [run, frame]; run = null; }
-      outBytes += frame.byteLength;
-      if (outBytes >= FLUSH_BYTES) flush();
-      else if (!scheduled) { scheduled = true; soon(flushSoon); }
+      add(frame);
+      if (!scheduled && outBytes > 0) { scheduled = true; soon(flushSoon); }
+    },
+    sendAll(frames) {
+      if (inbox.closed || stream.destroyed) return;
+      for (const f of frames) add(f);
+      flush();
     },
     recv: () => inbox.next(),
     listen: (f) => inbox.listen(f),

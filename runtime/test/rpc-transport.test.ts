@@ -104,6 +104,16 @@ describe('stream transport, writes and reads', () => {
     t.close();
   });
 
+  it('sendAll writes at once, after what was sent before, in order', () => {
+    const { stream, writes } = recorder();
+    const t = streamTransport(stream);
+    t.send(message(1));
+    t.sendAll!([message(2), message(3)]);
+    expect(writes.length).toBe(1); // no waiting for the end of the turn
+    expect(same(writes[0]!, concat([message(1), message(2), message(3)]))).toBe(true);
+    t.close();
+  });
+
   it('hands queued messages to a listener first, in order, then each new one, then null at close', async () => {
     const { stream } = recorder();
     const t = streamTransport(stream);
