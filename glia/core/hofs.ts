@@ -347,6 +347,10 @@ export function defineHofs(lib: Library): void {
       case 3: return (a.value = g(a.value, x));
       case 4: return (a.value = g(a.value, x, y));
       // eslint-disable-next-line prefer-rest-params
+      case 5: return (a.value = g(a.value, x, y, arguments[4]));
+      // eslint-disable-next-line prefer-rest-params
+      case 6: return (a.value = g(a.value, x, y, arguments[4], arguments[5]));
+      // eslint-disable-next-line prefer-rest-params
       default: return (a.value = g(a.value, ...Array.prototype.slice.call(arguments, 2)));
     }
   });

@@ -159,6 +159,11 @@ describe('(swap! a assoc k v) as a statement in Glia programs', () => {
     expect(await run(s, '(let [a (atom [0])] (swap! a assoc 1 2) @a)')).toBe('[0 2]');
     expect(await run(s, '(let [a (atom 5)] (swap! a assoc 1 2) @a)')).toBe('error :glia.error/type-mismatch');
     expect(await run(s, '(let [a (atom {})] (swap! a assoc 1) @a)')).toBe('error :glia.error/arity-mismatch');
+    // Five and six arguments (the fast path's own cases), and more.
+    expect(await run(s, '(let [a (atom {:x {:y 1}})] [(swap! a update-in [:x :y] + 5) @a])')).toBe('[{:x {:y 6}} {:x {:y 6}}]');
+    expect(await run(s, '(let [a (atom {})] [(swap! a assoc 1 2 3 4) @a])')).toBe('[{1 2, 3 4} {1 2, 3 4}]');
+    expect(await run(s, '(let [a (atom {})] (swap! a assoc 1 2 3 4) @a)')).toBe('{1 2, 3 4}');
+    expect(await run(s, '(let [a (atom 1)] [(swap! a + 2 3 4) (swap! a + 1 1 1 1) @a])')).toBe('[10 14 14]');
     expect(await run(s, '(do (defn assoc [m k v] (conj m [k (* 10 v)])) (let [a (atom {})] (swap! a assoc 1 2) @a))')).toBe('{1 20}');
     expect(await run(s, '(let [swap! (fn [a f k v] (reset! a :mine))] (let [a (atom {})] (swap! a assoc 1 2) @a))')).toBe(':mine');
   });
