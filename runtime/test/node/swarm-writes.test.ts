@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { MessageStream } from '@libp2p/interface';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { createSwarm, type Swarm } from '../../node/swarm.js';
-import { batchSends, sendsBatched, BATCH_BYTES } from '../../node/swarm-writes.js';
+import { batchSends, sendsBatched, sendWhole, BATCH_BYTES, WHOLE_BYTES } from '../../node/swarm-writes.js';
 import { noiseLength, readsQuickLengths } from '../../node/noise-lengths.js';
 import { serveVat, dialVat } from '../../node/p2p/vat-protocol.js';
 import { toHook } from '../../rpc/hooks.js';
@@ -95,6 +95,22 @@ describe('batchSends', () => {
     await turn();
     expect(aborted.length).toBe(1);
     expect(aborted[0]!.message).toMatch(/closed connection/);
+  });
+});
+
+describe('sendWhole', () => {
+  it('joins a small list (a noise length and its ciphertext) into one buffer, and passes a big one on as it is', () => {
+    const got: unknown[] = [];
+    const conn = { send: (d: unknown) => { got.push(d); return true; } } as unknown as MessageStream;
+    sendWhole(conn);
+    conn.send(list(bytes(0, 3), bytes(7, 8, 9)) as never);
+    expect(got[0]).toEqual(bytes(0, 3, 7, 8, 9));
+    const big = list(bytes(0xff, 0xff), new Uint8Array(WHOLE_BYTES));
+    conn.send(big as never);
+    expect(got[1]).toBe(big);
+    const one = bytes(1);
+    conn.send(one);
+    expect(got[2]).toBe(one);
   });
 });
 
