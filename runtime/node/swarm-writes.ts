@@ -34,9 +34,13 @@ export function sendsBatched(conn: unknown): boolean {
   return typeof conn === 'object' && conn !== null && batched.has(conn);
 }
 
-/** Copies queued Uint8Arrays and Uint8ArrayLists into one Uint8Array. */
+/**
+ * Copies queued Uint8Arrays and Uint8ArrayLists into one Uint8Array. Every
+ * byte is written, so the buffer comes unzeroed from Node's pool (a few
+ * times cheaper than a fresh Uint8Array for the small batches of RPC).
+ */
 function join(parts: Bytes[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
+  const out = Buffer.allocUnsafe(n);
   let at = 0;
   for (const p of parts) {
     if (p instanceof Uint8Array) { out.set(p, at); at += p.byteLength; }

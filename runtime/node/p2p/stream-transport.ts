@@ -38,10 +38,11 @@ export function libp2pTransport(stream: Stream, limits: FrameLimits = DEFAULT_FR
   return transport;
 }
 
+/** One buffer of `parts`; every byte is written, so it may come unzeroed from Node's pool. */
 function concat(parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
+  const out = Buffer.allocUnsafe(n);
   let at = 0;
   for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
