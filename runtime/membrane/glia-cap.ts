@@ -220,8 +220,10 @@ export class GliaBridge implements CapBridge {
   hookOf(cap: unknown): Hook {
     if (cap instanceof RpcCap) return cap.hook;
     if (cap instanceof Attenuated) {
-      // A defcap attenuated in Glia: the same restriction, as a membrane policy.
-      return attenuateHook(this.hookOf(cap.inner), gliaMethodPolicy([...cap.allow].map((k) => k.fqn)));
+      // A defcap attenuated in Glia: the same restriction, as a membrane
+      // policy, made for the message it is written into (so it floats:
+      // whoever keeps it owns it).
+      return attenuateHook(this.hookOf(cap.inner), gliaMethodPolicy([...cap.allow].map((k) => k.fqn)), { floating: true });
     }
     if (cap instanceof CapabilityBase) {
       let h = this.served.get(cap);

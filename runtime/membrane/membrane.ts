@@ -21,11 +21,17 @@ export interface ExportSpec {
 export class Membrane {
   constructor(private readonly exports: () => readonly ExportSpec[], readonly epoch = new Epoch()) {}
 
-  /** The exports as issued now: wrapped in their policy and guarded by the current epoch. */
+  /**
+   * The exports as issued now: wrapped in their policy and guarded by the
+   * current epoch. Each wrapper holds a reference of its own to the export
+   * and floats, made for the graft's results: the connection that sends
+   * them keeps it, and the grafter's release (or the connection's end)
+   * releases it.
+   */
   graft(): ExportSpec[] {
     return this.exports().map((e) => {
       const policy = (e.policy ?? new Policy(null)).and(new Policy(null, [this.epoch.guard()]));
-      return { name: e.name, interfaceId: e.interfaceId, cap: attenuate(e.cap, policy) };
+      return { name: e.name, interfaceId: e.interfaceId, cap: attenuate(e.cap, policy, { floating: true }) };
     });
   }
 

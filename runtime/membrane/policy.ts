@@ -6,6 +6,14 @@
 // when an attenuated capability is sent to another vat, that vat holds
 // only an export id of the PolicyHook, and the policy here checks every
 // call however many times the capability is passed on.
+//
+// Ownership: a PolicyHook owns one reference to the capability inside,
+// and releases it when its own last reference is released (RefCount), so
+// a dialed vat's connection closes when its holder lets go, even through a
+// graft. attenuate() never takes the caller's reference: the wrapper dups
+// its own (for a wrapper, of the capability inside it). A capability that
+// comes back through a confined answer is handed over to the wrapper that
+// replaces it in the results.
 import { GliaCap$Client, GliaCap_Call$Params } from '../../schema/generated/glia.js';
 import { Hook, Answer, BrokenAnswer, toHook, materialize, type CallSpec, type ResultSlot, type Transform } from '../rpc/hooks.js';
 import { RpcError } from '../rpc/errors.js';
@@ -13,6 +21,7 @@ import type * as $ from 'capnp-es';
 import { utils } from 'capnp-es';
 const { getAs } = utils;
 import { methodLabel, methodName, kebabCase } from './names.js';
+import { RefCount } from '../rpc/refs.js';
 
 /** A check besides the allowlist: a revocable switch, a rate limit, an epoch. */
 export interface Guard {
@@ -98,14 +107,31 @@ function intersect(a: Allowlist, b: Allowlist): Allowlist {
   return out;
 }
 
-/** Wraps a capability in a policy; wrapping a wrapped one combines the policies. */
-export function attenuate(cap: Hook, policy: Policy): Hook {
-  if (cap instanceof PolicyHook) return new PolicyHook(cap.inner, cap.policy.and(policy));
-  return new PolicyHook(cap, policy);
+/**
+ * Wraps a capability in a policy; wrapping a wrapped one combines the
+ * policies around the capability inside. The caller keeps its reference
+ * to `cap`: the wrapper holds one of its own (a dup), released with the
+ * wrapper's last reference. `floating`: the wrapper is made to be put in a
+ * message (a graft's or a call's results), and its first keeper's dup()
+ * takes its first reference (runtime/rpc/refs.ts).
+ */
+export function attenuate(cap: Hook, policy: Policy, opts: { floating?: boolean } = {}): PolicyHook {
+  if (cap instanceof PolicyHook) return new PolicyHook(cap.inner.dup(), cap.policy.and(policy), opts);
+  return new PolicyHook(cap.dup(), policy, opts);
 }
 
 export class PolicyHook extends Hook {
-  constructor(readonly inner: Hook, readonly policy: Policy) { super(); }
+  private readonly refs: RefCount;
+  /** Takes over the reference `inner` given (attenuate() dups one for it). */
+  constructor(readonly inner: Hook, readonly policy: Policy, opts: { floating?: boolean } = {}) {
+    super();
+    this.refs = new RefCount(() => inner.close(), opts);
+  }
+
+  /** Whether its last reference was released (and with it the capability inside). */
+  get released(): boolean { return this.refs.released; }
+  override dup(): Hook { this.refs.dup(); return this; }
+  override close(): void { this.refs.close(); }
 
   call(call: CallSpec, slot?: ResultSlot): Answer {
     // A policy that reads GliaCap method names needs the params built first
@@ -135,12 +161,28 @@ class ConfinedAnswer extends Answer {
       if (table) {
         for (let i = 0; i < table.length; i++) {
           const h = toHook(table[i]);
-          if (h) table[i] = attenuate(h, this.policy.inheritedCopy());
+          if (h) table[i] = this.confine(h);
         }
       }
       return s;
     }));
   }
+  /**
+   * The wrapper that replaces `h` in the results, handed what the results
+   * held: a capability made for them (floating, such as a dialed vat's) is
+   * taken over, so the wrapper's last release is its last; one lent by a
+   * holder that keeps it gets a reference of the wrapper's own. The
+   * wrapper floats in turn, for whoever takes the results.
+   */
+  private confine(h: Hook): Hook {
+    // attenuate's dup takes a floating capability over, or adds to a lent one.
+    const w = attenuate(h, this.policy.inheritedCopy(), { floating: true });
+    // A wrapper is not wrapped again: the new one holds what is inside it,
+    // and the results' reference to the old one is taken and dropped here.
+    if (h instanceof PolicyHook) { h.dup(); h.close(); }
+    return w;
+  }
+  /** A pipelined capability: the answer's own (cached, never released), so the wrapper keeps a reference. */
   protected makePipeline(t: Transform): Hook { return attenuate(this.inner.pipelineHook(t), this.policy.inheritedCopy()); }
 }
 

@@ -15,6 +15,7 @@
 // its results straight into the Return message the connection will send.
 import * as $ from 'capnp-es';
 import { RpcError, toRpcError } from './errors.js';
+import { RefCount } from './refs.js';
 
 type AnyStructClass = { new (...a: any[]): $.Struct; readonly _capnp: { displayName: string; id: string; size: $.ObjectSize } };
 
@@ -127,9 +128,15 @@ export const DEFAULT_MAX_QUEUED_CALLS = 256;
  * resolves; then they are delivered in that order, synchronously, and the
  * hook passes calls straight through. It never hangs: a rejected promise
  * breaks it, and every queued call fails with the reason.
+ *
+ * It owns what it resolves to and counts its holders (runtime/rpc/refs.ts):
+ * the last close closes the target, once, even if that comes after the
+ * last holder let go. (A pipelined capability is its answer's own and is
+ * never released, so it never closes the results' capability.)
  */
 export class PromiseHook extends Hook {
   private target: Hook | null = null;
+  private readonly refs = new RefCount(() => this.target?.close());
   private queue: Array<{ call: CallSpec; slot?: ResultSlot; answer: ForwardingAnswer }> = [];
   private waiters: Array<(h: Hook) => void> | null = null;
   constructor(p: Promise<Hook>, private readonly maxQueue = DEFAULT_MAX_QUEUED_CALLS) {
@@ -144,6 +151,7 @@ export class PromiseHook extends Hook {
     this.queue = [];
     for (const c of q) c.answer.forward(h.call(c.call, c.slot));
     for (const w of this.waiters?.splice(0) ?? []) w(h);
+    if (this.refs.released) h.close(); // every holder let go before it resolved
   }
   override call(call: CallSpec, slot?: ResultSlot): Answer {
     if (this.target) return this.target.call(call, slot);
@@ -160,7 +168,8 @@ export class PromiseHook extends Hook {
     if (this.target) return this.target.whenSettled();
     return new Promise<Hook>((res) => (this.waiters ??= []).push(res)).then((h) => h.whenSettled());
   }
-  override close(): void { this.target?.close(); }
+  override dup(): Hook { this.refs.dup(); return this; }
+  override close(): void { this.refs.close(); }
 }
 
 /** Builds a call's params into a message of their own, so the call can wait. */

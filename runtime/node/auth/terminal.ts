@@ -159,7 +159,8 @@ export class Terminal {
     }
 
     // 4. The session, for this epoch only (the guard is made now, while `seq` is current).
-    return attenuate(this.session, new Policy(null, [epoch.guard()]));
+    // Made for the login's results: the wrapper floats until the connection keeps it.
+    return attenuate(this.session, new Policy(null, [epoch.guard()]), { floating: true });
   }
 
   /** `p`, or a refusal for `reason` once `ms` have passed. */

@@ -2,9 +2,8 @@
 // /ww/0.1.0/vat/NAME on a peer and gives its bootstrap capability, with
 // the interface it implements: the served side's Typed.interfaceId, else
 // GliaCap if it answers GliaCap.describe (a Glia cell's bootstrap), else
-// zero. Releasing the last reference closes the connection; but a
-// capability reached through a graft is wrapped in its policy, which does
-// not pass releases on yet, so such a connection lasts until a side goes.
+// zero. Releasing the last reference closes the connection, also through
+// a graft: the policy wrapper around it passes its own last release on.
 // A dial to this node's own peer id is answered in the node: a served
 // capability itself, or a listened vat's fresh cell.
 import * as $ from 'capnp-es';
@@ -12,6 +11,7 @@ import { VatClient$Server, Typed$Client } from '../../../schema/generated/system
 import { GliaCap$Client } from '../../../schema/generated/glia.js';
 import { Hook, type Answer, type CallSpec, type ResultSlot } from '../../rpc/hooks.js';
 import { RpcError } from '../../rpc/errors.js';
+import { RefCount } from '../../rpc/refs.js';
 import { dialVat } from '../p2p/vat-protocol.js';
 import { parsePeerId } from '../p2p/dial.js';
 import { protocolOf } from '../p2p/protocols.js';
@@ -63,12 +63,19 @@ export async function probeInterface(cap: Hook): Promise<bigint> {
 
 /**
  * A vat's bootstrap that owns what serves it (a dialed vat's connection, a
- * cell started for this node's own dial): the last release ends that.
+ * cell started for this node's own dial): the last release closes `inner`
+ * and ends that. Made for a dial's results, it floats: the first holder
+ * that keeps it (the connection that sends the results, a confining policy
+ * wrapper) takes its first reference (runtime/rpc/refs.ts).
  */
 export class OwningCap extends Hook {
-  private refs = 1;
-  constructor(private readonly inner: Hook, private readonly onLastRelease: () => void) { super(); }
+  private readonly refs: RefCount;
+  constructor(private readonly inner: Hook, onLastRelease: () => void = () => {}) {
+    super();
+    this.refs = new RefCount(() => { inner.close(); onLastRelease(); }, { floating: true });
+  }
+  get released(): boolean { return this.refs.released; }
   call(call: CallSpec, slot?: ResultSlot): Answer { return this.inner.call(call, slot); }
-  override dup(): Hook { this.refs++; return this; }
-  override close(): void { if (--this.refs === 0) { this.inner.close(); this.onLastRelease(); } }
+  override dup(): Hook { this.refs.dup(); return this; }
+  override close(): void { this.refs.close(); }
 }

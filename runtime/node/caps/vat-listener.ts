@@ -26,8 +26,8 @@ export function vatListenerServer(ctx: P2pContext): VatListener$Server {
   return new VatListener$Server({
     serve: guarded(async (p, r) => {
       protocolOf('vat', p.name); // a bad name fails before anything is held
-      const inner = capOfPointer(p.cap).dup();
-      const served = new TypedHook(attenuate(inner, new Policy(null, [ctx.epoch.guard()])), p.interfaceId);
+      // The wrapper keeps a reference of its own to the capability in the params.
+      const served = new TypedHook(attenuate(capOfPointer(p.cap), new Policy(null, [ctx.epoch.guard()])), p.interfaceId);
       let reg;
       try {
         reg = await ctx.registry.register('vat', p.name, (stream, connection) => {
@@ -36,7 +36,8 @@ export function vatListenerServer(ctx: P2pContext): VatListener$Server {
         });
       } catch (e) { served.close(); throw e; }
       const protocol = reg.protocol;
-      const entry = { open: async () => ({ cap: served.dup(), interfaceId: p.interfaceId }), alive: () => reg.alive() };
+      // A self-dial's reference, made for the dial's results: floating, released by its holder.
+      const entry = { open: async () => ({ cap: new OwningCap(served.dup()), interfaceId: p.interfaceId }), alive: () => reg.alive() };
       ctx.served.set(protocol, entry);
       const end = () => { if (ctx.served.get(protocol) === entry) ctx.served.delete(protocol); served.close(); };
       const off = ctx.epoch.onAdvance(() => { if (!reg.alive()) { off(); end(); } });
@@ -81,7 +82,11 @@ export function vatListenerServer(ctx: P2pContext): VatListener$Server {
         alive: () => reg.alive(),
         open: async () => {
           const { session, end } = start();
-          void session.process.result().then(end);
+          // Logged: the one sign outside the node that a released self-dial ended its cell.
+          void session.process.result().then((s) => {
+            end();
+            ctx.log.info(`vat ${p.name}: cell ${cell.executor.cid} for this node ended: ${'error' in s ? s.error.message : `exit ${s.code}`}`);
+          });
           const boot = session.bootstrap().dup();
           ctx.log.info(`vat ${p.name}: cell ${cell.executor.cid} for this node`);
           return { cap: new OwningCap(boot, () => session.process.kill('its last reference was released')), interfaceId: await probeInterface(boot) };

@@ -18,6 +18,8 @@ export class TypedHook extends Hook {
     return call.method.interfaceId === TYPED_ID ? this.typed.call(call, slot) : this.inner.call(call, slot);
   }
   override settled(): Hook { return this; }
+  // Counted by what it wraps (a PolicyHook): each holder's dup and close go to it.
+  override dup(): Hook { this.inner.dup(); return this; }
   override close(): void { this.inner.close(); }
 }
 
