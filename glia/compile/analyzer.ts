@@ -21,6 +21,7 @@ import { GliaError, messageOf } from '../values/errors.js';
 import { prStr } from '../values/printer.js';
 import { isSeqObject, toArray } from '../values/seq.js';
 import { metaOf } from '../values/meta.js';
+import { nameCounters } from './name-counters.js';
 
 /** Names the return-clause function of a match with effect clauses (see matchWithEffects). */
 const MATCH_RETURN = sym('match__return');
@@ -59,8 +60,7 @@ interface Ctx {
 /** Thrown inside the analyzer to abandon one form after reporting it. */
 class Abandon extends Error {}
 
-let idCounter = 0;
-const nextId = () => ++idCounter;
+const nextId = () => ++nameCounters.id;
 
 export class Analyzer {
   diagnostics: Diagnostic[] = [];

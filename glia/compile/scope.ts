@@ -1,12 +1,11 @@
 // Lexical scopes during analysis. Each binding gets a unique JS name so
 // the emitter never has to worry about shadowing.
 import type { Binding } from './ir.js';
-
-let jsCounter = 0;
+import { nameCounters } from './name-counters.js';
 
 export function jsIdent(name: string): string {
   const clean = name.replace(/[^A-Za-z0-9_$]/g, (c) => '_' + c.charCodeAt(0).toString(36));
-  return `${clean}_${++jsCounter}`;
+  return `${clean}_${++nameCounters.js}`;
 }
 
 export class Scope {

@@ -69,6 +69,15 @@ export interface SessionOptions {
    * Without it, compiled code checks nothing.
    */
   interrupt?: Int32Array;
+  /**
+   * Compiled units shared between sessions, by their generated source: a
+   * session given the same map reuses the JS function another compiled for
+   * the same code, so the engine compiles that code once for both. A Glia
+   * cell warms its code at build time this way (runtime/cell/guest/warm-up.ts):
+   * a scratch session runs it, and the cell's own session finds it compiled.
+   * Each session still makes its own closures and constants from it.
+   */
+  factories?: Map<string, (rt: any, k: any[]) => () => any>;
 }
 
 /** Raised for read and compile errors: nothing in the unit ran. */
@@ -238,11 +247,14 @@ export class Session {
     if (hasErrors(analyzer.diagnostics)) throw new StaticError(analyzer.diagnostics);
     const unit = emitTopLevel(node, { forceResumable: this.tier === 'resumable', ...(this.opts.interrupt && !this.recording ? { interrupt: this.opts.interrupt } : {}) });
     this.recording?.(unit);
-    let factory: (rt: any, k: any[]) => () => any;
-    try {
-      factory = new Function('rt', 'k', `${unit.source}\n//# sourceURL=${registerUnit(file, unit.source)}`) as any;
-    } catch (e) {
-      throw gliaError('internal', `generated code did not compile: ${(e as Error).message}`);
+    let factory = this.opts.factories?.get(unit.source);
+    if (!factory) {
+      try {
+        factory = new Function('rt', 'k', `${unit.source}\n//# sourceURL=${registerUnit(file, unit.source)}`) as (rt: any, k: any[]) => () => any;
+      } catch (e) {
+        throw gliaError('internal', `generated code did not compile: ${(e as Error).message}`);
+      }
+      this.opts.factories?.set(unit.source, factory);
     }
     const thunk = factory(rt, unit.consts);
     for (const v of analyzer.assumedPure) v.pureAssumers.add(file);

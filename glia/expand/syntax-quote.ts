@@ -6,9 +6,9 @@
 import { List, Stack, Map as IMap, Set as ISet } from 'immutable';
 import { Sym, sym, isSymNamed } from '../values/symbol.js';
 import { setSpan, spanOf } from '../span.js';
+import { nameCounters } from '../compile/name-counters.js';
 
-let counter = 0;
-export function nextGensymId(): number { return ++counter; }
+export function nextGensymId(): number { return ++nameCounters.gensym; }
 
 const core = (name: string) => sym(name, 'glia.core');
 const quote = (x: any) => Stack([sym('quote'), x]);

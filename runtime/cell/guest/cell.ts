@@ -33,6 +33,8 @@ import { vectorOf } from '../../../glia/values/seq.js';
 import { cellSession, cellFunction, cellCapability, callGlia, callGliaCap, ENTRY_FN, type CellConfig } from './engine.js';
 import { requestMap, cgiResponse } from './http.js';
 import { errorLine } from './error-line.js';
+import { warmUp } from './warm-up.js';
+import { nameCounters, saveNameCounters, restoreNameCounters } from '../../../glia/compile/name-counters.js';
 import { setGrantCaller } from './grant-cap.js';
 import { MembraneLink } from './membrane-link.js';
 import type { ByteChannel } from '../sync-vat.js';
@@ -93,6 +95,9 @@ export function startCell(cfg: CellConfig): { run(): void } {
   let printSink: Sink = toStderr;
   let stdinRead = false;
   let stdioIsRpc = false;
+  // Shared with the build-time warm-up's scratch session, which compiles the same code with the same names (warm-up.ts).
+  const factories: NonNullable<Parameters<typeof cellSession>[2]> = new Map();
+  const names = saveNameCounters();
   const session = cellSession(cfg, {
     stdout: (data) => { printSink(enc.encode(typeof data === 'string' ? data : prStr(data))); return null; },
     stdin: () => {
@@ -109,13 +114,22 @@ export function startCell(cfg: CellConfig): { run(): void } {
       const n = typeof code === 'bigint' ? Number(code) : code ?? 0;
       throw new SessionExit(Number.isInteger(n) && n >= 0 && n <= 255 ? n : 1);
     },
-  });
+  }, factories);
   session.currentFile = cfg.file;
   // The shared engine (cfg.engine) compiles nothing now: its program comes
   // with each spawn. It builds the reader's parser now, so that the snapshot
   // holds it and a spawn does not build it again.
   if (!cfg.engine) session.runSync(cfg.source, cfg.file);
   else prepareReader();
+  // The paths every spawn runs, run once now so the snapshot has them compiled (warm-up.ts).
+  warmUp(session, cfg, () => new MembraneLink({ read: () => new Uint8Array(0), write: () => {} }).call,
+    () => {
+      const after = saveNameCounters();
+      restoreNameCounters(names);
+      const s = cellSession(cfg, { stdout: () => null, stdin: () => '', exit: () => { throw new SessionExit(0); } }, factories);
+      // Past both sessions' names, for whatever this cell compiles later (the engine's programs).
+      return { session: s, done: () => restoreNameCounters({ js: Math.max(after.js, nameCounters.js), id: Math.max(after.id, nameCounters.id), gensym: Math.max(after.gensym, nameCounters.gensym) }) };
+    });
   restoreRandom();
 
   return {

@@ -5,7 +5,7 @@
 // so the compiled functions are in the component's snapshot). It imports
 // no node:* and no wasi:* modules, so both can use it.
 import { Map as IMap } from 'immutable';
-import { Session, type EffectHandler } from '../../../glia/eval/session.js';
+import { Session, type EffectHandler, type SessionOptions } from '../../../glia/eval/session.js';
 import { GEN, FN_INFO } from '../../../glia/values/fn.js';
 import { CapabilityBase } from '../../../glia/values/capability.js';
 import { kw } from '../../../glia/values/keyword.js';
@@ -40,7 +40,7 @@ export const ENTRY_FN = { raw: 'main', http: 'handle', pid0: 'main' } as const;
  * value under its name (its calls go through the membrane, see GrantCap)
  * and `cell-info`, a map of the project's name, version and mode.
  */
-export function cellSession(cfg: CellConfig, effects: Record<string, EffectHandler>): Session {
+export function cellSession(cfg: CellConfig, effects: Record<string, EffectHandler>, factories?: SessionOptions['factories']): Session {
   const capabilities: Record<string, any> = {
     'cell-info': IMap<any, any>([[kw('name'), cfg.name], [kw('version'), cfg.version], [kw('mode'), kw(cfg.mode)]]),
   };
@@ -54,7 +54,7 @@ export function cellSession(cfg: CellConfig, effects: Record<string, EffectHandl
       if (iface) capabilities[name] = new GrantCap(name, capabilityMethods(iface).map((m) => m.name));
     }
   }
-  const session = new Session({ effects, capabilities });
+  const session = new Session({ effects, capabilities, ...(factories ? { factories } : {}) });
   clockPause(session);
   return session;
 }
