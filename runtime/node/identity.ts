@@ -1,11 +1,11 @@
 // The node's identity: an Ed25519 key kept as base58btc of its 32-byte
 // seed in one file (mode 0600), `~/.ww/identity` unless told otherwise.
 // `ww keygen` writes one; `ww run` creates one on first start.
-import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { generateKeyPair, privateKeyFromRaw } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface';
 import { base58btc } from 'multiformats/bases/base58';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { statSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,27 @@ export interface Identity {
   path: string | null;
 }
 
+/** PKCS #8 DER of an Ed25519 private key, up to its 32-byte seed (RFC 8410). */
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/**
+ * The Ed25519 key of a 32-byte seed, the same key as @libp2p/crypto's
+ * generateKeyPairFromSeed gives: the raw private key is the seed followed
+ * by its public key. Node's own Ed25519 derives the public key here; the
+ * pure-JS curve that function uses builds a table on its first use, about
+ * 0.1 s of CPU on the critical path of `ww shell` against a node and of
+ * every `ww run` start.
+ */
+export function keyFromSeed(seed: Uint8Array): Ed25519PrivateKey {
+  const priv = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  // SPKI DER ends with the 32 bytes of the public key.
+  const pub = createPublicKey(priv).export({ format: 'der', type: 'spki' }).subarray(-32);
+  const raw = new Uint8Array(64);
+  raw.set(seed);
+  raw.set(pub, 32);
+  return privateKeyFromRaw(raw) as Ed25519PrivateKey;
+}
+
 export function defaultIdentityPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.WW_IDENTITY || join(homedir(), '.ww', 'identity');
 }
@@ -26,7 +47,7 @@ export function defaultIdentityPath(env: NodeJS.ProcessEnv = process.env): strin
 /** A fresh identity and its file text (base58btc of the seed, one line). */
 export async function newIdentity(): Promise<{ identity: Identity; text: string }> {
   const seed = new Uint8Array(randomBytes(32));
-  const privateKey = await generateKeyPairFromSeed('Ed25519', seed);
+  const privateKey = keyFromSeed(seed);
   return { identity: { privateKey, peerId: peerIdFromPrivateKey(privateKey), path: null }, text: base58btc.baseEncode(seed) + '\n' };
 }
 
@@ -37,7 +58,7 @@ export async function parseIdentity(text: string, path: string): Promise<Identit
   try { seed = base58btc.baseDecode(body); }
   catch { throw corrupt(path, 'it is not base58btc text'); }
   if (seed.length !== 32) throw corrupt(path, `it holds ${seed.length} bytes, an Ed25519 seed has 32`);
-  const privateKey = await generateKeyPairFromSeed('Ed25519', seed);
+  const privateKey = keyFromSeed(seed);
   return { privateKey, peerId: peerIdFromPrivateKey(privateKey), path };
 }
 
