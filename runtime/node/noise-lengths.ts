@@ -1,12 +1,15 @@
-// Reading noise's 2-byte length prefixes without a stack trace per read.
+// Reading noise's 2-byte length prefixes without an exception per read.
 // @chainsafe/libp2p-noise 17 splits what arrives into noise messages with
 // @libp2p/utils' LengthPrefixedDecoder, which asks its length decoder for
-// the next length until the decoder throws RangeError("not enough bytes").
-// So every chunk read from the socket ends in `new RangeError`, whose stack
-// capture cost more than decrypting the message (about a tenth of a vat
-// call's CPU in doc/performance.md's profile). The decoder here reads the
-// same big-endian length and signals "not enough bytes" with one RangeError
-// made once: the same answer, without the stack.
+// the next length until that throws RangeError("not enough bytes"). So
+// every chunk read from the socket ended in a `new RangeError`, whose
+// stack capture cost more than decrypting the message (doc/performance.md,
+// "Capabilities across nodes"). The decoder here reads the same big-endian
+// length and answers 0 while fewer than 2 bytes are buffered: to
+// LengthPrefixedDecoder that is a 2-byte frame not yet whole, so it waits
+// for more bytes, as it does after the RangeError, without any exception.
+// (A real length of 0 is a frame of 2 bytes too, and an empty one is
+// skipped, so nothing else changes.)
 //
 // The decoder sits in a field of noise's encrypted connection, which is not
 // part of libp2p's interface; when it is not where noise 17 keeps it, the
@@ -14,14 +17,11 @@
 // runtime/test/node/swarm-writes.test.ts fails so an upgrade notices.
 import type { ConnectionEncrypter, SecuredConnection } from '@libp2p/interface';
 
-/** Thrown for "fewer than 2 bytes buffered": LengthPrefixedDecoder catches any RangeError and waits for more. */
-const SHORT = new RangeError('fewer than 2 bytes buffered');
-
 interface ByteList { byteLength: number; get(i: number): number }
 
-/** A noise length prefix: 2 bytes, big-endian, from a Uint8Array or a Uint8ArrayList. */
+/** A noise length prefix: 2 bytes, big-endian, from a Uint8Array or a Uint8ArrayList; 0 while fewer are buffered. */
 export function noiseLength(data: Uint8Array | ByteList): number {
-  if (data.byteLength < 2) throw SHORT;
+  if (data.byteLength < 2) return 0;
   return data instanceof Uint8Array ? (data[0]! << 8) | data[1]! : (data.get(0) << 8) | data.get(1);
 }
 noiseLength.bytes = 2;
