@@ -14,7 +14,7 @@ import { ResumeOp } from '../eval/ops.js';
 import { isInfinite, markInfinite, assoc, sortValues } from './colls.js';
 import { get } from './lookup.js';
 import { compare } from './compare.js';
-import { Atom, SWAP_ASSOC_IN_PLACE } from '../values/atom.js';
+import { Atom, SWAP_IN_PLACE, IN_PLACE_ASSOC, IN_PLACE_DISSOC, IN_PLACE_CONJ } from '../values/atom.js';
 import { typeName } from './type.js';
 import { equals } from '../values/equality.js';
 
@@ -354,10 +354,16 @@ export function defineHofs(lib: Library): void {
       default: return (a.value = g(a.value, ...Array.prototype.slice.call(arguments, 2)));
     }
   });
-  // (swap! a assoc k v) in statement position (glia/emit/js.ts): done in the
-  // atom's own transient when this is still the core swap! and assoc.
-  (lib.entries.get('swap!') as any)[SWAP_ASSOC_IN_PLACE] = (a: any, f: any, k: any, v: any): boolean =>
-    f === assocBuiltin && a instanceof Atom && a.assocInPlace(k, v);
+  // (swap! a assoc k v), (swap! a dissoc k), (swap! a conj x) in statement
+  // position (glia/emit/js.ts): done in the atom's own transient when these
+  // are still the core functions.
+  const dissocBuiltin = lib.entries.get('dissoc');
+  const conjBuiltin = lib.entries.get('conj');
+  (lib.entries.get('swap!') as any)[SWAP_IN_PLACE] = (a: any, f: any, n: number, x: any, y: any): boolean =>
+    a instanceof Atom && (
+      f === assocBuiltin ? n === 2 && a.inPlace(IN_PLACE_ASSOC, x, y)
+        : f === dissocBuiltin ? n === 1 && a.inPlace(IN_PLACE_DISSOC, x, null)
+          : f === conjBuiltin && n === 1 && a.inPlace(IN_PLACE_CONJ, x, null));
   lib.hof('swap-vals!', function* (a: any, f: any, ...args: any[]) {
     const old = a.value;
     a.value = yield* call(f, a.value, ...args);

@@ -35,7 +35,7 @@ const INTRINSIC_FN: Record<string, string> = {
 };
 const BOOLEAN_INTRINSICS = new Set(['<', '>', '<=', '>=', '=', '==', 'zero?', 'pos?', 'neg?', 'not', 'nil?', 'some?', 'identical?', 'not=']);
 const HELPERS = ['truthy', 'fnOf', 'mkfn', 'mkgen', 'arityFail', 'vec', 'hashMap', 'hashSet', 'readVar', 'def', 'perform', 'tail',
-  'performStar', 'handle', 'catchable', 'catchMatches', 'noMatch', 'restSeq', 'GEN', 'swapAssocInPlace', ...Object.values(INTRINSIC_FN).map((s) => s.slice(1))];
+  'performStar', 'handle', 'catchable', 'catchMatches', 'noMatch', 'restSeq', 'GEN', 'swapInPlace', ...Object.values(INTRINSIC_FN).map((s) => s.slice(1))];
 
 type Target = { kind: 'return' } | { kind: 'assign'; name: string } | { kind: 'discard' };
 const RETURN: Target = { kind: 'return' };
@@ -110,7 +110,7 @@ class Body {
       case 'try': return this.emitTry(node, target);
       case 'match': return this.emitMatch(node, target);
       default: {
-        if (target.kind === 'discard' && node.op === 'call' && isSwapAssoc(node)) return this.emitSwapAssocInPlace(node);
+        if (target.kind === 'discard' && node.op === 'call' && isSwapInPlace(node)) return this.emitSwapInPlace(node);
         if (target.kind === 'return' && node.op === 'call' && this.isTailCall(node)) {
           this.out.push(`return ${mark(node)}${this.callExpr(node, true)};`);
           return;
@@ -127,19 +127,22 @@ class Body {
   }
 
   /**
-   * `(swap! a assoc k v)` whose value nobody reads: the atom may update its
-   * map in place (Atom.assocInPlace), since no one can see the maps between
-   * two such calls. Checked again at run time (the vars may have been
-   * rebound, the atom may not hold a map); otherwise the ordinary call.
+   * `(swap! a assoc k v)`, `(swap! a dissoc k)` or `(swap! a conj x)` whose
+   * value nobody reads: the atom may update its map or vector in place
+   * (Atom.inPlace), since no one can see the values between two such calls.
+   * Checked again at run time (the vars may have been rebound, the atom may
+   * hold another kind of value); otherwise the ordinary call.
    */
-  private emitSwapAssocInPlace(node: IR.CallNode): void {
+  private emitSwapInPlace(node: IR.CallNode): void {
     const vals = this.values([node.fn, ...node.args]).map((v) => {
       if (isTrivial(v)) return v;
       const t = this.temp();
       this.out.push(`${t} = ${v};`);
       return t;
     });
-    this.out.push(`if (!$swapAssocInPlace(${vals.join(', ')})) ${mark(node)}${this.callExpr(node, false, vals)};`);
+    const [sw, a, f, x, y] = vals;
+    const n = node.args.length - 2;
+    this.out.push(`if (!$swapInPlace(${sw}, ${a}, ${f}, ${n}, ${x}, ${n === 2 ? y : 'null'})) ${mark(node)}${this.callExpr(node, false, vals)};`);
   }
 
   private finish(expr: string, target: Target): void {
@@ -466,11 +469,11 @@ function mark(node: IR.Node): string {
   return node.span ? `/*@${node.span.line}:${node.span.col}*/` : '';
 }
 
-/** `(swap! a assoc k v)` with the core swap! and assoc (Body.emitSwapAssocInPlace). */
-function isSwapAssoc(node: IR.CallNode): boolean {
+/** `(swap! a assoc k v)`, `(swap! a dissoc k)`, `(swap! a conj x)` with the core functions (Body.emitSwapInPlace). */
+function isSwapInPlace(node: IR.CallNode): boolean {
   const f = node.fn, g = node.args[1];
-  return node.args.length === 4 && f.op === 'var' && f.v.ns === CORE_NS && f.v.name === 'swap!' &&
-    g!.op === 'var' && g!.v.ns === CORE_NS && g!.v.name === 'assoc';
+  if (f.op !== 'var' || f.v.ns !== CORE_NS || f.v.name !== 'swap!' || !g || g.op !== 'var' || g.v.ns !== CORE_NS) return false;
+  return node.args.length === (g.v.name === 'assoc' ? 4 : g.v.name === 'dissoc' || g.v.name === 'conj' ? 3 : -1);
 }
 
 function isTrivial(expr: string): boolean {

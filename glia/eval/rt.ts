@@ -17,7 +17,7 @@ import { describeArity } from '../compile/analyzer.js';
 import type { Var } from './namespace.js';
 import { typeName, describeValue } from '../core/type.js';
 import { sequenceOf } from '../core/seq-helpers.js';
-import { SWAP_ASSOC_IN_PLACE } from '../values/atom.js';
+import { SWAP_IN_PLACE } from '../values/atom.js';
 
 /** The host used when resumable code is entered from a pure JS call (see mkgen). */
 export function setFallbackHost(h: Host): Host { const prev = fallbackHostRef.host; fallbackHostRef.host = h; return prev; }
@@ -126,13 +126,15 @@ export const rt = {
   isSome: (a: any) => a !== null && a !== undefined,
   identical: (a: any, b: any) => a === b,
   /**
-   * `(swap! a assoc k v)` whose value is discarded: true when done in place
-   * (Atom.assocInPlace); false, with nothing done, when `sw` is not the core
-   * swap! or the call is not that shape, and the caller calls `sw` itself.
+   * `(swap! a f x)` (n = 1) or `(swap! a f x y)` (n = 2) whose value is
+   * discarded, f one of assoc, dissoc, conj: true when done in place
+   * (Atom.inPlace); false, with nothing done, when `sw` is not the core
+   * swap! or the call is not one of those shapes, and the caller then calls
+   * `sw` itself.
    */
-  swapAssocInPlace(sw: any, a: any, f: any, k: any, v: any): boolean {
-    const inPlace = typeof sw === 'function' ? sw[SWAP_ASSOC_IN_PLACE] : undefined;
-    return inPlace !== undefined && inPlace(a, f, k, v);
+  swapInPlace(sw: any, a: any, f: any, n: number, x: any, y: any): boolean {
+    const inPlace = typeof sw === 'function' ? sw[SWAP_IN_PLACE] : undefined;
+    return inPlace !== undefined && inPlace(a, f, n, x, y);
   },
 };
 
