@@ -10,24 +10,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { IN_PROCESS_PROJECT } from './projects.js';
 
 const RECORDED: Record<string, number> = JSON.parse(readFileSync(new URL('./file-durations.json', import.meta.url), 'utf8'));
 
 /**
- * The files that run without isolation (vitest.config.ts). They go last,
- * together: a worker keeps its process only while the next file in the
- * queue is one of them, and they are short, so they fill the end.
+ * The in-process files (test/projects.ts) go last, together: a worker
+ * keeps its process only while the next file in the queue is one of them,
+ * and they are short, so they fill the end.
  */
-export const IN_PROCESS_PROJECT = 'in-process';
-// prelude-image.test.ts compares the prelude compiled in its process with
-// the image, and compiled code names its gensyms by a process-wide counter
-// that files run before it in the same process move on: it stays isolated.
-export const IN_PROCESS = ['glia/test/!(prelude-image).test.ts', 'test/property/**/*.test.ts', 'test/golden/**/*.test.ts',
-  'test/architecture/**/*.test.ts', 'test/conformance/**/*.test.ts'];
-/** Every other test file. */
-export const NOT_IN_PROCESS = ['glia/test/prelude-image.test.ts', 'runtime/**', 'lsp/**', 'test/*.test.ts',
-  'test/!(property|golden|architecture|conformance)/**'];
-
 export default class SlowestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const key = (f: TestSpecification) => {
