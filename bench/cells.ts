@@ -35,6 +35,13 @@
 // then the run), and /status over WAGI with 16 keep-alive clients. The
 // medians of the rounds are reported with their spread, and the load
 // average before and after.
+//
+// `npm run bench -- cells --glia-vat [--seconds N] [--rounds N]`: a vat-mode
+// Glia cell (a defcap whose :id answers a string, built here with `ww
+// build`), called through its bootstrap one at a time and 16 in flight,
+// against two peers in the same rounds: the same Host.id calls on a
+// TypeScript Host over an in-memory pipe (no cell), and the componentize-js
+// RPC test cell (JavaScript answering with sync-vat.ts, no Glia).
 
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -59,6 +66,8 @@ import { spawnCell } from '../runtime/cell/cell-session.js';
 import { Connection } from '../runtime/rpc/conn.js';
 import { pipePair } from '../runtime/rpc/transport.js';
 import { Host$Client } from '../schema/generated/system.js';
+import { GliaBridge, GLIA_CAP_INTERFACE_ID } from '../runtime/membrane/glia-cap.js';
+import { kw } from '../glia/values/keyword.js';
 import { rpcFixture } from '../runtime/test/cell/rpc-fixture.js';
 import { hostHook } from '../runtime/test/cell/host-fixture.js';
 
@@ -328,7 +337,73 @@ async function readyAB(bytes: Uint8Array, rounds: number, spawns: number, second
   }
 }
 
+/** The vat-mode Glia cell of `--glia-vat`, built into a temporary folder. */
+async function buildGliaVat(): Promise<Uint8Array> {
+  const dir = mkdtempSync(join(tmpdir(), 'ww-bench-glia-vat-'));
+  try {
+    writeFileSync(join(dir, 'cell.edn'), '{:name "svc" :version "0.1.0" :mode :vat :export svc :entry "svc.glia"}\n');
+    writeFileSync(join(dir, 'svc.glia'), ';; What the bench calls: one method, no arguments, a string back.\n(defcap svc\n  :id (fn [] "12D3KooWnode"))\n');
+    return new Uint8Array(readFileSync((await buildProject(dir)).out));
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+/** Calls per second of `call`, `inFlight` at a time, for `seconds`; p50 of one call in microseconds. */
+async function rateOf(call: () => Promise<unknown>, seconds: number, inFlight: number): Promise<{ rate: number; p50: number }> {
+  for (let i = 0; i < 200; i++) await call();
+  const times: number[] = [];
+  let calls = 0;
+  const start = performance.now(), end = start + seconds * 1000;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      await call();
+      times.push(performance.now() - t0);
+      calls++;
+    }
+  }));
+  times.sort((a, b) => a - b);
+  return { rate: Math.round(calls / ((performance.now() - start) / 1000)), p50: Math.round(times[Math.floor(times.length / 2)]! * 1000) };
+}
+
+async function gliaVat(rounds: number, seconds: number): Promise<void> {
+  const load0 = (await import('node:os')).loadavg();
+  const glia = await buildGliaVat();
+  const rt = new CellRuntime({ cacheDir: mkdtempSync(join(tmpdir(), 'ww-bench-glia-vat-cache-')) });
+  const rows: Record<string, number[]> = {};
+  const push = (k: string, v: number) => (rows[k] ??= []).push(v);
+  try {
+    const gliaEx = await rt.load(glia);
+    const jsEx = await rt.load(await rpcFixture());
+    for (let r = 0; r < rounds; r++) {
+      for (const inFlight of [1, 16]) {
+        const s = spawnCell(gliaEx, { mode: 'vat', limits: { timeoutMs: null, cpuMs: null } });
+        const cap = new GliaBridge().capOfId(s.bootstrap(), GLIA_CAP_INTERFACE_ID);
+        const id = kw('id');
+        let g: { rate: number; p50: number };
+        try { g = await rateOf(() => cap.invoke(id, []), seconds, inFlight); }
+        finally { s.conn?.close(); await s.process.result(); }
+        const js = await vatCalls(jsEx, seconds, inFlight);
+        const ts = await pipeCalls(seconds, inFlight);
+        push(`glia_${inFlight}`, g.rate); push(`js_${inFlight}`, js.rate); push(`ts_${inFlight}`, ts.rate);
+        console.log(line({ vat: 'glia', round: String(r + 1), in_flight: String(inFlight), calls_per_s: g.rate, p50_us: g.p50, js_cell: js.rate, ts_pipe: ts.rate }));
+      }
+    }
+    for (const inFlight of [1, 16]) {
+      const g = rows[`glia_${inFlight}`]!, js = rows[`js_${inFlight}`]!, ts = rows[`ts_${inFlight}`]!;
+      console.log(line({ vat: 'glia', rounds: String(rounds), in_flight: String(inFlight), calls_per_s: median(g), spread: spread(g),
+        js_cell: median(js), ts_pipe: median(ts), ts_over_glia: (median(ts) / median(g)).toFixed(1) }));
+    }
+    const load1 = (await import('node:os')).loadavg();
+    console.log(line({ load_before: load0.map((x) => x.toFixed(1)).join('/'), load_after: load1.map((x) => x.toFixed(1)).join('/') }));
+  } finally { await rt.close(); }
+}
+
 export async function main(args: string[]): Promise<number> {
+  if (args.includes('--glia-vat')) {
+    const at = (k: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : undefined; };
+    await gliaVat(Number(at('--rounds') ?? 3), Number(at('--seconds') ?? 2));
+    return 0;
+  }
   if (args.includes('--ready')) {
     const at = (k: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : undefined; };
     const file = at('--status');
