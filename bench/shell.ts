@@ -8,6 +8,7 @@
 //     once against a real `ww run` node on loopback (ports from 0, no mDNS,
 //     a home of its own) that the shell finds by its host-state file and
 //     logs in to (its prompt is the node's short peer id);
+//     the CPU time to the prompt is printed beside the wall clock (*_cpu_ms);
 //   - keystroke to repaint while typing a 40-line form, one key at a time
 //     (each after the repaint of the one before): inside the app, from the
 //     key's arrival on stdin to the app's next write to the terminal
@@ -21,7 +22,7 @@
 // without a warm-up and types a 4-line form: it checks that every row
 // works, its figures mean nothing.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -125,12 +126,39 @@ async function startNode(home: string): Promise<{ peerId: string; hostState: str
   }
 }
 
-async function startToPrompt(argv: string[], prompt: RegExp, e: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * CPU time (user + system, every thread) used so far by `pid` and the
+ * processes below it, from /proc in clock ticks (10 ms): on a machine
+ * shared with other work it moves far less than the wall clock. Null where
+ * there is no /proc.
+ */
+function treeCpuMs(pid: number): number | null {
+  let stats: { pid: number; ppid: number; ticks: number }[];
+  try {
+    stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+      try {
+        // Fields after the command name, which may hold spaces: state ppid ... utime(14) stime(15).
+        const f = readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+        return [{ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) }];
+      } catch { return []; }
+    });
+  } catch { return null; }
+  const tree = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const s of stats) if (!tree.has(s.pid) && tree.has(s.ppid)) { tree.add(s.pid); grew = true; }
+  }
+  // script(1) and the shell that execs the command are in the tree too; they use next to nothing.
+  return stats.filter((s) => tree.has(s.pid)).reduce((a, s) => a + s.ticks, 0) * 10;
+}
+
+async function startToPrompt(argv: string[], prompt: RegExp, e: NodeJS.ProcessEnv): Promise<{ ms: number; cpuMs: number | null }> {
   const t0 = performance.now();
   const p = new Pty(argv, e);
   try {
     await p.until((o) => prompt.test(strip(o)), 'prompt');
-    return performance.now() - t0;
+    const ms = performance.now() - t0;
+    return { ms, cpuMs: treeCpuMs(p.child.pid!) };
   } finally { await p.close(); }
 }
 
@@ -157,18 +185,22 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  */
 async function startRow(row: string, ww: { argv: string[]; prompt: RegExp; env: NodeJS.ProcessEnv }, home: string, runs: number, warm: boolean, extra: string[] = []): Promise<void> {
   const nbbPrompt = /user=> /;
-  const w: number[] = [], n: number[] = [];
+  const w: number[] = [], n: number[] = [], wCpu: number[] = [], nCpu: number[] = [];
   if (warm) {
     await startToPrompt(ww.argv, ww.prompt, ww.env);
     await startToPrompt(NBB, nbbPrompt, env(home));
   }
   for (let i = 0; i < runs; i++) {
-    w.push(await startToPrompt(ww.argv, ww.prompt, ww.env));
-    n.push(await startToPrompt(NBB, nbbPrompt, env(home)));
+    const a = await startToPrompt(ww.argv, ww.prompt, ww.env);
+    const b = await startToPrompt(NBB, nbbPrompt, env(home));
+    w.push(a.ms); n.push(b.ms);
+    if (a.cpuMs !== null && b.cpuMs !== null) { wCpu.push(a.cpuMs); nCpu.push(b.cpuMs); }
   }
   const wwMs = median(w), nbbMs = median(n);
+  // CPU to the prompt (both threads of ww): what a loaded machine disturbs least.
+  const cpu = wCpu.length ? [`ww_cpu_ms=${median(wCpu).toFixed(0)}`, `nbb_cpu_ms=${median(nCpu).toFixed(0)}`] : [];
   console.log([`bench shell row=${row}`, ...extra, `ww_ms=${f(wwMs)}`, `ww_spread=${f(Math.min(...w))}-${f(Math.max(...w))}`,
-    `nbb_ms=${f(nbbMs)}`, `nbb_spread=${f(Math.min(...n))}-${f(Math.max(...n))}`, `runs=${runs}`,
+    `nbb_ms=${f(nbbMs)}`, `nbb_spread=${f(Math.min(...n))}-${f(Math.max(...n))}`, ...cpu, `runs=${runs}`,
     'target=ww_ms<=nbb_ms', `met=${wwMs <= nbbMs ? 'yes' : 'no'}`, `ratio=${(wwMs / nbbMs).toFixed(2)}`].join(' '));
 }
 

@@ -23,7 +23,9 @@ it('`--quick` prints the start-to-prompt rows (local and against a node, each wi
   const rows = lines.filter((l) => l.startsWith('bench shell row='));
   expect(rows.map((l) => /^bench shell row=(\S+)/.exec(l)![1])).toEqual(['start-to-prompt', 'start-to-prompt-node', 'keystroke-to-repaint']);
   for (const l of rows.slice(0, 2)) {
-    expect(l).toMatch(/ ww_ms=\d+\.\d\d ww_spread=[\d.]+-[\d.]+ nbb_ms=\d+\.\d\d nbb_spread=[\d.]+-[\d.]+ runs=1 /);
+    expect(l).toMatch(/ ww_ms=\d+\.\d\d ww_spread=[\d.]+-[\d.]+ nbb_ms=\d+\.\d\d nbb_spread=[\d.]+-[\d.]+ ww_cpu_ms=\d+ nbb_cpu_ms=\d+ runs=1 /);
+    // Both started Node and loaded code: CPU read from /proc, not left at zero.
+    expect(Number(/ ww_cpu_ms=(\d+)/.exec(l)![1])).toBeGreaterThan(0);
     expect(l).toMatch(/ ratio=\d+\.\d\d$/);
   }
   // The node row's shell logged in to the node: its prompt named the node.
