@@ -28,13 +28,7 @@
 // no idle worker while MAX_IDLE of the cell's spawns run waits up to
 // WAIT_MS for one of them to come back before it takes a fresh worker: a
 // burst of short spawns runs on the cell's own workers, and a long-running
-// cell (a vat) delays a new spawn by WAIT_MS at most. Past WAIT_MS the spawn
-// keeps waiting while the cell's workers keep coming back (one came back in
-// the last PATIENCE_MS): on a loaded machine a short spawn takes longer than
-// WAIT_MS, and a fresh worker then costs far more than the wait (a boot, the
-// glue's import and an instantiation into fresh memory: 100-280 ms of CPU a
-// request for std/status at 16 clients, measured, against 30-40 on the
-// cell's own workers).
+// cell (a vat) delays a new spawn by WAIT_MS at most.
 import { DEFAULT_LIMITS } from './limits.js';
 import type { BootedWorker, WorkerPool } from './worker-pool.js';
 import type { CellCode, FromWorker } from './worker-protocol.js';
@@ -43,7 +37,6 @@ const MAX_IDLE = 4;
 const MAX_RUNS = 256;
 const IDLE_MS = 30_000;
 const WAIT_MS = 50;
-const PATIENCE_MS = 500;
 
 export class CellWorkers {
   private idle: Array<{ w: BootedWorker; timer: NodeJS.Timeout; onMessage: (m: FromWorker) => void }> = [];
@@ -51,8 +44,6 @@ export class CellWorkers {
   /** Spawns that hold (or are getting) a worker. */
   private busy = 0;
   private waiting: Array<(w: BootedWorker) => void> = [];
-  /** When a worker last came back from a spawn (performance.now()); -Infinity before the first. */
-  private lastBack = -Infinity;
   private closed = false;
 
   constructor(
@@ -80,14 +71,10 @@ export class CellWorkers {
     }
     if (this.busy <= MAX_IDLE || this.closed) return this.pool.acquire();
     return new Promise<BootedWorker>((resolve) => {
-      let timer: NodeJS.Timeout;
-      const giveUp = () => {
-        const since = performance.now() - this.lastBack;
-        if (since < PATIENCE_MS && !this.closed) { timer = setTimeout(giveUp, PATIENCE_MS - since); return; }
+      const timer = setTimeout(() => {
         this.waiting = this.waiting.filter((f) => f !== handOver);
         resolve(this.pool.acquire());
-      };
-      timer = setTimeout(giveUp, WAIT_MS);
+      }, WAIT_MS);
       const handOver = (w: BootedWorker) => { clearTimeout(timer); resolve(w); };
       this.waiting.push(handOver);
     });
@@ -99,7 +86,6 @@ export class CellWorkers {
   /** Back from a spawn that ended cleanly (the worker sent its exit): keep it, or end it. */
   give(w: BootedWorker): void {
     this.busy--;
-    this.lastBack = performance.now();
     w.runs++;
     // Its instance, if it makes one, is not made yet.
     w.ready = undefined;

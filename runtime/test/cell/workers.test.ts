@@ -6,8 +6,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Executor } from '../../cell/executor.js';
 import { lateImports, LateImportError } from '../../cell/wasi/late-imports.js';
-import { CellWorkers } from '../../cell/cell-workers.js';
-import type { BootedWorker, WorkerPool } from '../../cell/worker-pool.js';
 import { collect, testRuntime } from './helpers.js';
 import { watFixture } from './wat-fixtures.js';
 
@@ -130,54 +128,6 @@ describe('cell workers', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 3; i++) seen.add((await spawnDone(counter)).workerId);
     for (let i = 0; i < 3; i++) expect(seen.has((await spawnDone(echo)).workerId)).toBe(false);
-  });
-});
-
-describe('a spawn past the cell\'s idle workers (a stand-in pool and clock)', () => {
-  function standIns() {
-    let booted = 0;
-    const worker = (): BootedWorker => ({ worker: { on() {}, off() {}, ref() {}, unref() {}, terminate: async () => 0, postMessage() {} } as any, tid: null, runs: 0 });
-    const pool = { acquire: async () => { booted++; return worker(); } } as unknown as WorkerPool;
-    return { cw: new CellWorkers(pool, { gluePath: 'glue.js', entry: 'run', importKeys: [], cores: [] }, false), booted: () => booted };
-  }
-
-  it('waits for one of the cell\'s workers while they keep coming back, and boots a fresh one when none has for a while', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    try {
-      const { cw, booted } = standIns();
-      const held = await Promise.all([1, 2, 3, 4].map(() => cw.take(MiB)));
-      expect(booted()).toBe(4);
-      // One comes back and is taken again: the cell's workers are moving.
-      cw.give(held[0]!);
-      expect(await cw.take(MiB)).toBe(held[0]);
-      let got: BootedWorker | undefined;
-      const fifth = cw.take(MiB).then((w) => (got = w));
-      await vi.advanceTimersByTimeAsync(400); // past WAIT_MS (50), within PATIENCE_MS (500) of the last return
-      expect([got, booted()]).toEqual([undefined, 4]);
-      cw.give(held[1]!);
-      await fifth;
-      expect([got, booted()]).toEqual([held[1], 4]);
-      // Now none comes back (a long-running cell): a fresh worker, once PATIENCE_MS has passed since the last return.
-      let sixth: BootedWorker | undefined;
-      void cw.take(MiB).then((w) => (sixth = w));
-      await vi.advanceTimersByTimeAsync(300);
-      expect([sixth, booted()]).toEqual([undefined, 4]);
-      await vi.advanceTimersByTimeAsync(300);
-      expect(booted()).toBe(5);
-      expect(sixth).toBeDefined();
-    } finally { vi.useRealTimers(); }
-  });
-
-  it('a cell none of whose workers has come back (vats) boots one after WAIT_MS', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    try {
-      const { cw, booted } = standIns();
-      await Promise.all([1, 2, 3, 4].map(() => cw.take(MiB)));
-      const fifth = cw.take(MiB);
-      await vi.advanceTimersByTimeAsync(60);
-      await fifth;
-      expect(booted()).toBe(5);
-    } finally { vi.useRealTimers(); }
   });
 });
 
