@@ -119,5 +119,6 @@ await build({
 }
 await bundleOne('runtime/node/initd/worker.ts', 'runtime/node/initd/worker.js');
 await bundleOne('runtime/session/worker.ts', 'runtime/session/worker.js');
+await bundleOne('runtime/cell/build/probe-worker.ts', 'runtime/cell/build/probe-worker.js');
 await bundleOne('lsp/server-main.ts', 'lsp/server-main.js');
-console.error(`bundled the ww command, the init.d and session workers and the language server in ${Date.now() - t0} ms`);
+console.error(`bundled the ww command, the init.d, session and build-probe workers and the language server in ${Date.now() - t0} ms`);

@@ -38,7 +38,7 @@ const OWN_PROCESS = new Set(['glia/test/prelude-image.test.ts']);
 const SHARED_FILES = [
   'lsp/test/cli.test.ts', 'lsp/test/completion.test.ts', 'lsp/test/diagnostics.test.ts', 'lsp/test/dosync.test.ts',
   'lsp/test/editing.test.ts', 'lsp/test/hover.test.ts', 'lsp/test/navigation.test.ts', 'lsp/test/symbols.test.ts',
-  'runtime/test/build/cell-pause.test.ts', 'runtime/test/build/wat-build.test.ts',
+  'runtime/test/build/cell-pause.test.ts', 'runtime/test/build/wat-build.test.ts', 'runtime/test/build/probe.test.ts',
   'runtime/test/cell/cgi.test.ts', 'runtime/test/cell/cid.test.ts', 'runtime/test/cell/glia-cells.test.ts',
   'runtime/test/cell/grants.test.ts', 'runtime/test/cell/http-listener.test.ts', 'runtime/test/cell/limits.test.ts',
   'runtime/test/cell/memory-guard.test.ts', 'runtime/test/cell/servers.test.ts', 'runtime/test/cell/vat-modes.test.ts',

@@ -43,6 +43,8 @@ export async function buildCommand(args: string[], io: Io): Promise<number> {
     const progress = {
       step: (step: string, detail: string) => say(`${step.padStart(12)}  ${detail}\n`),
       tick: (ms: number) => say(`${''.padStart(12)}  ${Math.round(ms / 1000)} s\n`),
+      // Shown with --quiet too: it is about the component, not the progress.
+      warn: (code: string, message: string) => io.err(`warning[${code}]: ${message}\n`),
     };
     const r = values.engine ? await buildEngine(join(resolve(path), 'bin', 'glia-engine.wasm'), progress) : await buildProject(path, progress);
     const shown = relative(process.cwd(), r.out) || r.out;

@@ -1,7 +1,8 @@
 // `ww build`: a Glia cell project to a component, in four steps.
 //   1. compile: the entry goes through the Glia engine (reader, analyzer,
-//      JS emitter) here in Node, so mistakes are reported with code frames
+//      JS emitter) in Node, so mistakes are reported with code frames
 //      before the slow step; the entry function for the mode must exist.
+//      It runs on a worker thread with a time limit (probe.ts).
 //   2. bundle: esbuild bundles the cell runtime (runtime/cell/guest/cell.ts,
 //      which carries the Glia engine) with the project's source and
 //      settings into one ES module; wasi:* imports stay imports.
@@ -17,11 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import { StaticError } from '../../../glia/eval/session.js';
-import { GliaError } from '../../../glia/values/errors.js';
-import { formatReport, spanOfError, toReport } from '../../cli/report.js';
 import { cidOf } from '../cid.js';
-import { cellSession, cellFunction, cellCapability, ENTRY_FN, type CellConfig } from '../guest/engine.js';
+import type { CellConfig } from '../guest/engine.js';
+import { probeCell, PROBE_LIMITS } from './probe.js';
 import { BuildError } from './errors.js';
 import { withGrantsSection, withCellSection } from './grants-section.js';
 import { readProject, readBuildSource, type Project } from './project.js';
@@ -43,6 +42,8 @@ export interface BuildProgress {
   step?(step: BuildStep, detail: string): void;
   /** Every second while componentize-js works. */
   tick?(elapsedMs: number): void;
+  /** Something the build did differently, and why (the component still works). */
+  warn?(code: string, message: string): void;
 }
 
 /** WASI packages the cell world refers to, from jco's copy of the WASI 0.2.12 WIT. */
@@ -68,7 +69,11 @@ export async function buildProject(path: string, progress: BuildProgress = {}): 
   if (isWatProject(project)) return buildWat(project, progress);
   const cfg = cellConfig(project);
   progress.step?.('compile', project.entry);
-  compileCheck(cfg);
+  const probe = await probeCell(cfg);
+  if (cfg.mode === 'http' && !probe.handleAnswers) {
+    cfg.warmHandle = false;
+    progress.warn?.('build/warm-up', `${cfg.file}'s handle did not answer GET / within ${PROBE_LIMITS.handleMs / 1000} s, so the cell is built without asking it (its first request compiles what it runs)`);
+  }
 
   const work = mkdtempSync(join(tmpdir(), 'ww-build-'));
   try {
@@ -144,32 +149,6 @@ export async function buildEngine(out: string, progress: BuildProgress = {}): Pr
 export function cellConfig(p: Project): CellConfig {
   return { name: p.name, version: p.version, mode: p.mode, file: p.entry, source: readBuildSource(p.entryPath, p.entry, 'build/compile'), grants: p.grants,
     ...(p.export !== undefined ? { export: p.export } : {}) };
-}
-
-/** Step 1: the same compilation the cell does, with errors reported against the source. */
-export function compileCheck(cfg: CellConfig): void {
-  const session = cellSession(cfg, { stdout: () => null, stdin: () => '', exit: () => null });
-  session.currentFile = cfg.file;
-  try {
-    session.runSync(cfg.source, cfg.file);
-  } catch (e) {
-    if (!(e instanceof GliaError)) throw e;
-    const report = formatReport(toReport(e), new Map([[cfg.file, cfg.source]]), spanOfError(e));
-    const what = e instanceof StaticError ? 'does not compile' : 'fails while its top level runs (at build time)';
-    throw new BuildError('build/compile', `${cfg.file} ${what}`, undefined, `${report}\nerror[build/compile]: ${cfg.file} ${what}`);
-  }
-  if (cfg.mode === 'vat') {
-    if (!cellCapability(session, cfg.export!)) {
-      throw new BuildError('build/no-export', `${cfg.file} defines no capability ${cfg.export}, which cell.edn names as the cell's :export`,
-        `add (defcap ${cfg.export} :method (fn [x] ...))`);
-    }
-    return;
-  }
-  const fn = ENTRY_FN[cfg.mode];
-  if (!cellFunction(session, fn)) {
-    const shape = cfg.mode === 'http' ? '(defn handle [req] {:status 200 :body "hi"})' : '(defn main [args] (println "hi"))';
-    throw new BuildError('build/no-entry-fn', `${cfg.file} defines no ${fn} function, which a ${cfg.mode} cell needs`, `add ${shape}`);
-  }
 }
 
 /** Where the cell runtime's sources are: .ts beside this file in the source tree, .js in dist/. */

@@ -30,6 +30,12 @@ export interface CellConfig {
    * the program (Glia source), compiled when the spawn starts.
    */
   engine?: boolean;
+  /**
+   * false: the build-time warm-up does not ask an http cell's `handle` for
+   * `GET /`, because it did not answer in time when the build tried it
+   * (runtime/cell/build/probe.ts).
+   */
+  warmHandle?: boolean;
 }
 
 /** The function a mode calls: `main` for raw and pid0, `handle` for http. */

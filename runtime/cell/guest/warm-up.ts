@@ -22,7 +22,10 @@
 // nothing (maps, sets, keywords, closures, try/catch, ww/json, a failing
 // grant call), and the membrane link's first call on a channel closed at
 // once. Anything that fails here is ignored: the cell is as it would be
-// without the warm-up, only slower on its first call.
+// without the warm-up, only slower on its first call. Nothing can stop a
+// `handle` that never returns here, so the build asks it first where it
+// can be stopped (runtime/cell/build/probe.ts) and sets cfg.warmHandle to
+// false when it did not answer in time.
 import { Map as IMap } from 'immutable';
 import type { Session } from '../../../glia/eval/session.js';
 import { kw } from '../../../glia/values/keyword.js';
@@ -64,7 +67,7 @@ export function warmUp(session: Session, cfg: CellConfig, deadLink?: () => Grant
     const req = requestMap(new Map([['REQUEST_METHOD', 'GET'], ['PATH_INFO', '/'], ['HTTP_ACCEPT', '*/*']]), new Uint8Array(0));
     cgiResponse(IMap<any, any>([[kw('status'), 200], [kw('headers'), IMap([['content-type', 'application/json']])], [kw('body'), String(req.size)]]));
   } catch { /* see above */ }
-  if (scratch && cfg.mode === 'http' && !cfg.engine) {
+  if (scratch && cfg.mode === 'http' && !cfg.engine && cfg.warmHandle !== false) {
     let done = () => {};
     try {
       const { session: s, done: d } = scratch();

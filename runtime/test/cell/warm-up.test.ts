@@ -73,4 +73,14 @@ describe('a Glia cell\'s build-time warm-up', () => {
     expect(s.runSync(warmUpSource({ name: 'host', method: 'id' }), '<warm-up>')).toBeTruthy();
     expect(vars()).toBe(before);
   });
+
+  it('asks no scratch session for handle when the build found that handle does not answer (warmHandle false)', () => {
+    const s = cellSession(cfg, {});
+    s.runSync(cfg.source, cfg.file);
+    let asked = 0;
+    warmUp(s, { ...cfg, warmHandle: false }, undefined, () => { asked++; return { session: cellSession(cfg, {}), done: () => {} }; });
+    expect(asked).toBe(0);
+    warmUp(s, cfg, undefined, () => { asked++; return { session: cellSession(cfg, {}), done: () => {} }; });
+    expect(asked).toBe(1);
+  });
 });
