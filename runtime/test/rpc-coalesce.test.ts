@@ -8,16 +8,11 @@ import { createServer, connect, type Socket, type AddressInfo } from 'node:net';
 import { Connection } from '../rpc/conn.js';
 import { streamTransport } from '../rpc/transport.js';
 import * as vats from './fixtures/generated/vats.js';
+import { pingService } from './fixtures/ping-service.js';
 
 const gen: any = vats;
 
-function service() {
-  const sub = new gen.Sub$Server({ get: async (_p: any, r: any) => { r.v = 7n; } });
-  return new gen.Svc$Server({
-    ping: async (p: any, r: any) => { r.n = p.n + 1n; },
-    sub: async (_p: any, r: any) => { r.sub = new gen.Sub$Client(sub); },
-  });
-}
+const service = pingService;
 
 /** Counts the writes made on a socket. */
 function countWrites(s: Socket): { n: number } {

@@ -10,17 +10,12 @@ import * as rpc from 'capnp-es/capnp/rpc';
 import { Connection } from '../rpc/conn.js';
 import { pipePair, type MessageTransport } from '../rpc/transport.js';
 import * as vats from './fixtures/generated/vats.js';
+import { pingService } from './fixtures/ping-service.js';
 import { tap } from './rpc-tap.js';
 
 const gen: any = vats;
 
-function service() {
-  const sub = new gen.Sub$Server({ get: async (_p: any, r: any) => { r.v = 7n; } });
-  return new gen.Svc$Server({
-    ping: async (p: any, r: any) => { r.n = p.n + 1n; },
-    sub: async (_p: any, r: any) => { r.sub = new gen.Sub$Client(sub); },
-  });
-}
+const service = pingService;
 
 /** Counts the kinds of the messages a transport sends. */
 const counted = (t: MessageTransport, kinds: string[]) => tap(t, (k) => kinds.push(k));

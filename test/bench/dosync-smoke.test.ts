@@ -5,17 +5,10 @@
 // measures it.
 import { it, expect } from 'vitest';
 import { main } from '../../bench/dosync.js';
+import { benchLines } from './bench-lines.js';
 
 it('`--quick` commits every transaction and prints a line per client count with tx/s, retries, swap!/s and a ratio', async () => {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
-  let code: number;
-  try {
-    code = await main(['--quick']);
-  } finally {
-    console.log = log;
-  }
+  const { code, lines } = await benchLines(main, ['--quick']);
   expect(code).toBe(0);
   const results = lines.filter((l) => l.startsWith('bench dosync '));
   expect(results.map((l) => /clients=(\d+) tx=(\d+) /.exec(l)?.slice(1))).toEqual([['1', '20'], ['8', '40']]);

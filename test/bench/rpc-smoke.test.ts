@@ -4,6 +4,7 @@
 // is checked. Speed is not asserted; `npm run bench -- rpc` measures it.
 import { describe, it, expect } from 'vitest';
 import { IMPLS, TRANSPORTS, WORKLOADS, open, main } from '../../bench/rpc.js';
+import { benchLines } from './bench-lines.js';
 
 const QUICK = { calls: 200, chains: 50 };
 
@@ -25,15 +26,7 @@ describe('bench rpc workloads', () => {
   }
 
   it('`--quick --in-process` prints one line per workload and transport, with both figures and a ratio', async () => {
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
-    let code: number;
-    try {
-      code = await main(['--quick', '--in-process']);
-    } finally {
-      console.log = log;
-    }
+    const { code, lines } = await benchLines(main, ['--quick', '--in-process']);
     expect(code).toBe(0);
     const results = lines.filter((l) => l.startsWith('bench rpc '));
     expect(results).toHaveLength(WORKLOADS.length * TRANSPORTS.length);

@@ -7,18 +7,11 @@
 import { it, expect } from 'vitest';
 import { assertBuilt } from '../../runtime/test/ww-process.js';
 import { main } from '../../bench/shell.js';
+import { benchLines } from './bench-lines.js';
 
 it('`--quick` prints the start-to-prompt rows (local and against a node, each with nbb and a ratio) and the keystroke row', async () => {
   assertBuilt();
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
-  let code: number;
-  try {
-    code = await main(['--quick']);
-  } finally {
-    console.log = log;
-  }
+  const { code, lines } = await benchLines(main, ['--quick']);
   expect(code).toBe(0);
   const rows = lines.filter((l) => l.startsWith('bench shell row='));
   expect(rows.map((l) => /^bench shell row=(\S+)/.exec(l)![1])).toEqual(['start-to-prompt', 'start-to-prompt-node', 'keystroke-to-repaint']);
