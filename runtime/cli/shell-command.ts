@@ -69,15 +69,17 @@ export async function shellCommand(args: string[], io: Io, stdin: NodeJS.Readabl
     io.err(`${typeof err.format === 'function' ? err.format() : `error[shell]: ${err.message ?? String(e)}`}\n`);
     return 1;
   }
+  // The line mode loads only when it runs (not on the terminal app's way to its prompt).
+  const lineMode = () => import('../shell/line-mode.js');
   try {
-    if (values.eval !== undefined) return await (await import('../shell/line-mode.js')).evalOnce(session, values.eval, io);
-    if (!stdin.isTTY) return await (await import('../shell/line-mode.js')).runLineMode(session, stdin as AsyncIterable<Uint8Array>, io);
+    if (values.eval !== undefined) return await (await lineMode()).evalOnce(session, values.eval, io);
+    if (!stdin.isTTY) return await (await lineMode()).runLineMode(session, stdin as AsyncIterable<Uint8Array>, io);
     let app: typeof import('../shell/app.js');
     try {
       app = await import('../shell/app.js');
     } catch (e) {
       io.err(`note: the terminal app could not load (${(e as Error).message}); reading lines instead\n`);
-      return await (await import('../shell/line-mode.js')).runLineMode(session, stdin as AsyncIterable<Uint8Array>, io);
+      return await (await lineMode()).runLineMode(session, stdin as AsyncIterable<Uint8Array>, io);
     }
     return await app.runShellApp(session, { historyPath: join(homedir(), '.ww', 'history') });
   } finally {
